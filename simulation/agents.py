@@ -1,0 +1,171 @@
+"""Mesa agents: the team members and their leader.
+
+Agents are thin. A :class:`TeamMember` is a person in a slot of the team; their state
+lives in the model's arrays (so the equations run over the whole team at once) and reads
+as attributes (``member.capability``). When a member leaves, their agent is removed and a
+new agent (a new person, with a new ``unique_id``) fills the slot when the vacancy is
+filled. The :class:`Leader` observes, plans and spends the week's hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+
+from simulation import diagnosis, dynamics
+from simulation import interventions as iv
+from simulation.config import WEEKS_PER_QUARTER, LeaderConfig
+from simulation.state import MEMBER_VARIABLES
+from simulation.strategies import SITUATIONS, RegisteredStrategy, classify_situations
+
+if TYPE_CHECKING:
+    from simulation.model import TeamModel
+
+
+class SlotState:
+    """Descriptor: a member's view of one state variable in the model's arrays."""
+
+    def __init__(self, variable: str) -> None:
+        self.variable = variable
+        self.__doc__ = MEMBER_VARIABLES[variable]
+
+    def __get__(self, member: TeamMember | None, owner: type | None = None) -> Any:
+        if member is None:
+            return self
+        return float(getattr(member.model.state, self.variable)[member.slot])
+
+
+class TeamMember(mesa.Agent):
+    """A person in the team: capability, motivation, trust, accountability and the rest."""
+
+    model: TeamModel
+
+    capability = SlotState("capability")
+    capability_ceiling = SlotState("capability_ceiling")
+    motivation = SlotState("motivation")
+    trust = SlotState("trust")
+    accountability = SlotState("accountability")
+    scrutiny = SlotState("scrutiny")
+    role_clarity = SlotState("role_clarity")
+    obstacles = SlotState("obstacles")
+    habit_strength = SlotState("habit_strength")
+    exhaustion = SlotState("exhaustion")
+    tenure_weeks = SlotState("tenure_weeks")
+
+    def __init__(self, model: TeamModel, slot: int) -> None:
+        super().__init__(model)
+        self.slot = slot
+
+    @property
+    def output(self) -> float:
+        """What the member produced last week."""
+        return float(self.model.last_output[self.slot])
+
+    @property
+    def situation(self) -> str:
+        """The member's situation as the leader read it last week (situational leadership)."""
+        observation = self.model.leader.observation
+        if observation is None:
+            return "unobserved"
+        return SITUATIONS[int(classify_situations(observation)[self.slot])]
+
+    def __repr__(self) -> str:
+        return (f"TeamMember(slot={self.slot}, capability={self.capability:.2f}, "
+                f"motivation={self.motivation:.2f}, trust={self.trust:.2f}, "
+                f"accountability={self.accountability:.2f})")
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    """The leader's week: hours planned and granted per member and intervention."""
+
+    hours_planned: float
+    """Hours the leader meant to give the team this week."""
+    crisis_hours: float
+    """Hours crises took."""
+    planned: np.ndarray
+    granted: np.ndarray
+    kept: np.ndarray
+    """Members whose 1:1 was held."""
+    breached: np.ndarray
+    """Members whose planned 1:1 was cancelled (a broken commitment)."""
+
+
+class Leader(mesa.Agent):
+    """The team's leader: finite attention, a fallible diagnosis and a strategy."""
+
+    model: TeamModel
+
+    def __init__(self, model: TeamModel, config: LeaderConfig,
+                 strategy: RegisteredStrategy) -> None:
+        super().__init__(model)
+        self.config = config
+        self.strategy = strategy
+        self.observation: diagnosis.Observation | None = None
+        self.last_plan: WeekPlan | None = None
+
+    @property
+    def attention_hours(self) -> float:
+        """Hours a week the leader gives the team when not pulled away."""
+        return self.config.attention_hours
+
+    def hours_this_week(self) -> float:
+        """Hours planned for the team this week: normal hours scaled by the attention
+        schedule, with a deputy carrying a share of any withdrawn hours."""
+        level = self.model.calendar.attention_level
+        carried = level + (1.0 - level) * self.config.deputy_share
+        return self.config.attention_hours * carried
+
+    def observe(self, week: int) -> diagnosis.Observation:
+        """Read the team through noise and bias."""
+        model = self.model
+        self.observation = diagnosis.observe(
+            model.state, model.last_output, model.noise.observation[week],
+            self.config.diagnostic_accuracy, self.config.bias_cause,
+            self.config.bias_strength, model.params)
+        return self.observation
+
+    def plan(self, week: int, observation: diagnosis.Observation, hours: float) -> np.ndarray:
+        """Doses for the week: the strategy's plan, plus the hours set aside for systems."""
+        quarter = week // WEEKS_PER_QUARTER + 1
+        until = self.config.systems_until_quarter
+        systems_share = self.config.systems_share if (until == 0 or quarter <= until) else 0.0
+        strategy_hours = hours * (1.0 - systems_share)
+        doses = checked_doses(self.strategy, observation, strategy_hours)
+        headcount = float(np.sum(observation.active))
+        if systems_share > 0 and headcount > 0:
+            doses[:, iv.BUILD_SYSTEMS] += hours * systems_share * observation.active / headcount
+        return doses
+
+    def act(self, week: int) -> WeekPlan:
+        """Observe, plan and fit the plan into the hours crises leave."""
+        hours = self.hours_this_week()
+        crisis = self.model.calendar.crisis_hours
+        planned = self.plan(week, self.observe(week), hours)
+        granted, cancelled = dynamics.allocate_hours(planned, np.asarray(max(hours - crisis, 0.0)))
+        one_to_one = np.sum(planned[:, iv.ONE_TO_ONE], axis=-1) > 0
+        self.last_plan = WeekPlan(hours, crisis, planned, granted,
+                                  kept=one_to_one & ~cancelled,
+                                  breached=one_to_one & cancelled)
+        return self.last_plan
+
+
+def checked_doses(strategy: RegisteredStrategy, observation: diagnosis.Observation,
+                  hours: float) -> np.ndarray:
+    """Call a strategy and check its answer: the right shape, finite, non-negative, and
+    nothing for vacant slots, scaled down to the hours available if it asks for more."""
+    doses = np.array(strategy.plan(observation, np.asarray(hours)), dtype=float)
+    expected = (*observation.shape, iv.COUNT)
+    if doses.shape != expected:
+        raise ValueError(f"strategy {strategy.name!r} returned doses of shape {doses.shape}, "
+                         f"expected {expected}")
+    if not np.all(np.isfinite(doses)) or np.any(doses < 0):
+        raise ValueError(f"strategy {strategy.name!r} returned negative or non-finite hours")
+    doses *= observation.active[..., None]
+    total = float(np.sum(doses))
+    if total > hours * (1.0 + 1e-12):
+        doses *= hours / total
+    return doses

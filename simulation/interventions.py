@@ -1,0 +1,103 @@
+"""The intervention catalogue: what a leader can spend an hour on.
+
+Each intervention matches a root cause of a performance gap (or, for system building,
+empowerment and micromanagement, a way of leading). The numbers (weekly effect at full
+dose, lag, saturation) live in :class:`simulation.config.Parameters` so that they can be
+calibrated and varied; the equations that apply them live in :mod:`simulation.dynamics`.
+
+A dose is leader hours per member per intervention in one week: an array of shape
+``(..., members, COUNT)`` indexed by the constants below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.config import Parameters
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """One entry of the catalogue."""
+
+    name: str
+    matches: str
+    """The root cause this intervention is the matched remedy for ('' if none)."""
+    moves: str
+    """The states it moves, in words."""
+    side_effects: str
+    one_to_one: bool
+    """Whether an hour of it is time in a 1:1 with the member (a commitment that can be
+    kept or cancelled)."""
+
+
+CATALOGUE: tuple[Intervention, ...] = (
+    Intervention("clarify", "direction",
+                 "role clarity fast (weeks); the team's direction",
+                 "none", one_to_one=True),
+    Intervention("train", "capability",
+                 "capability toward its ceiling along a learning curve (weeks to months)",
+                 "takes the member's own hours away from the work in the short run",
+                 one_to_one=False),
+    Intervention("coach", "capability",
+                 "capability slowly; motivation and accountability a little",
+                 "none", one_to_one=True),
+    Intervention("recognise", "motivation",
+                 "motivation (purpose and recognition); trust a little",
+                 "strongly diminishing returns", one_to_one=True),
+    Intervention("remove_obstacles", "environment",
+                 "the member's perceived obstacles; the environment's barriers",
+                 "none", one_to_one=False),
+    Intervention("monitor", "accountability",
+                 "scrutiny (transient, the Hawthorne effect); accountability through feedback "
+                 "and consequences",
+                 "feedback under low trust lowers motivation and trust",
+                 one_to_one=True),
+    Intervention("build_systems", "",
+                 "the team's systems and practice, which embed gains in habits",
+                 "pays off only over quarters", one_to_one=False),
+    Intervention("empower", "",
+                 "motivation and trust of capable members (autonomy)",
+                 "little effect on members who lack the capability", one_to_one=True),
+    Intervention("micromanage", "",
+                 "accountability and scrutiny up in the short run",
+                 "motivation, trust and psychological safety down, most for experienced, "
+                 "capable members", one_to_one=True),
+)
+
+NAMES: tuple[str, ...] = tuple(item.name for item in CATALOGUE)
+COUNT = len(CATALOGUE)
+(CLARIFY, TRAIN, COACH, RECOGNISE, REMOVE_OBSTACLES, MONITOR, BUILD_SYSTEMS, EMPOWER,
+ MICROMANAGE) = range(COUNT)
+
+ONE_TO_ONE = np.array([item.one_to_one for item in CATALOGUE])
+"""Mask over interventions: which count as 1:1 time with the member."""
+
+MATCHED: dict[str, int] = {
+    "capability": TRAIN,
+    "motivation": RECOGNISE,
+    "environment": REMOVE_OBSTACLES,
+    "direction": CLARIFY,
+    "accountability": MONITOR,
+}
+"""The matched intervention for each root cause (the root-cause matrix)."""
+
+
+def index(name: str) -> int:
+    """Position of an intervention by name."""
+    try:
+        return NAMES.index(name)
+    except ValueError:
+        raise KeyError(f"unknown intervention {name!r} (known: {', '.join(NAMES)})") from None
+
+
+def lags(params: Parameters) -> np.ndarray:
+    """Lag in weeks of every intervention, in catalogue order."""
+    return np.array([getattr(params, f"{name}_lag") for name in NAMES])
+
+
+def saturations(params: Parameters) -> np.ndarray:
+    """Hours for 63% of full effect of every intervention, in catalogue order."""
+    return np.array([getattr(params, f"{name}_saturation") for name in NAMES])

@@ -1,0 +1,171 @@
+"""TeamModel: the Mesa model of a team and its leader, stepped one week at a time.
+
+    model = TeamModel(scenario="baseline", seed=7)
+    model.run()
+    model.quarterly_frame()
+
+Each ``step()`` advances the SimPy calendar through one week: that week's events (crises,
+obstacles, changed conditions, new hires, the attention schedule), then the week's work
+(the leader observes, plans and spends the hours the week leaves; the team produces and
+its state moves by the equations in :mod:`simulation.dynamics`), then turnover, then, at
+a quarter's end, the quarterly review.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from simulation import dynamics
+from simulation import interventions as iv
+from simulation.agents import Leader, TeamMember
+from simulation.calendar import Calendar
+from simulation.config import ScenarioConfig
+from simulation.metrics import WeeklyRecord
+from simulation.randomness import draw_run_noise, run_generator
+from simulation.scenario import load_scenario
+from simulation.state import initial_state, with_departures, with_new_hires
+from simulation.strategies import REGISTRY, StrategyRegistry
+
+
+class TeamModel(mesa.Model):
+    """A team of members and their leader over simulated quarters.
+
+    Args:
+        scenario: a ScenarioConfig, a scenario file path or a shipped scenario's name.
+        seed: base seed of the replications (the scenario's own seed if None).
+        replication: which replication of that seed this run is (common random numbers:
+            replication k meets the same random numbers under every strategy).
+        registry: where the leader's strategy is looked up.
+    """
+
+    def __init__(self, scenario: ScenarioConfig | str | Path = "baseline", *,
+                 seed: int | None = None, replication: int = 0,
+                 registry: StrategyRegistry = REGISTRY) -> None:
+        config = scenario if isinstance(scenario, ScenarioConfig) else load_scenario(scenario)
+        self.config = config
+        self.params = config.parameters
+        self.seed = config.seed if seed is None else int(seed)
+        self.replication = replication
+        generator = run_generator(self.seed, replication)
+        members = config.team.size
+        # The run's noise is drawn before Mesa touches the generator, so its layout does not
+        # depend on Mesa's internals.
+        self.noise = draw_run_noise(generator, config.weeks, members)
+        super().__init__(rng=generator)
+        self.state = initial_state(config, self.noise.initial)
+        self.last_output = np.zeros(members)
+        self.members: list[TeamMember | None] = [TeamMember(self, slot)
+                                                 for slot in range(members)]
+        self.leader = Leader(self, config.leader, registry.get(config.leader.strategy))
+        self.record = WeeklyRecord(config.weeks, members)
+        self.quarter_rows: list[dict[str, Any]] = []
+        self.calendar = Calendar(config, self.noise, self._work_week, self._review_quarter)
+
+    # --- Mesa interface -------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one week."""
+        self.calendar.run_week()
+        self.running = not self.calendar.finished
+
+    def run(self) -> TeamModel:
+        """Simulate every remaining week of the scenario."""
+        while not self.calendar.finished:
+            self.step()
+        return self
+
+    def release(self) -> None:
+        """Drop Mesa's class-level reference to this model so a long sweep does not leak."""
+        mesa.Agent._ids.pop(self, None)
+
+    # --- the week -------------------------------------------------------------------------
+
+    @property
+    def weeks_done(self) -> int:
+        """Weeks simulated so far."""
+        return self.calendar.week
+
+    @property
+    def team(self) -> list[TeamMember]:
+        """The members currently in the team (vacant slots left out)."""
+        return [member for member in self.members if member is not None]
+
+    def _work_week(self, week: int) -> None:
+        obstacle_shock, change_shock, hires = self.calendar.take_week_events()
+        for slot in hires:
+            self._hire(week, slot)
+        plan = self.leader.act(week)
+        env = self.config.environment
+        crisis_pressure = self.params.crisis_pressure * min(self.calendar.crises_active, 1)
+        conditions = dynamics.WeekConditions(
+            pressure=np.asarray(min(env.pressure + crisis_pressure, 1.0)),
+            direction_baseline=np.asarray(env.direction_clarity),
+            barrier_baseline=np.asarray(env.barriers),
+            obstacle_shock=np.asarray(obstacle_shock),
+            change_shock=np.asarray(change_shock),
+        )
+        self.state, result = dynamics.advance_week(self.state, plan.granted, plan.kept,
+                                                   plan.breached, conditions, self.params)
+        self.last_output = result.member_output
+        leaving = self.noise.turnover[week] < dynamics.leaving_probability(
+            self.state, env.turnover_rate, self.params)
+        self._depart(leaving)
+        self.record.record(
+            week, self.state, result, plan.granted, plan.hours_planned, plan.crisis_hours,
+            self.calendar.attention_level,
+            {"breaches": float(np.sum(plan.breached)),
+             "kept_commitments": float(np.sum(plan.kept)),
+             "departures": float(np.sum(leaving)),
+             "hires": float(len(hires)),
+             "crises": float(self.calendar.crises_started)},
+            np.array([m.unique_id if m is not None else 0 for m in self.members]))
+        self.calendar.crises_started = 0
+
+    def _depart(self, leaving: np.ndarray) -> None:
+        if not np.any(leaving):
+            return
+        self.state = with_departures(self.state, leaving)
+        for slot in np.flatnonzero(leaving):
+            member = self.members[slot]
+            if member is not None:
+                member.remove()
+            self.members[slot] = None
+            self.calendar.start_hiring(int(slot))
+
+    def _hire(self, week: int, slot: int) -> None:
+        hired = np.arange(self.config.team.size) == slot
+        self.state = with_new_hires(self.state, hired, self.noise.hire[week], self.config)
+        self.members[slot] = TeamMember(self, slot)
+
+    def _review_quarter(self, quarter: int) -> None:
+        row = {"quarter": quarter, **self.record.quarter_row(quarter)}
+        self.quarter_rows.append(row)
+
+    # --- results --------------------------------------------------------------------------
+
+    def quarterly_frame(self) -> pd.DataFrame:
+        """One tidy row per completed quarter, with the run's identity."""
+        frame = pd.DataFrame(self.quarter_rows)
+        frame.insert(0, "scenario", self.config.name)
+        frame.insert(1, "strategy", self.config.leader.strategy)
+        frame.insert(2, "seed", self.seed)
+        frame.insert(3, "replication", self.replication)
+        return frame
+
+    def weekly_frame(self) -> pd.DataFrame:
+        """One row per simulated week."""
+        return self.record.weekly_frame(self.weeks_done)
+
+    def member_frame(self) -> pd.DataFrame:
+        """Member-level detail: one row per member per simulated week."""
+        return self.record.member_frame(self.weeks_done)
+
+    def hours_by_intervention(self) -> dict[str, float]:
+        """Leader hours granted so far, per intervention."""
+        totals = np.sum(self.record.hours[: self.weeks_done], axis=0)
+        return {name: float(totals[index]) for index, name in enumerate(iv.NAMES)}
