@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -85,7 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry_point() -> None:
     """The console script."""
-    sys.exit(main())
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("teamsim: interrupted; nothing was written", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
 
 
 def load_plugin(name: str) -> None:
@@ -160,10 +170,10 @@ def command_list() -> int:
             title = load_scenario(path).title
         except ConfigError as error:
             title = f"(invalid: {error})"
-        print(f"  {name:<30} {title}")
+        print(f"  {name:<34} {title}")
     print("Strategies:")
     for name in strategies.REGISTRY.names():
-        print(f"  {name:<30} {strategies.REGISTRY.get(name).description}")
+        print(f"  {name:<34} {strategies.REGISTRY.get(name).description}")
     return 0
 
 

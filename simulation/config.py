@@ -93,7 +93,7 @@ class Parameters:
     monitor_scrutiny_rate: float = described(
         0.5, "share of the scrutiny gap opened per week of monitoring", 0, 1)
     monitor_accountability_rate: float = described(
-        0.03, "share of an accountability gap closed per week by feedback and consequences",
+        0.015, "share of an accountability gap closed per week by feedback and consequences",
         0, 1)
     feedback_motivation_rate: float = described(
         0.1, "motivation moved per week by feedback, per unit of trust above the threshold",
@@ -120,9 +120,9 @@ class Parameters:
     micromanage_accountability_rate: float = described(
         0.1, "share of an accountability gap closed per week of micromanagement", 0, 1)
     micromanage_motivation_loss: float = described(
-        0.06, "share of motivation lost per week by a fully experienced, capable member", 0, 1)
+        0.02, "share of motivation lost per week by a fully experienced, capable member", 0, 1)
     micromanage_trust_loss: float = described(
-        0.04, "share of trust lost per week by a fully experienced, capable member", 0, 1)
+        0.015, "share of trust lost per week by a fully experienced, capable member", 0, 1)
     micromanage_safety_loss: float = described(
         0.02, "share of psychological safety lost per week at full team dose", 0, 1)
     micromanage_lag: float = described(1.0, "weeks before micromanagement acts", 1, 52)
@@ -144,7 +144,7 @@ class Parameters:
     motivation_drift: float = described(
         0.035, "weekly relaxation of motivation toward its anchor (unembedded)", 0, 1)
     accountability_drift: float = described(
-        0.045, "weekly relaxation of accountability toward its anchor (unembedded)", 0, 1)
+        0.06, "weekly relaxation of accountability toward its anchor (unembedded)", 0, 1)
     clarity_drift: float = described(
         0.03, "weekly relaxation of role clarity toward its anchor (unembedded)", 0, 1)
     capability_decay: float = described(

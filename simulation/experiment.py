@@ -89,7 +89,9 @@ def git_revision() -> str | None:
                               text=True, timeout=5, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
 
 
 def manifest(result: Replications, source: str) -> dict[str, Any]:

@@ -117,7 +117,7 @@ def build(cls: type[T], data: Mapping[str, Any], source: str, prefix: str = "") 
 
 def _convert(hint: Any, spec: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:
     origin = typing.get_origin(hint)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return build(hint, value, source, key + ".")
     if origin is tuple:
         item_type = typing.get_args(hint)[0]

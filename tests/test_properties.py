@@ -1,0 +1,82 @@
+"""Properties that hold for any valid configuration, however extreme (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulation import TeamModel
+from simulation.config import (
+    EnvironmentConfig,
+    LeaderConfig,
+    Parameters,
+    ScenarioConfig,
+    TeamConfig,
+)
+from simulation.scenario import to_dict, with_overrides
+from simulation.state import MEMBER_VARIABLES, TEAM_VARIABLES
+from simulation.strategies import REGISTRY
+
+UNBOUNDED_MEMBER_STATES = {"tenure_weeks", "recent_output"}
+
+
+def values_of(cls: type, skip: set[str] = frozenset()) -> st.SearchStrategy[dict]:
+    """Values for every numeric field of a configuration class, biased to the extremes."""
+    hints = typing.get_type_hints(cls)
+    fields = {}
+    for field in dataclasses.fields(cls):
+        low, high = field.metadata.get("low"), field.metadata.get("high")
+        if field.name in skip or low is None or high is None:
+            continue
+        if hints[field.name] is int:
+            high = min(high, 30)
+            fields[field.name] = st.sampled_from([int(low), int(high)]) | st.integers(
+                int(low), int(high))
+        else:
+            fields[field.name] = st.sampled_from([float(low), float(high)]) | st.floats(
+                float(low), float(high))
+    return st.fixed_dictionaries(fields)
+
+
+@st.composite
+def extreme_scenarios(draw: st.DrawFn) -> ScenarioConfig:
+    """A one-quarter scenario with every parameter drawn across its whole allowed range."""
+    overrides = {"quarters": 1}
+    for section, cls, skip in (("parameters", Parameters, set()),
+                               ("team", TeamConfig, {"size"}),
+                               ("leader", LeaderConfig, set()),
+                               ("environment", EnvironmentConfig, set())):
+        for name, value in draw(values_of(cls, skip)).items():
+            overrides[f"{section}.{name}"] = value
+    overrides["team.size"] = draw(st.integers(1, 12))
+    overrides["leader.strategy"] = draw(st.sampled_from(REGISTRY.names()))
+    overrides["leader.attention"] = [
+        {"from_quarter": 1, "to_quarter": 0, "level": draw(st.floats(0, 1))}]
+    return with_overrides(ScenarioConfig(), overrides)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=extreme_scenarios(), seed=st.integers(0, 2**32))
+def test_states_stay_finite_and_in_range_for_extreme_parameters(config, seed):
+    model = TeamModel(config, seed=seed)
+    while model.running:
+        model.step()
+        state = model.state
+        for name in MEMBER_VARIABLES:
+            values = getattr(state, name)
+            assert np.all(np.isfinite(values)), name
+            assert np.all(values >= 0), name
+            if name not in UNBOUNDED_MEMBER_STATES:
+                assert np.all(values <= 1), (name, to_dict(config))
+        for name in TEAM_VARIABLES:
+            value = getattr(state, name)
+            assert np.isfinite(value) and 0 <= value <= 1, name
+        assert np.all(np.isfinite(model.last_output)) and np.all(model.last_output >= 0)
+    frame = model.quarterly_frame()
+    numbers = frame.select_dtypes("number")
+    assert np.isfinite(numbers.to_numpy()).all()
+    model.release()
