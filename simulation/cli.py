@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     parser = argparse.ArgumentParser(
         prog="teamsim", description="Simulate how leadership shapes team performance.")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback when a run fails")
     parser.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                         help="import a module (dotted name or .py file) that registers "
                              "strategies; may be repeated")
@@ -82,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as error:
         print(f"teamsim: error: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a failing run (e.g. a user's strategy): one line, exit 1
+        if args.debug:
+            raise
+        print(f"teamsim: error: the run failed, nothing was written: "
+              f"{type(error).__name__}: {error} (--debug shows the traceback)", file=sys.stderr)
+        return 1
 
 
 def entry_point() -> None:
@@ -105,17 +113,23 @@ def load_plugin(name: str) -> None:
             path = Path(name)
             if not path.is_file():
                 raise UsageError(f"--plugin {name}: no such file")
-            spec = importlib.util.spec_from_file_location(path.stem, path)
+            # A name of our own, so that a plugin file called numpy.py shadows nothing.
+            module_name = f"teamsim_plugin_{path.stem}"
+            spec = importlib.util.spec_from_file_location(module_name, path)
             if spec is None or spec.loader is None:
                 raise UsageError(f"--plugin {name}: cannot be imported")
             module = importlib.util.module_from_spec(spec)
-            sys.modules[path.stem] = module
-            spec.loader.exec_module(module)
+            sys.modules[module_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[module_name]
+                raise
         else:
             importlib.import_module(name)
-    except UsageError:
+    except (UsageError, KeyboardInterrupt):
         raise
-    except Exception as error:  # a user's module may fail in any way; report it in a line
+    except BaseException as error:  # a user's module may fail in any way, even sys.exit()
         raise UsageError(f"--plugin {name}: {type(error).__name__}: {error}") from None
 
 
@@ -130,9 +144,11 @@ def command_run(args: argparse.Namespace) -> int:
         config = with_overrides(config, {"leader.strategy": args.strategy}, source)
     if args.replications is not None and args.replications < 1:
         raise UsageError(f"--replications: must be at least 1, got {args.replications}")
-    if args.seed is not None and args.seed < 0:
-        raise UsageError(f"--seed: must be zero or more, got {args.seed}")
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise UsageError(f"--seed: must be from 0 to 2**63-1, got {args.seed}")
     folder = args.out if args.out is not None else Path("results") / config.name
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder}: exists and is not a folder")
 
     result = run_replications(config, args.replications, args.seed)
     summary = result.summary

@@ -299,7 +299,8 @@ class EnvironmentConfig:
 class ScenarioConfig:
     """A scenario: the story, the team, its leader, its environment and the horizon."""
 
-    name: str = described("scenario", "short name; results go to results/<name>/")
+    name: str = described("scenario", "short name; results go to results/<name>/",
+                          pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*")
     title: str = described("", "one-line title")
     description: str = described("", "the story the scenario tells, in plain words")
     quarters: int = described(12, "quarters simulated (13 weekly steps each)", 1, 100)

@@ -112,9 +112,12 @@ def publish(folder: Path, files: Mapping[str, Callable[[Path], None]]) -> None:
     """Write files into ``folder`` all at once: each writer gets its path in a temporary
     folder beside it, and only when all succeed does the folder replace the old one."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(f"{folder} exists and is not a folder")
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        staging.chmod(0o777 & ~current_umask())
         for name, write in files.items():
             write(staging / name)
         if folder.exists():
@@ -127,6 +130,13 @@ def publish(folder: Path, files: Mapping[str, Callable[[Path], None]]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's file-creation mask (read by setting and restoring it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_json(data: Any) -> Callable[[Path], None]:

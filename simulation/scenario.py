@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tomllib
 import types
 import typing
@@ -29,7 +30,9 @@ class ConfigError(ValueError):
         self.key = key
         self.problem = problem
         where = f"{source}: {key}" if key else source
-        super().__init__(f"{where}: {problem}")
+        # One line, whatever the file put into its keys or values.
+        message = f"{where}: {problem}".replace("\r", "\\r").replace("\n", "\\n")
+        super().__init__(message)
 
 
 def shipped_scenario_dirs() -> list[Path]:
@@ -86,7 +89,10 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(source, "", "no such file") from None
+        problem = "no such file"
+        if len(path.parts) == 1 and not path.suffix:
+            problem += f" or shipped scenario (shipped: {', '.join(shipped_scenarios())})"
+        raise ConfigError(source, "", problem) from None
     except IsADirectoryError:
         raise ConfigError(source, "", "is a folder, not a file") from None
     except OSError as error:
@@ -158,12 +164,20 @@ def _check_range(meta: Mapping[str, Any], value: Any, source: str, key: str) -> 
     low, high = meta.get("low"), meta.get("high")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if low is not None and value < low:
-            raise ConfigError(source, key, f"must be at least {low:g}, got {value:g}")
+            raise ConfigError(source, key, f"must be at least {_number(low)}, got {value!r}")
         if high is not None and value > high:
-            raise ConfigError(source, key, f"must be at most {high:g}, got {value:g}")
+            raise ConfigError(source, key, f"must be at most {_number(high)}, got {value!r}")
+    pattern = meta.get("pattern")
+    if pattern is not None and not re.fullmatch(pattern, value):
+        raise ConfigError(source, key, f"must be letters, digits, '_', '-' or '.', got {value!r}")
     choices = meta.get("choices")
     if choices is not None and value not in choices:
         raise ConfigError(source, key, f"must be one of {', '.join(choices)}, got {value!r}")
+
+
+def _number(limit: float) -> str:
+    """A range limit as written: whole numbers without a decimal point."""
+    return str(int(limit)) if float(limit).is_integer() else repr(limit)
 
 
 def _kind(value: Any) -> str:
