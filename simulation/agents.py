@@ -45,11 +45,16 @@ class TeamMember(mesa.Agent):
 
     capability = SlotState("capability")
     capability_ceiling = SlotState("capability_ceiling")
+    capability_anchor = SlotState("capability_anchor")
     motivation = SlotState("motivation")
+    motivation_anchor = SlotState("motivation_anchor")
     trust = SlotState("trust")
     accountability = SlotState("accountability")
+    accountability_anchor = SlotState("accountability_anchor")
     scrutiny = SlotState("scrutiny")
     role_clarity = SlotState("role_clarity")
+    role_clarity_anchor = SlotState("role_clarity_anchor")
+    recent_output = SlotState("recent_output")
     obstacles = SlotState("obstacles")
     habit_strength = SlotState("habit_strength")
     exhaustion = SlotState("exhaustion")
@@ -89,9 +94,10 @@ class WeekPlan:
     planned: np.ndarray
     granted: np.ndarray
     kept: np.ndarray
-    """Members whose 1:1 was held."""
+    """Weight in [0, 1) of each member's 1:1 that was held (0 if none was held)."""
     breached: np.ndarray
-    """Members whose planned 1:1 was cancelled (a broken commitment)."""
+    """Weight in [0, 1) of each member's planned 1:1 that was cancelled (a broken
+    commitment; 0 if none was)."""
 
 
 class Leader(mesa.Agent):
@@ -112,12 +118,20 @@ class Leader(mesa.Agent):
         """Hours a week the leader gives the team when not pulled away."""
         return self.config.attention_hours
 
-    def hours_this_week(self) -> float:
-        """Hours planned for the team this week: normal hours scaled by the attention
-        schedule, with a deputy carrying a share of any withdrawn hours."""
+    def attention_share(self) -> float:
+        """Share of the normal leadership the team gets this week: the attention schedule's
+        level, with a deputy carrying a share of whatever is withdrawn."""
         level = self.model.calendar.attention_level
-        carried = level + (1.0 - level) * self.config.deputy_share
-        return self.config.attention_hours * carried
+        return level + (1.0 - level) * self.config.deputy_share
+
+    def hours_this_week(self) -> float:
+        """Hours planned for the team this week."""
+        return self.config.attention_hours * self.attention_share()
+
+    def crisis_hours_this_week(self) -> float:
+        """Hours the team's crises take from the leader this week. A reassigned leader
+        handles only her share of them; whoever covers for her handles the rest."""
+        return self.model.calendar.crisis_hours * self.attention_share()
 
     def observe(self, week: int) -> diagnosis.Observation:
         """Read the team through noise and bias."""
@@ -143,13 +157,14 @@ class Leader(mesa.Agent):
     def act(self, week: int) -> WeekPlan:
         """Observe, plan and fit the plan into the hours crises leave."""
         hours = self.hours_this_week()
-        crisis = self.model.calendar.crisis_hours
+        crisis = self.crisis_hours_this_week()
         planned = self.plan(week, self.observe(week), hours)
         granted, cancelled = dynamics.allocate_hours(planned, np.asarray(max(hours - crisis, 0.0)))
-        one_to_one = np.sum(planned[:, iv.ONE_TO_ONE], axis=-1) > 0
+        commitment = dynamics.commitment_weight(np.sum(planned[:, iv.ONE_TO_ONE], axis=-1),
+                                                self.model.params)
         self.last_plan = WeekPlan(hours, crisis, planned, granted,
-                                  kept=one_to_one & ~cancelled,
-                                  breached=one_to_one & cancelled)
+                                  kept=np.where(cancelled, 0.0, commitment),
+                                  breached=np.where(cancelled, commitment, 0.0))
         return self.last_plan
 
 

@@ -130,6 +130,9 @@ class Parameters:
         0.5, "hours per member for 63% of full effect", 0.05, 40)
 
     # --- trust ---------------------------------------------------------------------------
+    meeting_saturation: float = described(
+        0.5, "1:1 hours at which a meeting counts 63% as a commitment (kept or broken)",
+        0.05, 10)
     trust_gain: float = described(
         0.01, "share of the trust gap closed by one kept 1:1 commitment", 0, 1)
     trust_breach_loss: float = described(
@@ -232,7 +235,7 @@ class TeamConfig:
     habit_strength: float = described(0.1, "mean starting habit strength", 0, 1)
     exhaustion: float = described(0.1, "mean starting exhaustion", 0, 1)
     spread: float = described(
-        0.05, "spread of accountability, clarity, obstacles, habit and exhaustion", 0, 0.5)
+        0.05, "spread of starting accountability, role clarity and obstacles", 0, 0.5)
     tenure_years: float = described(2.0, "mean tenure in role at the start, in years", 0, 40)
     tenure_years_sd: float = described(1.0, "spread of tenure in role, in years", 0, 20)
     psychological_safety: float = described(0.5, "starting psychological safety", 0, 1)
@@ -290,7 +293,7 @@ class EnvironmentConfig:
     change_size: float = described(
         0.2, "share of direction clarity lost when conditions change", 0, 1)
     turnover_rate: float = described(
-        0.12, "yearly chance of leaving for a member at the reference motivation and trust",
+        0.12, "yearly hazard of leaving at the reference motivation and trust, unexhausted",
         0, 1)
     hiring_delay_weeks: int = described(8, "weeks a vacancy stays open", 0, 104)
 

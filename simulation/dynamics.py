@@ -153,6 +153,12 @@ def allocate_hours(planned: np.ndarray, hours_left: np.ndarray
     return granted, cancelled
 
 
+def commitment_weight(one_to_one_hours: np.ndarray, p: Parameters) -> np.ndarray:
+    """How much a planned 1:1 counts as a commitment, in [0, 1): a five-minute check-in
+    builds (or, cancelled, breaks) less trust than an hour set aside for the member."""
+    return efficacy(one_to_one_hours, p.meeting_saturation)
+
+
 # ---------------------------------------------------------------------------------------
 # Member states
 
@@ -240,12 +246,14 @@ def trust_step(state: TeamState, effect: np.ndarray, kept: np.ndarray, breached:
 
     A kept 1:1 commitment closes a small share of the trust gap; a breach (a cancelled
     1:1) removes a large share of the trust there is (Slovic 1993; Schweitzer, Hershey &
-    Bradlow 2006). Recognition and empowerment build trust; micromanagement and feedback
-    under low trust erode it. Without contact trust relaxes slowly toward neutral.
+    Bradlow 2006). ``kept`` and ``breached`` weigh each commitment in [0, 1] by its size
+    (see :func:`commitment_weight`). Recognition and empowerment of capable members build
+    trust; micromanagement and feedback under low trust erode it. Without contact trust
+    relaxes slowly toward neutral.
     """
     t = state.trust
     up = (p.trust_gain * kept + p.recognise_trust_rate * effect[..., iv.RECOGNISE]
-          + p.empower_trust_rate * effect[..., iv.EMPOWER])
+          + p.empower_trust_rate * effect[..., iv.EMPOWER] * state.capability)
     down = (p.trust_breach_loss * breached + p.micromanage_trust_loss
             * effect[..., iv.MICROMANAGE] * micromanagement_sting(state, p))
     feedback = feedback_effect(t, effect[..., iv.MONITOR], p.feedback_trust_rate,

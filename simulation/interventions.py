@@ -75,14 +75,19 @@ COUNT = len(CATALOGUE)
 ONE_TO_ONE = np.array([item.one_to_one for item in CATALOGUE])
 """Mask over interventions: which count as 1:1 time with the member."""
 
-MATCHED: dict[str, int] = {
-    "capability": TRAIN,
-    "motivation": RECOGNISE,
-    "environment": REMOVE_OBSTACLES,
-    "direction": CLARIFY,
-    "accountability": MONITOR,
+REMEDIES: dict[str, dict[str, float]] = {
+    "capability": {"train": 0.7, "coach": 0.3},
+    "motivation": {"recognise": 1.0},
+    "environment": {"remove_obstacles": 1.0},
+    "direction": {"clarify": 1.0},
+    "accountability": {"monitor": 1.0},
 }
-"""The matched intervention for each root cause (the root-cause matrix)."""
+"""The root-cause matrix: the mix of interventions matched to each root cause (training
+carries a capability gap, with coaching to apply it on the job)."""
+
+MATCHED: dict[str, int] = {cause: NAMES.index(max(mix, key=mix.__getitem__))
+                           for cause, mix in REMEDIES.items()}
+"""The main matched intervention for each root cause."""
 
 
 def index(name: str) -> int:

@@ -118,8 +118,8 @@ class TeamModel(mesa.Model):
         self.record.record(
             week, self.state, result, plan.granted, plan.hours_planned, plan.crisis_hours,
             self.calendar.attention_level,
-            {"breaches": float(np.sum(plan.breached)),
-             "kept_commitments": float(np.sum(plan.kept)),
+            {"breaches": float(np.count_nonzero(plan.breached)),
+             "kept_commitments": float(np.count_nonzero(plan.kept)),
              "departures": float(np.sum(leaving)),
              "hires": float(len(hires)),
              "crises": float(self.calendar.crises_started)},

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation import interventions as iv
+from simulation.config import ROOT_CAUSES
 from simulation.diagnosis import Observation
 
 Strategy = Callable[[Observation, np.ndarray], np.ndarray]
@@ -143,14 +144,8 @@ def micromanager(observation: Observation, hours: np.ndarray) -> np.ndarray:
     return spread(weights, hours)
 
 
-CAUSE_REMEDIES = np.array([
-    profile(train=0.7, coach=0.3),     # capability
-    profile(recognise=1.0),            # motivation
-    profile(remove_obstacles=1.0),     # environment
-    profile(clarify=1.0),              # direction
-    profile(monitor=1.0),              # accountability
-])
-"""The root-cause matrix: the intervention mix matched to each root cause."""
+CAUSE_REMEDIES = np.array([profile(**iv.REMEDIES[cause]) for cause in ROOT_CAUSES])
+"""The root-cause matrix (interventions.REMEDIES) as an array, one row per root cause."""
 
 DIAGNOSIS_THRESHOLD = 0.2
 """Observed gaps smaller than this are left alone by diagnose_and_match."""
@@ -221,11 +216,8 @@ def marginal_gains(observation: Observation, hours: np.ndarray) -> np.ndarray:
 
 
 def big_push(observation: Observation, hours: np.ndarray) -> np.ndarray:
-    """Everything on the one root cause where the team looks weakest."""
-    team_gaps = np.sum(observation.gaps * observation.active[..., None], axis=-2)
-    weakest = np.argmax(team_gaps, axis=-1)
-    mix = CAUSE_REMEDIES[weakest]
-    return spread(observation.active[..., None] * mix[..., None, :], hours)
+    """One big push on one dimension: every hour into training the whole team."""
+    return spread(observation.active[..., None] * profile(train=1.0), hours)
 
 
 def coach(observation: Observation, hours: np.ndarray) -> np.ndarray:

@@ -228,3 +228,12 @@ def test_every_intervention_has_a_lag_and_a_saturation():
     assert iv.lags(params).shape == (iv.COUNT,)
     assert np.all(iv.saturations(params) > 0)
     assert set(iv.MATCHED) == set(ROOT_CAUSES)
+
+
+def test_a_cancelled_check_in_breaks_less_trust_than_a_cancelled_hour(params):
+    state = make_state(trust=0.6)
+    weights = dynamics.commitment_weight(np.array([0.1, 1.0]), params)
+    assert 0 < weights[0] < weights[1] < 1
+    after = [dynamics.advance_week(state, dose(coach=1.0), NOBODY, np.array([w]),
+                                   calm_week(), params)[0].trust[0] for w in weights]
+    assert after[1] < after[0] < state.trust[0]
