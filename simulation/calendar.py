@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from simulation.config import WEEKS_PER_QUARTER, AttentionChange, ScenarioConfig
+from simulation.config import WEEKS_PER_QUARTER, LeaderConfig, ScenarioConfig
 from simulation.randomness import RunNoise
 
 WORK_OFFSET = 0.5
@@ -30,13 +30,18 @@ def weekly_probability(rate_per_quarter: float) -> float:
     return float(1.0 - np.exp(-rate_per_quarter / WEEKS_PER_QUARTER))
 
 
-def attention_level(changes: tuple[AttentionChange, ...], quarter: int) -> float:
+def attention_level(leader: LeaderConfig, quarter: int) -> float:
     """Share of normal hours the leader gives the team in a (1-based) quarter.
 
-    Where stretches overlap the later one in the file wins.
+    A reassignment (``withdrawn_from_quarter``) applies first; ``attention`` stretches
+    override it, and where stretches overlap the later one in the file wins.
     """
     level = 1.0
-    for change in changes:
+    start = leader.withdrawn_from_quarter
+    if start and quarter >= start and (leader.withdrawn_quarters == 0
+                                       or quarter < start + leader.withdrawn_quarters):
+        level = leader.withdrawn_level
+    for change in leader.attention:
         last = change.to_quarter or 10**9
         if change.from_quarter <= quarter <= last:
             level = change.level
@@ -119,7 +124,7 @@ class Calendar:
 
     def _attention_schedule(self) -> Process:
         for week in range(self.weeks):
-            self.attention_level = attention_level(self.config.leader.attention,
+            self.attention_level = attention_level(self.config.leader,
                                                    week // WEEKS_PER_QUARTER + 1)
             yield self.env.timeout(1)
 

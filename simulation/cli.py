@@ -7,8 +7,6 @@ is one line naming the file and the key, and nothing is written).
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -19,6 +17,7 @@ import pandas as pd
 from simulation import strategies
 from simulation.experiment import manifest, publish, run_replications, write_json
 from simulation.plots import quarterly_figure
+from simulation.plugins import PluginError, load_plugins
 from simulation.scenario import (
     ConfigError,
     load_scenario,
@@ -74,14 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        for plugin in args.plugin:
-            load_plugin(plugin)
+        load_plugins(args.plugin)
         if args.command == "run":
             return command_run(args)
         if args.command == "list":
             return command_list()
         return command_check(args.files)
-    except (ConfigError, UsageError) as error:
+    except (ConfigError, UsageError, PluginError) as error:
         print(f"teamsim: error: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a failing run (e.g. a user's strategy): one line, exit 1
@@ -104,33 +102,6 @@ def entry_point() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
     sys.exit(code)
-
-
-def load_plugin(name: str) -> None:
-    """Import a user's module so that its ``strategies.register(...)`` calls take effect."""
-    try:
-        if name.endswith(".py"):
-            path = Path(name)
-            if not path.is_file():
-                raise UsageError(f"--plugin {name}: no such file")
-            # A name of our own, so that a plugin file called numpy.py shadows nothing.
-            module_name = f"teamsim_plugin_{path.stem}"
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            if spec is None or spec.loader is None:
-                raise UsageError(f"--plugin {name}: cannot be imported")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                del sys.modules[module_name]
-                raise
-        else:
-            importlib.import_module(name)
-    except (UsageError, KeyboardInterrupt):
-        raise
-    except BaseException as error:  # a user's module may fail in any way, even sys.exit()
-        raise UsageError(f"--plugin {name}: {type(error).__name__}: {error}") from None
 
 
 def command_run(args: argparse.Namespace) -> int:

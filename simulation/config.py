@@ -273,8 +273,14 @@ class LeaderConfig:
         0, "last quarter of system building; 0 means throughout", 0, 200)
     deputy_share: float = described(
         0.0, "share of withdrawn hours a deputy carries on", 0, 1)
+    withdrawn_from_quarter: int = described(
+        0, "quarter in which the leader is reassigned; 0 means never", 0, 200)
+    withdrawn_quarters: int = described(
+        4, "quarters the reassignment lasts; 0 means to the end of the run", 0, 200)
+    withdrawn_level: float = described(
+        0.1, "share of the normal hours the leader gives the team while reassigned", 0, 1)
     attention: tuple[AttentionChange, ...] = described(
-        (), "stretches of quarters with scaled attention")
+        (), "stretches of quarters with scaled attention (applied after a reassignment)")
 
 
 @dataclass(frozen=True)

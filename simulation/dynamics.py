@@ -393,7 +393,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     which members are visited cannot matter).
 
     ``doses`` are the granted leader hours ``(..., members, interventions)``; ``kept`` and
-    ``breached`` mark members whose 1:1 was held or cancelled this week.
+    ``breached`` weigh, in [0, 1), each member's 1:1 that was held or cancelled this week
+    (0 where there was none; see :func:`commitment_weight`).
     """
     in_effect = delayed_dose(state.dose_in_effect, doses, iv.lags(p))
     effect = efficacy(in_effect, iv.saturations(p))

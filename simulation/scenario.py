@@ -133,12 +133,12 @@ def _convert(hint: Any, spec: dataclasses.Field[Any], value: Any, source: str, k
                      for index, item in enumerate(value))
     if origin in (typing.Union, types.UnionType):
         raise TypeError(f"unsupported union type for {key}")
-    checked = _check_scalar(hint, value, source, key)
-    _check_range(spec.metadata, checked, source, key)
+    checked = check_scalar(hint, value, source, key)
+    check_range(spec.metadata, checked, source, key)
     return checked
 
 
-def _check_scalar(hint: Any, value: Any, source: str, key: str) -> Any:
+def check_scalar(hint: Any, value: Any, source: str, key: str) -> Any:
     if hint is bool:
         if not isinstance(value, bool):
             raise ConfigError(source, key, f"must be true or false, got {_kind(value)}")
@@ -160,7 +160,7 @@ def _check_scalar(hint: Any, value: Any, source: str, key: str) -> Any:
     raise TypeError(f"unsupported configuration type {hint!r} for {key}")
 
 
-def _check_range(meta: Mapping[str, Any], value: Any, source: str, key: str) -> None:
+def check_range(meta: Mapping[str, Any], value: Any, source: str, key: str) -> None:
     low, high = meta.get("low"), meta.get("high")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if low is not None and value < low:

@@ -136,7 +136,7 @@ def test_withdrawing_attention_lowers_output_and_systems_built_beforehand_reduce
     quarters = {"quarters": 8}
     without = load_scenario("attention_withdrawn")
     with_systems = load_scenario("attention_withdrawn_with_systems")
-    stays = with_overrides(without, {"leader.attention": []})
+    stays = with_overrides(without, {"leader.withdrawn_from_quarter": 0})
     output = {}
     for name, config in (("without", without), ("with", with_systems), ("stays", stays)):
         runs = run_replications(with_overrides(config, quarters), replications=8, seed=12)

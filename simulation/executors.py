@@ -1,0 +1,162 @@
+"""Where runs execute, behind the standard ``concurrent.futures.Executor`` interface.
+
+- one worker: in this process (the simplest to debug);
+- several: local worker processes (``ProcessPoolExecutor``, spawn start method, as Mesa
+  requires);
+- beyond one machine: a Dask distributed cluster (``pip install teamsim[dask]``), either
+  an existing scheduler's address or a local cluster; its ``Client.get_executor()`` is a
+  ``concurrent.futures`` executor too, so every path shares one streaming loop.
+
+Results stream back as tasks finish, with at most a few tasks in flight per worker, so a
+sweep of any size holds only a bounded number of runs in memory.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class InProcessExecutor(cf.Executor):
+    """Runs each task at once, in this process (one worker, no pickling)."""
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> cf.Future[R]:
+        """Run ``fn`` now; return a finished future."""
+        future: cf.Future[R] = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed back through the future, as a pool would
+            future.set_exception(error)
+        return future
+
+
+def default_workers() -> int:
+    """All the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def open_executor(workers: int | None = None, scheduler: str | None = None,
+                  dask_local: bool = False) -> Iterator[tuple[cf.Executor, int, str]]:
+    """An executor, its number of workers, and a description for the log."""
+    count = workers or default_workers()
+    if scheduler is not None or dask_local:
+        with _dask_executor(count, scheduler) as opened:
+            yield opened
+        return
+    if count == 1:
+        yield InProcessExecutor(), 1, "in this process"
+        return
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield pool, count, f"{count} local worker processes"
+
+
+@contextmanager
+def _dask_executor(workers: int, scheduler: str | None
+                   ) -> Iterator[tuple[cf.Executor, int, str]]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise RuntimeError("Dask is not installed: pip install 'teamsim[dask]'") from None
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            count = max(1, sum(client.nthreads().values()))
+            yield client.get_executor(pure=False), count, f"Dask cluster at {scheduler}"
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        yield (client.get_executor(pure=False), workers,
+               f"a local Dask cluster of {workers} workers")
+
+
+def stream(executor: cf.Executor, fn: Callable[[T], R], tasks: Iterable[T],
+           in_flight: int) -> Iterator[R]:
+    """Submit tasks with at most ``in_flight`` outstanding; yield results as they finish."""
+    pending: set[cf.Future[R]] = set()
+    queue = iter(tasks)
+
+    def top_up() -> None:
+        while len(pending) < in_flight:
+            try:
+                task = next(queue)
+            except StopIteration:
+                return
+            pending.add(executor.submit(fn, task))
+
+    top_up()
+    while pending:
+        done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+        for future in done:
+            pending.discard(future)
+            yield future.result()
+        top_up()
+
+
+class Progress:
+    """A progress line with rate and ETA on standard error.
+
+    On a terminal it redraws one line; elsewhere (logs, CI) it prints a line about every
+    tenth of the way.
+    """
+
+    def __init__(self, total: int, label: str, stream: TextIO | None = None,
+                 enabled: bool = True) -> None:
+        self.total = total
+        self.label = label
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.enabled = enabled and total > 0
+        self.start = time.monotonic()
+        self.last_draw = 0.0
+        self.last_tenth = -1
+        self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def advance(self, count: int) -> None:
+        """Count finished runs and redraw when due."""
+        self.done += count
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        tenth = int(10 * self.done / self.total)
+        if self.interactive and (now - self.last_draw > 0.2 or self.done == self.total):
+            self.stream.write("\r" + self.line() + " " * 4)
+            self.stream.flush()
+            self.last_draw = now
+        elif not self.interactive and tenth > self.last_tenth:
+            self.stream.write(self.line() + "\n")
+            self.last_tenth = tenth
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.enabled and self.interactive:
+            self.stream.write("\n")
+
+    def line(self) -> str:
+        """The progress line: done of total, rate, ETA."""
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        rate = self.done / elapsed
+        left = (self.total - self.done) / rate if rate > 0 else float("inf")
+        eta = _clock(left) if left != float("inf") else "?"
+        percent = 100 * self.done / self.total
+        return (f"{self.label}: {self.done}/{self.total} runs ({percent:.0f}%), "
+                f"{rate:.1f} runs/s, elapsed {_clock(elapsed)}, ETA {eta}")
+
+
+def _clock(seconds: float) -> str:
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
