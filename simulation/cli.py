@@ -11,13 +11,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from simulation import strategies
+from simulation.compare import comparison_experiment, difference_table
 from simulation.experiment import manifest, publish, run_replications, write_json
+from simulation.experiment_file import load_experiment
 from simulation.plots import quarterly_figure
 from simulation.plugins import PluginError, load_plugins
+from simulation.report import headline_table, write_report
+from simulation.reproduce import reproduce
 from simulation.scenario import (
     ConfigError,
     load_scenario,
@@ -25,6 +30,8 @@ from simulation.scenario import (
     shipped_scenarios,
     with_overrides,
 )
+from simulation.store import STORE_FILE
+from simulation.sweep import SweepError, SweepSummary, sweep
 
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("team_output", "output"),
@@ -61,11 +68,65 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder to write into (default: results/<scenario>)")
     run.add_argument("--quiet", action="store_true", help="print no table")
 
+    sweep = commands.add_parser("sweep", help="run an experiment's settings and replications "
+                                              "into a results store")
+    sweep.add_argument("experiment", help="experiment file, or the name of a shipped one")
+    add_execution_options(sweep)
+    sweep.add_argument("--resume", action="store_true",
+                       help="continue an interrupted sweep: finished runs are skipped")
+    sweep.add_argument("--overwrite", action="store_true",
+                       help="discard an earlier store of this experiment and start again")
+    sweep.add_argument("--precision", type=float, default=None, metavar="H",
+                       help="add replications until the 95%% interval half-width of the "
+                            "experiment's first outcome (or its [precision] outcome) is below H")
+    sweep.add_argument("--out", type=Path, default=None,
+                       help="results folder (default: results/<experiment>)")
+
+    compare = commands.add_parser(
+        "compare", help="compare strategies on one scenario, or scenarios, with statistics")
+    compare.add_argument("names", nargs="+", help="strategy names (on --scenario) or "
+                                                 "scenarios; the first is the reference")
+    compare.add_argument("--scenario", default="baseline",
+                         help="scenario the strategies are compared on (default: baseline)")
+    compare.add_argument("--replications", "-n", type=int, default=30)
+    compare.add_argument("--seed", type=int, default=20261123)
+    compare.add_argument("--quarters", type=int, nargs="+", default=[4, 8, 12],
+                         help="quarters compared (default: 4 8 12)")
+    compare.add_argument("--out", type=Path, default=None,
+                         help="results folder (default: results/compare_<names>)")
+    add_execution_options(compare)
+
+    report = commands.add_parser("report", help="rewrite tables and figures from a results "
+                                                "store, without re-running")
+    report.add_argument("folder", type=Path, help="a results folder holding store.sqlite")
+
+    reproduce = commands.add_parser(
+        "reproduce", help="run every shipped experiment and rewrite results/ and its README")
+    reproduce.add_argument("experiments", nargs="*",
+                           help="only these shipped experiments (default: all)")
+    reproduce.add_argument("--results", type=Path, default=Path("results"),
+                           help="results folder (default: results)")
+    reproduce.add_argument("--workers", type=int, default=None,
+                           help="local worker processes (default: all cores)")
+    reproduce.add_argument("--quiet", action="store_true", help="no progress line")
+
     commands.add_parser("list", help="list the shipped scenarios and the strategies")
 
     check = commands.add_parser("check", help="validate scenario files")
     check.add_argument("files", nargs="+", help="scenario files")
     return parser
+
+
+def add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """Where runs execute: local workers or a Dask cluster."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: all cores; 1 runs in this process)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on the Dask cluster at ADDRESS (pip install teamsim[dask])")
+    where.add_argument("--dask-local", type=int, default=None, metavar="N",
+                       help="run on a local Dask cluster of N workers")
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,10 +137,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_plugins(args.plugin)
         if args.command == "run":
             return command_run(args)
+        if args.command == "sweep":
+            return command_sweep(args)
+        if args.command == "compare":
+            return command_compare(args)
+        if args.command == "report":
+            return command_report(args.folder)
+        if args.command == "reproduce":
+            return command_reproduce(args)
         if args.command == "list":
             return command_list()
         return command_check(args.files)
-    except (ConfigError, UsageError, PluginError) as error:
+    except (ConfigError, UsageError, PluginError, SweepError) as error:
         print(f"teamsim: error: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # a failing run (e.g. a user's strategy): one line, exit 1
@@ -136,6 +205,96 @@ def command_run(args: argparse.Namespace) -> int:
     })
     print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")
     return 0
+
+
+def execution(args: argparse.Namespace) -> dict[str, Any]:
+    """The executor options of a command, checked."""
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers: must be at least 1, got {args.workers}")
+    if args.dask_local is not None and args.dask_local < 1:
+        raise UsageError(f"--dask-local: must be at least 1, got {args.dask_local}")
+    workers = args.dask_local if args.dask_local is not None else args.workers
+    return {"workers": workers, "scheduler": args.scheduler,
+            "dask_local": args.dask_local is not None, "show_progress": not args.quiet}
+
+
+def command_sweep(args: argparse.Namespace) -> int:
+    """`teamsim sweep`: every setting and replication of an experiment into a store."""
+    if args.resume and args.overwrite:
+        raise UsageError("--resume and --overwrite: choose one")
+    if args.precision is not None and args.precision <= 0:
+        raise UsageError(f"--precision: must be positive, got {args.precision}")
+    experiment = load_experiment(args.experiment, strategies.REGISTRY.__contains__)
+    folder = args.out if args.out is not None else Path("results") / experiment.name
+    summary = sweep(experiment, folder, resume=args.resume, overwrite=args.overwrite,
+                    plugin_names=args.plugin, precision=args.precision, **execution(args))
+    return finish_sweep(summary)
+
+
+def finish_sweep(summary: SweepSummary) -> int:
+    """Write the report of a finished sweep, print what happened; exit 1 on failed runs."""
+    report = write_report(summary.folder)
+    print(f"{summary.settings} settings: {summary.done} runs done, {summary.failed} failed, "
+          f"{summary.skipped} already in the store; {summary.seconds:.1f} s on "
+          f"{summary.executor}")
+    print(f"wrote {summary.folder}/: store.sqlite, " + ", ".join(
+        path.name for path in report.written))
+    if not report.failures.empty:
+        first = report.failures.iloc[0]
+        print(f"teamsim: error: {len(report.failures)} runs failed (first: {first['label']}, "
+              f"replication {first['replication']}: {first['error']}); see "
+              f"{summary.folder}/report.md", file=sys.stderr)
+        return 1
+    return 0
+
+
+def command_compare(args: argparse.Namespace) -> int:
+    """`teamsim compare`: strategies or scenarios under common random numbers."""
+    if args.replications < 2:
+        raise UsageError(f"--replications: must be at least 2, got {args.replications}")
+    try:
+        experiment = comparison_experiment(args.names, args.scenario, args.replications,
+                                           args.seed, args.quarters,
+                                           strategies.REGISTRY.__contains__)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    folder = args.out if args.out is not None else Path("results") / experiment.name
+    summary = sweep(experiment, folder, overwrite=True, plugin_names=args.plugin,
+                    **execution(args))
+    code = finish_sweep(summary)
+    comparisons = pd.read_csv(folder / "comparisons.csv")
+    comparisons = comparisons[comparisons.outcome.isin([c for c, _ in TABLE_COLUMNS])]
+    print(f"\n{experiment.title}: {experiment.replications} replications under common random "
+          f"numbers, against {comparisons['reference'].iloc[0]}")
+    print(difference_table(comparisons))
+    print(f"(every outcome in {folder}/comparisons.csv)")
+    return code
+
+
+def command_report(folder: Path) -> int:
+    """`teamsim report`: tables and figures from a store, without re-running."""
+    if not (folder / STORE_FILE).is_file():
+        raise UsageError(f"{folder}: holds no results store ({STORE_FILE})")
+    report = write_report(folder)
+    print("\n".join(headline_table(report)))
+    print(f"wrote {folder}/: " + ", ".join(path.name for path in report.written))
+    return 0
+
+
+def command_reproduce(args: argparse.Namespace) -> int:
+    """`teamsim reproduce`: every shipped experiment, then results/README.md."""
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers: must be at least 1, got {args.workers}")
+    try:
+        done = reproduce(args.results, args.workers, args.experiments, not args.quiet)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    for summary, report in done:
+        print(f"{summary.folder}: {summary.done} runs in {summary.seconds:.1f} s; "
+              f"{len(report.written)} files")
+    print(f"wrote {args.results}/README.md")
+    failed = sum(summary.failed for summary, _ in done)
+    return 1 if failed else 0
 
 
 def format_table(summary: pd.DataFrame) -> str:

@@ -117,10 +117,29 @@ class ExperimentConfig:
 TOP_KEYS = {f.name for f in dataclasses.fields(ExperimentConfig)} - {"base_configs", "source"}
 
 
+def shipped_experiments() -> dict[str, Path]:
+    """Shipped experiment names mapped to their files (the checkout's, then installed)."""
+    package = Path(__file__).resolve().parent
+    found: dict[str, Path] = {}
+    for folder in (package.parent / "experiments", package / "_shipped" / "experiments"):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.toml")):
+                found.setdefault(path.stem, path)
+    return found
+
+
+def resolve_experiment_path(name_or_path: str | Path) -> Path:
+    """An experiment file path from a path or the name of a shipped experiment."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.exists() or len(candidate.parts) > 1:
+        return candidate
+    return shipped_experiments().get(str(name_or_path), candidate)
+
+
 def load_experiment(path: str | Path,
                     strategy_exists: Callable[[str], bool] | None = None) -> ExperimentConfig:
-    """Read and validate an experiment file."""
-    path = Path(path)
+    """Read and validate an experiment file (or a shipped experiment by name)."""
+    path = resolve_experiment_path(path)
     source = str(path)
     data = read_toml(path)
     if not data:
