@@ -13,18 +13,13 @@ scenario. Run:
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
-from pathlib import Path
 
 import mesa
-import numpy as np
+from results_file import machine, update_section
 
 from simulation import load_scenario
 from simulation.experiment import run_once
-
-HERE = Path(__file__).resolve().parent
 
 
 class FloorAgent(mesa.Agent):
@@ -92,10 +87,7 @@ def main() -> None:
     lines = [
         "## Mesa model",
         "",
-        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Mesa {mesa.__version__}, numpy {np.__version__}; "
-        f"`python benchmarks/bench_model.py --runs {args.runs}` (best of 3).",
+        f"{machine()} `python benchmarks/bench_model.py --runs {args.runs}` (best of 3).",
         "",
         "| measure | value |",
         "|---|---|",
@@ -109,7 +101,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        (HERE / "RESULTS.md").write_text("# Benchmark results\n\n" + text, encoding="utf-8")
+        update_section("model", text)
 
 
 if __name__ == "__main__":

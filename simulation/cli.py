@@ -18,7 +18,11 @@ import pandas as pd
 from simulation import strategies
 from simulation.compare import comparison_experiment, difference_table
 from simulation.experiment import manifest, publish, run_replications, write_json
-from simulation.experiment_file import load_experiment
+from simulation.experiment_file import (
+    load_experiment,
+    resolve_experiment_path,
+    shipped_experiments,
+)
 from simulation.plots import quarterly_figure
 from simulation.plugins import PluginError, load_plugins
 from simulation.report import headline_table, write_report
@@ -26,12 +30,13 @@ from simulation.reproduce import reproduce
 from simulation.scenario import (
     ConfigError,
     load_scenario,
+    read_toml,
     resolve_scenario_path,
     shipped_scenarios,
     with_overrides,
 )
 from simulation.store import STORE_FILE
-from simulation.sweep import SweepError, SweepSummary, sweep
+from simulation.sweep import SweepError, SweepSummary, settings_of, sweep
 
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("team_output", "output"),
@@ -110,10 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
                            help="local worker processes (default: all cores)")
     reproduce.add_argument("--quiet", action="store_true", help="no progress line")
 
-    commands.add_parser("list", help="list the shipped scenarios and the strategies")
+    commands.add_parser("list", help="list the shipped scenarios, experiments and strategies")
 
-    check = commands.add_parser("check", help="validate scenario files")
-    check.add_argument("files", nargs="+", help="scenario files")
+    check = commands.add_parser("check", help="validate scenario or experiment files")
+    check.add_argument("files", nargs="+", help="scenario or experiment files")
     return parser
 
 
@@ -297,6 +302,16 @@ def command_reproduce(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def is_experiment_file(name: str) -> bool:
+    """Whether a file is an experiment (it names base scenarios) rather than a scenario."""
+    path = resolve_experiment_path(name)
+    try:
+        return "scenarios" in read_toml(path) and not (Path(name).suffix == ""
+                                                       and name in shipped_scenarios())
+    except ConfigError:
+        return False
+
+
 def format_table(summary: pd.DataFrame) -> str:
     """The quarterly table: mean and 95% interval of output and the four core states."""
     header = f"{'quarter':>7}  " + "  ".join(f"{title:>22}" for _, title in TABLE_COLUMNS)
@@ -317,6 +332,13 @@ def command_list() -> int:
         except ConfigError as error:
             title = f"(invalid: {error})"
         print(f"  {name:<34} {title}")
+    print("Experiments:")
+    for name, path in shipped_experiments().items():
+        try:
+            title = load_experiment(path).title
+        except ConfigError as error:
+            title = f"(invalid: {error})"
+        print(f"  {name:<34} {title}")
     print("Strategies:")
     for name in strategies.REGISTRY.names():
         print(f"  {name:<34} {strategies.REGISTRY.get(name).description}")
@@ -324,8 +346,15 @@ def command_list() -> int:
 
 
 def command_check(files: Sequence[str]) -> int:
-    """`teamsim check`: validate scenario files; the first bad one ends it with exit 2."""
+    """`teamsim check`: validate scenario (or experiment) files; the first bad one ends it
+    with exit 2."""
     for name in files:
+        if is_experiment_file(name):
+            experiment = load_experiment(name, strategies.REGISTRY.__contains__)
+            settings = settings_of(experiment)
+            print(f"{name}: ok (experiment {experiment.name}: {len(settings)} settings x "
+                  f"{experiment.replications} replications)")
+            continue
         config = load_scenario(name, strategy_exists=strategies.REGISTRY.__contains__)
         print(f"{resolve_scenario_path(name)}: ok ({config.name}: {config.quarters} quarters, "
               f"team of {config.team.size}, strategy {config.leader.strategy})")

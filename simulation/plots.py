@@ -6,6 +6,7 @@ in scripts, servers and tests alike.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -99,6 +100,12 @@ CELL_SIZE = 12
 SHADE_COLOUR = "0.88"
 LOW_COLOUR = "tab:orange"
 HIGH_COLOUR = "tab:blue"
+
+
+def wrapped(text: str, figure: Figure, size: float) -> str:
+    """Text broken into lines that fit the figure's width at a font size in points."""
+    characters = max(20, int(figure.get_figwidth() * 72 / (0.55 * size)))
+    return textwrap.fill(text, characters)
 
 
 def outcome_title(outcome: str) -> str:
@@ -221,7 +228,8 @@ def trajectory_figure(runs: pd.DataFrame, outcomes: Sequence[str], title: str = 
     figure.legend(handles, legend_labels, loc="outside lower center",
                   ncols=min(len(legend_labels), 4), fontsize=LEGEND_SIZE, title=note,
                   title_fontsize=LEGEND_SIZE, frameon=False)
-    figure.suptitle(title or "Outcomes by quarter", fontsize=TITLE_SIZE)
+    figure.suptitle(wrapped(title or "Outcomes by quarter", figure, TITLE_SIZE),
+                    fontsize=TITLE_SIZE)
     return figure
 
 
@@ -264,7 +272,8 @@ def difference_figure(comparisons: pd.DataFrame, outcome: str, title: str = "") 
     _style_axis(axis)
     figure.legend(loc="outside lower center", ncols=min(len(pairs), 4), fontsize=LEGEND_SIZE,
                   frameon=False)
-    figure.suptitle(title or f"{outcome_title(outcome)}: difference from {reference_name}",
+    figure.suptitle(wrapped(title or f"{outcome_title(outcome)}: difference from "
+                            f"{reference_name}", figure, TITLE_SIZE),
                     fontsize=TITLE_SIZE)
     return figure
 
@@ -333,10 +342,11 @@ def heatmap_figure(runs: pd.DataFrame, x_factor: str, y_factor: str, outcome: st
     colour_bar.set_label(outcome_title(outcome), fontsize=LABEL_SIZE)
     colour_bar.ax.tick_params(labelsize=TICK_SIZE)
     runs_per_cell = _count_note(cells.count(), "runs")
-    axis.set_title(f"Mean of {runs_per_cell} per cell at quarter {quarter}"
-                   f"{_averaged_over(rows, [y_factor, x_factor])}", fontsize=SUBTITLE_SIZE)
-    figure.suptitle(title or f"{outcome_title(outcome)} at quarter {quarter}",
-                    fontsize=TITLE_SIZE)
+    axis.set_title(wrapped(f"Mean of {runs_per_cell} per cell at quarter {quarter}"
+                           f"{_averaged_over(rows, [y_factor, x_factor])}", figure,
+                           SUBTITLE_SIZE), fontsize=SUBTITLE_SIZE)
+    figure.suptitle(wrapped(title or f"{outcome_title(outcome)} at quarter {quarter}", figure,
+                            TITLE_SIZE), fontsize=TITLE_SIZE)
     return figure
 
 
@@ -465,6 +475,6 @@ def tornado_figure(effects: pd.DataFrame, outcome: str, quarter: int, title: str
                   loc="outside lower center", ncols=3, fontsize=LEGEND_SIZE, frameon=False)
     axis.set_title("Each factor moved alone, the others held at base; bar ends: factor value",
                    fontsize=SUBTITLE_SIZE)
-    figure.suptitle(title or f"Sensitivity: {outcome_title(outcome)}",
-                    fontsize=TITLE_SIZE)
+    figure.suptitle(wrapped(title or f"Sensitivity: {outcome_title(outcome)}", figure,
+                            TITLE_SIZE), fontsize=TITLE_SIZE)
     return figure

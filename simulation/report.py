@@ -1,14 +1,17 @@
 """Tables and figures from a results store, without re-running anything.
 
 ``write_report(folder)`` reads the store an experiment's sweep wrote and (re)writes beside
-it: ``summary.csv`` (mean and 95% interval per setting and quarter), ``comparisons.csv``
-(every setting against the reference, paired under common random numbers, with effect
-sizes and Holm-corrected p-values), ``runs.csv`` (and ``runs.parquet`` with pyarrow), the
-figures that fit the design, and ``report.md`` tying them together.
+it: ``manifest.json`` (what the sweep ran: the experiment file, the settings, seeds,
+package versions, git revision), ``summary.csv`` (mean and 95% interval per setting and
+quarter), ``comparisons.csv`` (every setting against the reference, paired under common
+random numbers, with effect sizes and Holm-corrected p-values), ``runs.csv`` (and
+``runs.parquet`` with pyarrow), the figures that fit the design, and ``report.md`` tying
+them together.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,6 +67,9 @@ def write_report(folder: str | Path, dpi: int = 110) -> Report:
     comparisons = (paired_comparisons(runs, outcomes, quarters, reference)
                    if len(labels) > 1 else pd.DataFrame())
     written = export(runs, folder)
+    manifest_path = folder / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    written.append(manifest_path)
     summary_path, comparisons_path = folder / "summary.csv", folder / "comparisons.csv"
     summary.to_csv(summary_path, index=False)
     written.append(summary_path)
@@ -72,7 +78,8 @@ def write_report(folder: str | Path, dpi: int = 110) -> Report:
         written.append(comparisons_path)
 
     title = manifest.get("title") or manifest.get("experiment", folder.name)
-    figures = design_figures(runs, comparisons, outcomes, quarters, headline, str(title))
+    figures = design_figures(runs, comparisons, outcomes, quarters, headline, str(title),
+                             manifest.get("factors") or [])
     for name, figure in figures.items():
         path = folder / f"{name}.png"
         figure.savefig(path, dpi=dpi)
@@ -86,8 +93,10 @@ def write_report(folder: str | Path, dpi: int = 110) -> Report:
 
 
 def design_figures(runs: pd.DataFrame, comparisons: pd.DataFrame, outcomes: Sequence[str],
-                   quarters: Sequence[int], headline: str, title: str) -> dict[str, Figure]:
-    """The figures that suit the experiment's design."""
+                   quarters: Sequence[int], headline: str, title: str,
+                   factor_order: Sequence[str] = ()) -> dict[str, Figure]:
+    """The figures that suit the experiment's design; the heatmap shows the first two
+    factors that vary, in the experiment file's order."""
     labels = runs["label"].nunique()
     figures: dict[str, Figure] = {}
     shown = [o for o in TRAJECTORY_OUTCOMES if o in outcomes] or list(outcomes[:4])
@@ -95,7 +104,10 @@ def design_figures(runs: pd.DataFrame, comparisons: pd.DataFrame, outcomes: Sequ
         figures["trajectories"] = plots.trajectory_figure(runs, shown, title)
         if not comparisons.empty:
             figures["differences"] = plots.difference_figure(comparisons, headline, title)
-    varying = [f for f in plots.factor_columns(runs)
+    columns = plots.factor_columns(runs)
+    ordered = [f for f in factor_order if f in columns] + [
+        f for f in columns if f not in factor_order]
+    varying = [f for f in ordered
                if runs[f].nunique() > 1 and pd.api.types.is_numeric_dtype(runs[f])]
     last = max(quarters)
     if len(varying) >= 2:

@@ -15,17 +15,27 @@ from simulation import __version__, plots
 from simulation.experiment import git_revision
 from simulation.experiment_file import load_experiment, shipped_experiments
 from simulation.report import Report, headline_table, write_report
+from simulation.store import STORE_FILE
 from simulation.strategies import REGISTRY
 from simulation.sweep import SweepSummary, sweep
 
 FIGURE_ORDER = ("heatmap", "trajectories", "differences", "tornado")
+HEADLINE_ORDER = ("strategy_comparison", "withdrawal_timing", "marginal_gains_vs_big_push",
+                  "misdiagnosis_cost", "attention_budget")
+"""The order of results/README.md: the broadest question first."""
+
+
+def headline_rank(name: str) -> tuple[int, str]:
+    """Sort key: the headline experiments in their order, any others after by name."""
+    rank = HEADLINE_ORDER.index(name) if name in HEADLINE_ORDER else len(HEADLINE_ORDER)
+    return rank, name
 
 
 def reproduce(results: Path, workers: int | None = None, names: Sequence[str] = (),
               show_progress: bool = True) -> list[tuple[SweepSummary, Report]]:
     """Sweep the shipped experiments (all, or ``names``) and write results/README.md."""
     shipped = shipped_experiments()
-    chosen = list(names) or list(shipped)
+    chosen = list(names) or sorted(shipped, key=headline_rank)
     unknown = [name for name in chosen if name not in shipped]
     if unknown:
         raise ValueError(f"unknown experiment {unknown[0]!r} (shipped: {', '.join(shipped)})")
@@ -35,8 +45,13 @@ def reproduce(results: Path, workers: int | None = None, names: Sequence[str] = 
         summary = sweep(experiment, results / name, workers=workers, overwrite=True,
                         show_progress=show_progress)
         done.append((summary, write_report(results / name)))
-    write_results_readme(results, [report for _, report in done],
-                         sum(s.seconds for s, _ in done))
+    # The README covers every shipped experiment with a store, not only those run now.
+    reports = {report.folder.name: report for _, report in done}
+    for name in sorted(shipped, key=headline_rank):
+        if name not in reports and (results / name / STORE_FILE).is_file():
+            reports[name] = write_report(results / name)
+    ordered = [reports[name] for name in sorted(reports, key=headline_rank)]
+    write_results_readme(results, ordered, sum(s.seconds for s, _ in done))
     return done
 
 
@@ -74,9 +89,9 @@ def write_results_readme(results: Path, reports: Sequence[Report], seconds: floa
         "# Headline results",
         "",
         f"Written by `teamsim reproduce` on {time.strftime('%Y-%m-%d')} (teamsim "
-        f"{__version__}{', git ' + revision[:10] if revision else ''}; {seconds:.0f} s of "
-        "sweeps). Each folder holds the experiment's `report.md`, `summary.csv`, "
-        "`comparisons.csv` and figures; the stores and run tables (`store.sqlite`, "
+        f"{__version__}{', git ' + revision[:10] if revision else ''}; this time "
+        f"{seconds:.0f} s of sweeps). Each folder holds the experiment's `report.md`, "
+        "`summary.csv`, `comparisons.csv` and figures; the stores and run tables (`store.sqlite`, "
         "`runs.csv`) are regenerated, not committed. Intervals are 95%; settings are "
         "compared pairwise under common random numbers.",
         "",

@@ -114,7 +114,7 @@ class ResultsStore:
         with self.connection:
             self.connection.executemany(
                 "INSERT OR IGNORE INTO settings VALUES (?, ?, ?, ?, ?)",
-                [(s, scenario, strategy, label, json.dumps(factors, sort_keys=True))
+                [(s, scenario, strategy, label, json.dumps(factors))
                  for s, scenario, strategy, label, factors in rows])
 
     def finished(self) -> set[tuple[int, int]]:

@@ -25,7 +25,7 @@ from simulation.executors import Progress, open_executor, stream
 from simulation.experiment import git_revision, package_versions, run_once
 from simulation.experiment_file import ExperimentConfig
 from simulation.sampling import design_points
-from simulation.scenario import to_dict, with_overrides
+from simulation.scenario import ConfigError, to_dict, with_overrides
 from simulation.stats import replications_needed
 from simulation.store import DONE, FAILED, STORE_FILE, ResultsStore, RunRecord
 
@@ -89,6 +89,11 @@ def settings_of(experiment: ExperimentConfig) -> list[Setting]:
                 label = label_of(experiment, base.name, strategy, point)
                 settings.append(Setting(len(settings), base.name, strategy, label, point,
                                         config))
+    labels = [setting.label for setting in settings]
+    if experiment.reference and experiment.reference not in labels:
+        raise ConfigError(experiment.source, "reference",
+                          f"no setting is labelled {experiment.reference!r} (the labels: "
+                          f"{'; '.join(labels[:6])}{'; ...' if len(labels) > 6 else ''})")
     return settings
 
 
@@ -100,7 +105,8 @@ def label_of(experiment: ExperimentConfig, scenario: str, strategy: str,
         parts.append(scenario)
     if len(experiment.strategies) > 1:
         parts.append(strategy)
-    parts += [f"{key}={_short(value)}" for key, value in point.items()]
+    fixed = {key for key, values in experiment.grid if len(values) == 1}
+    parts += [f"{key}={_short(value)}" for key, value in point.items() if key not in fixed]
     return ", ".join(parts) or scenario
 
 
