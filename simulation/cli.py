@@ -95,8 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="scenario the strategies are compared on (default: baseline)")
     compare.add_argument("--replications", "-n", type=int, default=30)
     compare.add_argument("--seed", type=int, default=20261123)
-    compare.add_argument("--quarters", type=int, nargs="+", default=[4, 8, 12],
-                         help="quarters compared (default: 4 8 12)")
+    compare.add_argument("--quarters", type=int, nargs="+", default=[],
+                         help="quarters compared (default: every fourth, and the last)")
     compare.add_argument("--out", type=Path, default=None,
                          help="results folder (default: results/compare_<names>)")
     add_execution_options(compare)
@@ -169,7 +169,8 @@ def entry_point() -> None:
     try:
         code = main()
     except KeyboardInterrupt:
-        print("teamsim: interrupted; nothing was written", file=sys.stderr)
+        print("teamsim: interrupted (a run writes nothing; a sweep keeps its finished runs: "
+              "continue it with --resume)", file=sys.stderr)
         code = 130
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`): stop quietly.

@@ -33,12 +33,14 @@ def comparison_experiment(names: Sequence[str], scenario: str, replications: int
         "seed": seed,
         "outcomes": list(COMPARED_OUTCOMES),
     }
-    if quarters:
-        data["quarters"] = list(quarters)
     if strategies:
         data |= {"scenarios": [scenario], "strategies": list(names), "reference": names[0]}
     else:
         data |= {"scenarios": [str(resolve_scenario_path(name)) for name in names]}
+    experiment = parse_experiment(data, "compare", Path.cwd(), is_strategy)
+    horizon = min(base.quarters for base in experiment.base_configs)
+    yearly = [*range(4, horizon, 4), horizon]
+    data["quarters"] = list(quarters) or yearly
     experiment = parse_experiment(data, "compare", Path.cwd(), is_strategy)
     if not strategies:
         labels = [base.name for base in experiment.base_configs]

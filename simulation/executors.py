@@ -76,8 +76,9 @@ def _dask_executor(workers: int, scheduler: str | None
             count = max(1, sum(client.nthreads().values()))
             yield client.get_executor(pure=False), count, f"Dask cluster at {scheduler}"
         return
+    # ":0": any free port for the scheduler's web server, so a busy 8787 is no problem.
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         yield (client.get_executor(pure=False), workers,
                f"a local Dask cluster of {workers} workers")
 

@@ -190,8 +190,11 @@ def parse_experiment(data: Mapping[str, Any], source: str, folder: Path,
                               f"must be between 1 and {horizon}, got {quarter}")
     experiment = ExperimentConfig(**values, source=source)
     if experiment.sample is not None:
-        for key, low, _ in experiment.sample.bounds:
-            _check_override(bases[0], key, low, source, f"sample.bounds.{key}")
+        for key, low, high in experiment.sample.bounds:
+            whole = _key_type(key, source, f"sample.bounds.{key}") is int
+            for bound in (low, high):
+                value = round(bound) if whole else bound
+                _check_override(bases[0], key, value, source, f"sample.bounds.{key}")
     precision = experiment.precision
     if precision is not None:
         if precision.outcome not in experiment.outcomes:
@@ -286,6 +289,13 @@ def _check_override(base: ScenarioConfig, key: str, value: Any, source: str,
         with_overrides(base, {key: value}, source)
     except ConfigError as error:
         raise ConfigError(source, where, error.problem) from None
+
+
+def _key_type(key: str, source: str, where: str) -> type:
+    try:
+        return key_type(key)
+    except (KeyError, TypeError):
+        raise ConfigError(source, where, "unknown key") from None
 
 
 def key_type(key: str) -> type:
