@@ -227,12 +227,6 @@ def test_stored_replication_k_is_the_run_of_seed_and_replication_k(swept: Swept)
 # --- executors ------------------------------------------------------------------------------
 
 
-# The local cluster's scheduler binds port 8787 even without a dashboard; when another
-# program holds the port, distributed warns and leaks the socket it tried.
-@pytest.mark.filterwarnings("ignore:Port 8787 is already in use:UserWarning")
-@pytest.mark.filterwarnings("ignore:unclosed <socket.socket:ResourceWarning")
-@pytest.mark.filterwarnings(
-    "ignore:Exception ignored in. <socket.socket:pytest.PytestUnraisableExceptionWarning")
 def test_in_process_local_processes_and_dask_give_identical_runs(in_tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     experiment = load(write_experiment(in_tmp_path, TWO_STRATEGIES))
