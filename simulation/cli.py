@@ -159,8 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a failing run (e.g. a user's strategy): one line, exit 1
         if args.debug:
             raise
-        print(f"teamsim: error: the run failed, nothing was written: "
-              f"{type(error).__name__}: {error} (--debug shows the traceback)", file=sys.stderr)
+        print(f"teamsim: error: {type(error).__name__}: {error} (--debug shows the "
+              f"traceback)", file=sys.stderr)
         return 1
 
 

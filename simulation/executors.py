@@ -17,6 +17,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -60,8 +61,21 @@ def open_executor(workers: int | None = None, scheduler: str | None = None,
         yield InProcessExecutor(), 1, "in this process"
         return
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with cf.ProcessPoolExecutor(max_workers=count, mp_context=context,
+                                initializer=end_with_parent,
+                                initargs=(os.getpid(),)) as pool:
         yield pool, count, f"{count} local worker processes"
+
+
+def end_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the sweeping process is gone (e.g. killed with
+    SIGKILL), instead of lingering as an orphan."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
 
 
 @contextmanager

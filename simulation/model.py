@@ -117,7 +117,7 @@ class TeamModel(mesa.Model):
         self._depart(leaving)
         self.record.record(
             week, self.state, result, plan.granted, plan.hours_planned, plan.crisis_hours,
-            self.calendar.attention_level,
+            self.leader.attention_share(),
             {"breaches": float(np.count_nonzero(plan.breached)),
              "kept_commitments": float(np.count_nonzero(plan.kept)),
              "departures": float(np.sum(leaving)),

@@ -117,10 +117,20 @@ def design_figures(runs: pd.DataFrame, comparisons: pd.DataFrame, outcomes: Sequ
         coded = runs.assign(strategy_code=runs["strategy"].map(
             {name: i for i, name in enumerate(dict.fromkeys(runs["strategy"]))}))
         figures["heatmap"] = _strategy_heatmap(coded, varying[0], headline, last, title)
-    if len(varying) >= 2 and runs["strategy"].nunique() == 1:
+    if len(varying) >= 2 and runs["strategy"].nunique() == 1 and is_full_grid(runs, varying):
         effects = plots.one_at_a_time_effects(runs, varying, headline, last)
         figures["tornado"] = plots.tornado_figure(effects, headline, last, title)
     return figures
+
+
+def is_full_grid(runs: pd.DataFrame, factors: Sequence[str]) -> bool:
+    """Whether the runs hold every combination of the factors' values (a factorial grid,
+    not a sample), which a one-at-a-time (tornado) chart needs."""
+    combinations = len(runs[list(factors)].drop_duplicates())
+    expected = 1
+    for factor in factors:
+        expected *= runs[factor].nunique()
+    return combinations == expected
 
 
 def _strategy_heatmap(runs: pd.DataFrame, factor: str, outcome: str, quarter: int,

@@ -42,12 +42,15 @@ def sample_points(experiment: ExperimentConfig) -> list[dict[str, Any]]:
             int(np.log2(sample.size)))
     else:
         unit = qmc.LatinHypercube(len(keys), seed=rng).random(sample.size)
-    scaled = qmc.scale(unit, low, high)
+    whole = np.array([key_type(key) is int for key in keys])
+    # A whole-number key spreads over [low, high + 1) and is floored, so that every value
+    # from low to high is equally likely (rounding would halve the weight of the ends).
+    scaled = qmc.scale(unit, low, np.where(whole, np.floor(high) + 1, high))
     points = []
     for row in scaled:
         point: dict[str, Any] = {}
-        for key, value in zip(keys, row, strict=True):
-            point[key] = int(np.rint(value)) if key_type(key) is int else float(value)
+        for key, value, is_whole in zip(keys, row, whole, strict=True):
+            point[key] = int(np.floor(value)) if is_whole else float(value)
         points.append(point)
     return points
 

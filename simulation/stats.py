@@ -151,7 +151,7 @@ def _compare(reference: np.ndarray, other: np.ndarray, confidence: float) -> dic
     differences = other - reference
     mean_difference, low, high = mean_interval(differences, confidence)
     reference_mean = float(np.mean(reference)) if reference.size else float("nan")
-    if differences.size >= 2 and np.std(differences, ddof=1) > 0:
+    if differences.size >= 2 and not is_constant(differences):
         p_value = float(stats.ttest_rel(other, reference).pvalue)
     else:
         p_value = float("nan")
@@ -166,9 +166,16 @@ def _compare(reference: np.ndarray, other: np.ndarray, confidence: float) -> dic
         "relative_low": _ratio(low, reference_mean),
         "relative_high": _ratio(high, reference_mean),
         "cohens_d": cohens_d(reference, other) if differences.size >= 2 else float("nan"),
-        "d_z": paired_dz(differences) if differences.size >= 2 else float("nan"),
+        "d_z": (paired_dz(differences) if differences.size >= 2
+                and not is_constant(differences) else float("nan")),
         "p_value": p_value,
     }
+
+
+def is_constant(values: np.ndarray) -> bool:
+    """Whether values differ only by floating-point rounding (no spread to test)."""
+    spread = float(np.std(values, ddof=1))
+    return spread <= 1e-9 * max(1.0, float(np.max(np.abs(values))))
 
 
 def _finite(values: Sequence[float] | np.ndarray) -> np.ndarray:

@@ -105,6 +105,12 @@ class ResultsStore:
         row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def set_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace the recorded manifest (a resumed sweep records its own)."""
+        with self.connection:
+            self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('manifest', ?)",
+                                    (json.dumps(manifest, sort_keys=True),))
+
     def manifest(self) -> dict[str, Any]:
         """The manifest recorded when the store was made."""
         return dict(json.loads(self.meta("manifest") or "{}"))

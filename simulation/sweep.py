@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -186,15 +187,22 @@ def prepare_store(experiment: ExperimentConfig, settings: Sequence[Setting], fol
     elif path.exists() and not resume:
         raise SweepError(f"{print_name}: already holds results; use --resume to continue "
                          f"the sweep or --overwrite to start again")
+    manifest = experiment_manifest(experiment, settings, plugin_names)
     if path.exists():
         store = ResultsStore.open(folder)
         if store.meta("fingerprint") != key:
             store.close()
             raise SweepError(f"{print_name}: was made by a different version of this "
                              f"experiment; use --overwrite to start again")
+        before = store.manifest()
+        if (before.get("git_revision"), before.get("versions")) != (
+                manifest["git_revision"], manifest["versions"]):
+            print(f"teamsim: warning: {print_name} was started with other code (git "
+                  f"{before.get('git_revision')}, versions {before.get('versions')}); the "
+                  f"runs of both are mixed", file=sys.stderr)
+        store.set_manifest(manifest | {"resumed_from": before.get("git_revision")})
     else:
-        store = ResultsStore.create(folder, experiment.outcomes, key,
-                                    experiment_manifest(experiment, settings, plugin_names))
+        store = ResultsStore.create(folder, experiment.outcomes, key, manifest)
     store.add_settings((s.index, s.scenario, s.strategy, s.label, s.factors)
                        for s in settings)
     return store

@@ -332,6 +332,15 @@ def test_a_sampled_integer_key_takes_whole_numbers_within_its_bounds(
     assert [s.config.team.size for s in settings_of(experiment)] == sizes
 
 
+def test_a_sampled_integer_key_gives_every_value_the_same_weight(in_tmp_path: Path) -> None:
+    """A Latin hypercube of 10 points over the whole numbers 1 to 5 takes each twice:
+    the end values are as likely as the inner ones."""
+    experiment = load(write_experiment(in_tmp_path, INTEGER_BOUNDS.replace(
+        "size = 12", "size = 10").replace('"team.size" = [3, 12]', '"team.size" = [1, 5]')))
+    counts = Counter(point["team.size"] for point in sample_points(experiment))
+    assert counts == {1: 2, 2: 2, 3: 2, 4: 2, 5: 2}
+
+
 GRID_BY_SAMPLE = """\
 scenarios = ["small.toml"]
 strategies = ["hands_off", "coach"]

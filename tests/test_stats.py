@@ -105,3 +105,16 @@ def test_comparing_against_a_missing_reference_is_an_error():
     frame = pd.DataFrame({"label": ["A"], "replication": [0], "quarter": [1], "y": [1.0]})
     with pytest.raises(ValueError, match="no runs labelled"):
         stats.paired_comparisons(frame, ["y"], [1], reference="Z")
+
+
+def test_differences_that_are_constant_but_for_rounding_are_not_tested():
+    """A fixed offset in every replication has no spread to test: no p-value, no d_z,
+    and no warning from scipy about catastrophic cancellation."""
+    reference = np.linspace(1.0, 2.0, 10)
+    other = reference + 0.1  # rounding makes the differences differ in the last bits
+    frame = pd.DataFrame({"label": ["A"] * 10 + ["B"] * 10,
+                          "replication": list(range(10)) * 2, "quarter": 1,
+                          "y": np.concatenate([reference, other])})
+    row = stats.paired_comparisons(frame, ["y"], [1], reference="A").iloc[0]
+    assert row["difference"] == pytest.approx(0.1)
+    assert np.isnan(row["p_value"]) and np.isnan(row["d_z"])

@@ -352,6 +352,18 @@ def recorded_runs(store: Path) -> int:
         return 0
 
 
+def group_ends_within(group: int, seconds: float) -> bool:
+    """Whether every process of a process group has exited within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def kill_mid_sweep(experiment: Path, folder: Path, log: Path) -> int:
     """Start a 2-worker sweep in its own session, SIGKILL it (and its workers) as soon as a
     chunk is committed; the number of runs it had recorded."""
@@ -368,6 +380,8 @@ def kill_mid_sweep(experiment: Path, folder: Path, log: Path) -> int:
                 time.sleep(0.005)
             os.kill(process.pid, signal.SIGKILL)
             process.wait(timeout=DEADLINE_SECONDS)
+            # The workers notice their sweep is gone and end themselves.
+            assert group_ends_within(process.pid, 10.0), "worker processes were left behind"
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # the orphaned workers
@@ -819,3 +833,27 @@ def test_reproduce_of_an_unknown_experiment_names_the_shipped_ones(in_tmp_path: 
     for name in shipped_experiments():
         assert name in str(raised.value)
     assert not (in_tmp_path / "results").exists()
+
+
+SAMPLED = """\
+name = "sampled"
+scenarios = ["small.toml"]
+replications = 2
+seed = 5
+
+[sample]
+method = "latin_hypercube"
+size = 4
+[sample.bounds]
+"leader.attention_hours" = [2, 12]
+"leader.diagnostic_accuracy" = [0.3, 1.0]
+"""
+
+
+def test_a_sampled_design_reports_without_a_tornado_chart(in_tmp_path: Path) -> None:
+    experiment = load(write_experiment(in_tmp_path, SAMPLED))
+    sweep(experiment, in_tmp_path / "out", workers=1, show_progress=False)
+    report = write_report(in_tmp_path / "out")
+    names = {path.name for path in report.written}
+    assert "heatmap.png" in names and "report.md" in names
+    assert "tornado.png" not in names
