@@ -326,20 +326,15 @@ def format_table(summary: pd.DataFrame) -> str:
 
 def command_list() -> int:
     """`teamsim list`: the shipped scenarios and the registered strategies."""
-    print("Scenarios:")
-    for name, path in shipped_scenarios().items():
-        try:
-            title = load_scenario(path).title
-        except ConfigError as error:
-            title = f"(invalid: {error})"
-        print(f"  {name:<34} {title}")
-    print("Experiments:")
-    for name, path in shipped_experiments().items():
-        try:
-            title = load_experiment(path).title
-        except ConfigError as error:
-            title = f"(invalid: {error})"
-        print(f"  {name:<34} {title}")
+    for heading, files, load in (("Scenarios", shipped_scenarios(), load_scenario),
+                                 ("Experiments", shipped_experiments(), load_experiment)):
+        print(f"{heading}:")
+        for name, path in files.items():
+            try:
+                title = load(path).title
+            except ConfigError as error:
+                title = f"(invalid: {error})"
+            print(f"  {name:<34} {title}")
     print("Strategies:")
     for name in strategies.REGISTRY.names():
         print(f"  {name:<34} {strategies.REGISTRY.get(name).description}")

@@ -14,6 +14,9 @@ from typing import Any
 WEEKS_PER_QUARTER = 13
 """Weekly steps in a simulated quarter."""
 
+NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+"""What a scenario's or experiment's name may be: it names a folder under results/."""
+
 ROOT_CAUSES: tuple[str, ...] = (
     "capability",
     "motivation",
@@ -309,7 +312,7 @@ class ScenarioConfig:
     """A scenario: the story, the team, its leader, its environment and the horizon."""
 
     name: str = described("scenario", "short name; results go to results/<name>/",
-                          pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+                          pattern=NAME_PATTERN)
     title: str = described("", "one-line title")
     description: str = described("", "the story the scenario tells, in plain words")
     quarters: int = described(12, "quarters simulated (13 weekly steps each)", 1, 100)

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulation.config import ScenarioConfig, described
+from simulation.config import NAME_PATTERN, ScenarioConfig, described
 from simulation.metrics import outcome_columns
 from simulation.scenario import (
     ConfigError,
@@ -47,6 +47,8 @@ from simulation.scenario import (
     load_scenario,
     read_toml,
     resolve_scenario_path,
+    resolve_shipped,
+    shipped_files,
     with_overrides,
 )
 
@@ -87,7 +89,7 @@ class ExperimentConfig:
     """An experiment: what is compared and varied, over how many replications."""
 
     name: str = described("experiment", "short name; results go to results/<name>/",
-                          pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+                          pattern=NAME_PATTERN)
     title: str = described("", "one-line title")
     description: str = described("", "what the experiment asks, in plain words")
     scenarios: tuple[str, ...] = described(("baseline",), "base scenarios")
@@ -118,22 +120,13 @@ TOP_KEYS = {f.name for f in dataclasses.fields(ExperimentConfig)} - {"base_confi
 
 
 def shipped_experiments() -> dict[str, Path]:
-    """Shipped experiment names mapped to their files (the checkout's, then installed)."""
-    package = Path(__file__).resolve().parent
-    found: dict[str, Path] = {}
-    for folder in (package.parent / "experiments", package / "_shipped" / "experiments"):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.toml")):
-                found.setdefault(path.stem, path)
-    return found
+    """Shipped experiment names mapped to their files."""
+    return shipped_files("experiments")
 
 
 def resolve_experiment_path(name_or_path: str | Path) -> Path:
     """An experiment file path from a path or the name of a shipped experiment."""
-    candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists() or len(candidate.parts) > 1:
-        return candidate
-    return shipped_experiments().get(str(name_or_path), candidate)
+    return resolve_shipped(name_or_path, "experiments")
 
 
 def load_experiment(path: str | Path,

@@ -35,31 +35,34 @@ class ConfigError(ValueError):
         super().__init__(message)
 
 
-def shipped_scenario_dirs() -> list[Path]:
-    """Folders that hold the shipped scenarios: the checkout's, then the installed copy."""
+def shipped_files(kind: str) -> dict[str, Path]:
+    """Shipped files of a kind ("scenarios" or "experiments") by name: the checkout's
+    folder first, then the copy installed inside the package."""
     package = Path(__file__).resolve().parent
-    return [package.parent / "scenarios", package / "_shipped" / "scenarios"]
-
-
-def shipped_scenarios() -> dict[str, Path]:
-    """Shipped scenario names mapped to their files."""
     found: dict[str, Path] = {}
-    for folder in shipped_scenario_dirs():
+    for folder in (package.parent / kind, package / "_shipped" / kind):
         if folder.is_dir():
             for path in sorted(folder.glob("*.toml")):
                 found.setdefault(path.stem, path)
     return found
 
 
-def resolve_scenario_path(name_or_path: str | Path) -> Path:
-    """A scenario file path from a path or the name of a shipped scenario."""
+def resolve_shipped(name_or_path: str | Path, kind: str) -> Path:
+    """A file path from a path or the name of a shipped file of a kind."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".toml" or candidate.exists() or len(candidate.parts) > 1:
         return candidate
-    shipped = shipped_scenarios()
-    if str(name_or_path) in shipped:
-        return shipped[str(name_or_path)]
-    return candidate
+    return shipped_files(kind).get(str(name_or_path), candidate)
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Shipped scenario names mapped to their files."""
+    return shipped_files("scenarios")
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """A scenario file path from a path or the name of a shipped scenario."""
+    return resolve_shipped(name_or_path, "scenarios")
 
 
 def load_scenario(name_or_path: str | Path,

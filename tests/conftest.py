@@ -1,11 +1,15 @@
-"""Shared fixtures: small teams and neutral weeks for testing the equations directly."""
+"""Shared fixtures: every test in its own empty folder with the strategy registry restored
+afterwards; small teams and neutral weeks for testing the equations directly."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from simulation import interventions as iv
+from simulation import strategies
 from simulation.config import Parameters, ScenarioConfig
 from simulation.dynamics import WeekConditions
 from simulation.state import INITIAL_DRAWS, TeamState, initial_state
@@ -42,3 +46,16 @@ def dose(members: int = 1, **hours: float) -> np.ndarray:
 def params() -> Parameters:
     """The shipped default parameters."""
     return Parameters()
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run every test from an empty temporary folder, so that results/ lands there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def restored_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strategies registered by a test (through a plugin) vanish when it ends."""
+    monkeypatch.setattr(strategies.REGISTRY, "_entries", dict(strategies.REGISTRY._entries))

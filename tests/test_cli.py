@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation import cli, strategies
+from simulation import cli
 from simulation import interventions as iv
 from simulation.scenario import load_scenario, to_dict
 
@@ -84,17 +84,6 @@ def assert_one_error_line(outcome: Outcome, *names: str) -> str:
     return lines[0]
 
 
-@pytest.fixture(autouse=True)
-def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run every command from an empty temporary folder, so results/ lands there."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def restored_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Strategies registered by a test (through a plugin) vanish when it ends."""
-    monkeypatch.setattr(strategies.REGISTRY, "_entries", dict(strategies.REGISTRY._entries))
 
 
 @dataclass(frozen=True)

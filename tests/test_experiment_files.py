@@ -25,17 +25,6 @@ SHIPPED = shipped_experiments()
 SMALL_SCENARIO = 'name = "small"\nquarters = 2\nreplications = 3\nseed = 4242\n'
 
 
-@pytest.fixture(autouse=True)
-def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run every test from an empty temporary folder, so results/ would land there."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def restored_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Strategies registered by a test vanish when it ends."""
-    monkeypatch.setattr(strategies.REGISTRY, "_entries", dict(strategies.REGISTRY._entries))
 
 
 def load(path: Path) -> ExperimentConfig:

@@ -132,17 +132,6 @@ def one_line(err: str) -> str:
     return lines[0]
 
 
-@pytest.fixture(autouse=True)
-def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run every test from an empty temporary folder, so results/ lands there."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def restored_registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Strategies registered by a test (through a plugin) vanish when it ends."""
-    monkeypatch.setattr(strategies.REGISTRY, "_entries", dict(strategies.REGISTRY._entries))
 
 
 @dataclass(frozen=True)
