@@ -130,8 +130,11 @@ class Calendar:
 
     def _crises(self) -> Process:
         chance = weekly_probability(self.config.environment.crisis_rate)
+        scheduled = set(self.config.environment.scheduled_crises)
         for week in range(self.weeks):
             if self.noise.crisis[week] < chance:
+                self.env.process(self._crisis())
+            if week + 1 in scheduled:
                 self.env.process(self._crisis())
             yield self.env.timeout(1)
 

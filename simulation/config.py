@@ -48,9 +48,9 @@ class Parameters:
 
     # --- performance production -------------------------------------------------------
     follow_through_floor: float = described(
-        0.55, "share of planned work completed by a member with no accountability", 0, 1)
+        0.67, "share of planned work completed by a member with no accountability", 0, 1)
     direction_floor: float = described(
-        0.5, "share of output kept when direction and role are completely unclear", 0, 1)
+        0.62, "share of output kept when direction and role are completely unclear", 0, 1)
     barrier_weight: float = described(
         0.5, "share of output lost to a full load of obstacles", 0, 1)
     exhaustion_weight: float = described(
@@ -69,7 +69,7 @@ class Parameters:
         0.15, "share of the team's direction gap closed per week of clarification", 0, 1)
     clarify_lag: float = described(1.0, "weeks before clarification takes full effect", 1, 52)
     clarify_saturation: float = described(1.0, "hours per member for 63% of full effect", 0.05, 40)
-    train_rate: float = described(0.07, "share of a capability gap closed per week", 0, 1)
+    train_rate: float = described(0.038, "share of a capability gap closed per week", 0, 1)
     train_lag: float = described(3.0, "weeks before training takes full effect", 1, 52)
     train_saturation: float = described(2.0, "hours per member for 63% of full effect", 0.05, 40)
     coach_capability_rate: float = described(
@@ -80,7 +80,7 @@ class Parameters:
         0.03, "share of an accountability gap closed per week of coaching", 0, 1)
     coach_lag: float = described(2.0, "weeks before coaching takes full effect", 1, 52)
     coach_saturation: float = described(1.0, "hours per member for 63% of full effect", 0.05, 40)
-    recognise_rate: float = described(0.08, "share of a motivation gap closed per week", 0, 1)
+    recognise_rate: float = described(0.03, "share of a motivation gap closed per week", 0, 1)
     recognise_trust_rate: float = described(
         0.01, "share of a trust gap closed per week of recognition", 0, 1)
     recognise_lag: float = described(1.0, "weeks before recognition takes full effect", 1, 52)
@@ -96,10 +96,10 @@ class Parameters:
     monitor_scrutiny_rate: float = described(
         0.5, "share of the scrutiny gap opened per week of monitoring", 0, 1)
     monitor_accountability_rate: float = described(
-        0.015, "share of an accountability gap closed per week by feedback and consequences",
+        0.003, "share of an accountability gap closed per week by feedback and consequences",
         0, 1)
     feedback_motivation_rate: float = described(
-        0.1, "motivation moved per week by feedback, per unit of trust above the threshold",
+        0.05, "motivation moved per week by feedback, per unit of trust above the threshold",
         0, 1)
     feedback_trust_threshold: float = described(
         0.45, "trust below which feedback lowers motivation (Kluger & DeNisi 1996)", 0, 1)
@@ -116,7 +116,7 @@ class Parameters:
     empower_motivation_rate: float = described(
         0.06, "share of a capable member's motivation gap closed per week", 0, 1)
     empower_trust_rate: float = described(
-        0.02, "share of a trust gap closed per week of empowerment", 0, 1)
+        0.01, "share of a trust gap closed per week of empowerment", 0, 1)
     empower_lag: float = described(2.0, "weeks before empowerment takes full effect", 1, 52)
     empower_saturation: float = described(0.5, "hours per member for 63% of full effect", 0.05,
                                           40)
@@ -137,9 +137,9 @@ class Parameters:
         0.5, "1:1 hours at which a meeting counts 63% as a commitment (kept or broken)",
         0.05, 10)
     trust_gain: float = described(
-        0.01, "share of the trust gap closed by one kept 1:1 commitment", 0, 1)
+        0.005, "share of the trust gap closed by one kept 1:1 commitment", 0, 1)
     trust_breach_loss: float = described(
-        0.12, "share of trust lost in one breach (a cancelled 1:1)", 0, 1)
+        0.2, "share of trust lost in one breach (a cancelled 1:1)", 0, 1)
     trust_drift: float = described(
         0.002, "weekly relaxation of trust toward neutral without contact", 0, 1)
     trust_neutral: float = described(0.5, "the trust level a stranger starts from", 0, 1)
@@ -148,9 +148,9 @@ class Parameters:
 
     # --- drift, decay and embedding (regression when attention is withdrawn) ------------
     motivation_drift: float = described(
-        0.035, "weekly relaxation of motivation toward its anchor (unembedded)", 0, 1)
+        0.06, "weekly relaxation of motivation toward its anchor (unembedded)", 0, 1)
     accountability_drift: float = described(
-        0.06, "weekly relaxation of accountability toward its anchor (unembedded)", 0, 1)
+        0.1, "weekly relaxation of accountability toward its anchor (unembedded)", 0, 1)
     clarity_drift: float = described(
         0.03, "weekly relaxation of role clarity toward its anchor (unembedded)", 0, 1)
     capability_decay: float = described(
@@ -296,6 +296,9 @@ class EnvironmentConfig:
     crisis_rate: float = described(0.5, "expected crises per quarter", 0, 13)
     crisis_hours: float = described(3.0, "leader hours a week a crisis takes", 0, 60)
     crisis_weeks: int = described(2, "weeks a crisis lasts", 1, 52)
+    scheduled_crises: tuple[int, ...] = described(
+        (), "weeks (1-based) in which a crisis strikes for certain, besides random ones",
+        1, 5200)
     obstacle_rate: float = described(0.5, "expected new obstacles per quarter", 0, 13)
     obstacle_size: float = described(0.15, "share of the free path a new obstacle blocks", 0, 1)
     change_rate: float = described(0.25, "expected changes of conditions per quarter", 0, 13)

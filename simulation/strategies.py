@@ -227,8 +227,32 @@ def coach(observation: Observation, hours: np.ndarray) -> np.ndarray:
     return spread(development + autonomy, hours)
 
 
+def clarify_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Only clarifies expectations and goals, for every member alike."""
+    return spread(observation.active[..., None] * profile(clarify=1.0), hours)
+
+
+def train_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Only trains, for every member alike."""
+    return spread(observation.active[..., None] * profile(train=1.0), hours)
+
+
+def monitor_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Only monitors and gives feedback, for every member alike (the Hawthorne leader)."""
+    return spread(observation.active[..., None] * profile(monitor=1.0), hours)
+
+
+def build_capability(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Invests in capability and systems (training and embedding practice) instead of
+    fighting today's fires: slower now, stronger later (Repenning & Sterman 2002)."""
+    return spread(observation.active[..., None] * profile(train=0.6, build_systems=0.4),
+                  hours)
+
+
 for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("micromanager", micromanager), ("diagnose_and_match", diagnose_and_match),
                      ("situational", situational), ("marginal_gains", marginal_gains),
-                     ("big_push", big_push), ("coach", coach)):
+                     ("big_push", big_push), ("coach", coach),
+                     ("clarify_only", clarify_only), ("train_only", train_only),
+                     ("monitor_only", monitor_only), ("build_capability", build_capability)):
     register(_name, _plan)

@@ -64,9 +64,10 @@ def test_clarification_closes_a_clarity_gap_faster_than_training_closes_a_capabi
     capability = np.array([s.capability[0] for s in train_history])
     clarity_weeks = weeks_to_close_half(clarity, 0.2, 1.0)
     training_weeks = weeks_to_close_half(capability, 0.2, train_history[0].capability_ceiling[0])
+    # Weeks against months; the published band (P3) is checked by the pattern registry.
     assert clarity_weeks <= 4
-    assert 8 <= training_weeks <= 26
-    assert clarity_weeks < training_weeks
+    assert training_weeks >= 8
+    assert training_weeks > 3 * clarity_weeks
 
 
 def test_feedback_under_low_trust_lowers_output(params):

@@ -30,7 +30,8 @@ def values_of(cls: type, skip: set[str] = frozenset()) -> st.SearchStrategy[dict
     fields = {}
     for field in dataclasses.fields(cls):
         low, high = field.metadata.get("low"), field.metadata.get("high")
-        if field.name in skip or low is None or high is None:
+        if field.name in skip or low is None or high is None or hints[field.name] not in (
+                int, float):
             continue
         if hints[field.name] is int:
             high = min(high, 30)
