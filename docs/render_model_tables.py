@@ -100,8 +100,14 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 def type_name(hint: Any) -> str:
     """A field's type in words."""
     if typing.get_origin(hint) is tuple:
-        return "list of tables"
+        item = typing.get_args(hint)[0]
+        if dataclasses.is_dataclass(item):
+            return "list of tables"
+        return f"list of {WORDS.get(item, getattr(item, '__name__', str(item)))}s"
     return getattr(hint, "__name__", str(hint))
+
+
+WORDS = {int: "integer", float: "number", str: "name"}
 
 
 def scenario_keys(cls: type) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ from typing import Any
 import pandas as pd
 
 from simulation import strategies
+from simulation.calibration import HAND_TUNED, Step, calibrate
 from simulation.compare import comparison_experiment, difference_table
+from simulation.evidence import write_evidence
 from simulation.experiment import manifest, publish, run_replications, write_json
 from simulation.experiment_file import (
     load_experiment,
@@ -37,6 +40,7 @@ from simulation.scenario import (
 )
 from simulation.store import STORE_FILE
 from simulation.sweep import SweepError, SweepSummary, settings_of, sweep
+from simulation.validation import PATTERNS, PatternResult, check_all
 
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("team_output", "output"),
@@ -115,6 +119,28 @@ def build_parser() -> argparse.ArgumentParser:
                            help="local worker processes (default: all cores)")
     reproduce.add_argument("--quiet", action="store_true", help="no progress line")
 
+    patterns = commands.add_parser(
+        "patterns", help="check the published patterns (VALIDATION.md) under the defaults")
+    patterns.add_argument("ids", nargs="*", help="only these patterns, e.g. P1 P5")
+    patterns.add_argument("--replications", "-n", type=int, default=30,
+                          help="replications per setting (default 30)")
+    patterns.add_argument("--seed", type=int, default=20261123)
+    patterns.add_argument("--write-docs", action="store_true",
+                          help="also write docs/VALIDATION.md and its figures")
+    patterns.add_argument("--docs", type=Path, default=Path("docs"),
+                          help="docs folder for --write-docs (default: docs)")
+
+    calibrate = commands.add_parser(
+        "calibrate", help="search parameters under which the patterns hold (slow)")
+    calibrate.add_argument("--parameters", nargs="+", default=list(HAND_TUNED),
+                           metavar="NAME", help="parameters to search (default: the "
+                                                "hand-tuned ones)")
+    calibrate.add_argument("--patterns", nargs="+", default=[], metavar="ID",
+                           help="patterns to fit (default: all)")
+    calibrate.add_argument("--replications", "-n", type=int, default=12)
+    calibrate.add_argument("--rounds", type=int, default=3)
+    calibrate.add_argument("--seed", type=int, default=20261123)
+
     commands.add_parser("list", help="list the shipped scenarios, experiments and strategies")
 
     check = commands.add_parser("check", help="validate scenario or experiment files")
@@ -150,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_report(args.folder)
         if args.command == "reproduce":
             return command_reproduce(args)
+        if args.command == "patterns":
+            return command_patterns(args)
+        if args.command == "calibrate":
+            return command_calibrate(args)
         if args.command == "list":
             return command_list()
         return command_check(args.files)
@@ -311,6 +341,57 @@ def is_experiment_file(name: str) -> bool:
                                                        and name in shipped_scenarios())
     except ConfigError:
         return False
+
+
+def command_patterns(args: argparse.Namespace) -> int:
+    """`teamsim patterns`: each pattern's figures against its band; exit 1 if any misses."""
+    if args.replications < 2:
+        raise UsageError(f"--replications: must be at least 2, got {args.replications}")
+    unknown = [i for i in args.ids if i not in PATTERNS]
+    if unknown:
+        raise UsageError(f"unknown pattern {unknown[0]!r} (known: {', '.join(PATTERNS)})")
+    started = time.monotonic()
+
+    def show(result: PatternResult) -> None:
+        verdict = "holds" if result.passed else "FAILS"
+        print(f"{result.pattern.id:>3} {result.pattern.title}: {verdict} "
+              f"({result.replications} replications, {result.seconds:.1f} s)")
+        for m in result.measurements:
+            print(f"      {'ok  ' if m.in_band else 'MISS'} {m.value:9.3f} "
+                  f"[{m.low:9.3f}, {m.high:9.3f}]  band {m.band}: {m.name}")
+
+    results = check_all(args.ids, args.replications, args.seed, progress=show)
+    seconds = time.monotonic() - started
+    held = sum(r.passed for r in results)
+    print(f"{held} of {len(results)} patterns hold ({seconds:.0f} s)")
+    if args.write_docs:
+        print(f"wrote {write_evidence(results, args.docs, args.seed, seconds)}")
+    return 0 if held == len(results) else 1
+
+
+def command_calibrate(args: argparse.Namespace) -> int:
+    """`teamsim calibrate`: a coordinate search; prints the best set as a [parameters]
+    table for a scenario file (or for the defaults in simulation/config.py)."""
+    unknown = [i for i in args.patterns if i not in PATTERNS]
+    if unknown:
+        raise UsageError(f"unknown pattern {unknown[0]!r} (known: {', '.join(PATTERNS)})")
+    if args.replications < 2:
+        raise UsageError(f"--replications: must be at least 2, got {args.replications}")
+
+    def log(step: Step) -> None:
+        values = ", ".join(f"{k}={v:.4g}" for k, v in step.parameters.items())
+        print(f"total miss {step.objective:8.4f}  {values}", flush=True)
+
+    try:
+        best, score = calibrate(args.parameters, ids=args.patterns,
+                                replications=args.replications, seed=args.seed,
+                                rounds=args.rounds, log=log)
+    except KeyError as error:
+        raise UsageError(f"--parameters: {error.args[0]}") from None
+    print(f"\nbest total miss {score:.4f}; as a scenario's table:\n\n[parameters]")
+    for name in args.parameters:
+        print(f"{name} = {getattr(best, name):.6g}")
+    return 0 if score == 0 else 1
 
 
 def format_table(summary: pd.DataFrame) -> str:

@@ -99,7 +99,7 @@ class Parameters:
         0.003, "share of an accountability gap closed per week by feedback and consequences",
         0, 1)
     feedback_motivation_rate: float = described(
-        0.05, "motivation moved per week by feedback, per unit of trust above the threshold",
+        0.03, "motivation moved per week by feedback, per unit of trust above the threshold",
         0, 1)
     feedback_trust_threshold: float = described(
         0.45, "trust below which feedback lowers motivation (Kluger & DeNisi 1996)", 0, 1)
@@ -123,7 +123,7 @@ class Parameters:
     micromanage_accountability_rate: float = described(
         0.1, "share of an accountability gap closed per week of micromanagement", 0, 1)
     micromanage_motivation_loss: float = described(
-        0.02, "share of motivation lost per week by a fully experienced, capable member", 0, 1)
+        0.012, "share of motivation lost per week by a fully experienced, capable member", 0, 1)
     micromanage_trust_loss: float = described(
         0.015, "share of trust lost per week by a fully experienced, capable member", 0, 1)
     micromanage_safety_loss: float = described(

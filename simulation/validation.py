@@ -87,11 +87,13 @@ class Runs:
 
 @dataclass
 class Context:
-    """What a pattern check needs: replications, seed and the parameters under test."""
+    """What a pattern check needs: replications, seed and the parameters under test. It
+    keeps the runs of every labelled setting, for the figures of the evidence page."""
 
     replications: int
     seed: int
     parameters: Parameters = field(default_factory=Parameters)
+    runs: dict[str, Runs] = field(default_factory=dict)
 
     def config(self, **overrides: Any) -> ScenarioConfig:
         """The default setting (a team of 8, 12 quarters, the default leader, the given
@@ -100,9 +102,9 @@ class Context:
         return with_overrides(base, {key.replace("__", "."): value
                                      for key, value in overrides.items()}, "pattern")
 
-    def run(self, config: ScenarioConfig, keep_models: bool = False) -> Runs:
+    def run(self, config: ScenarioConfig, keep_models: bool = False, label: str = "") -> Runs:
         """Every replication of a setting (replication k shares its random numbers with
-        replication k of every other setting of the pattern)."""
+        replication k of every other setting of the pattern); kept under ``label``."""
         quarterly, weekly, models = [], [], []
         for replication in range(self.replications):
             model = TeamModel(config, seed=self.seed, replication=replication).run()
@@ -111,7 +113,10 @@ class Context:
             if keep_models:
                 models.append(model)
             model.release()
-        return Runs(quarterly, weekly, models)
+        runs = Runs(quarterly, weekly, models)
+        if label:
+            self.runs[label] = runs
+        return runs
 
 
 def interval(name: str, values: np.ndarray, band: Band) -> Measurement:
@@ -139,8 +144,9 @@ def ratio_of_means(name: str, numerator: np.ndarray, denominator: np.ndarray, ba
 
 def strong_leadership_pays(ctx: Context) -> list[Measurement]:
     """P1: matched interventions with adequate attention against a hands-off leader."""
-    leader = ctx.run(ctx.config(quarters=8))
-    hands_off = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off"))
+    leader = ctx.run(ctx.config(quarters=8), label="diagnose_and_match")
+    hands_off = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off"),
+                        label="hands_off")
     ratio = leader.quarter("team_output", 8) / hands_off.quarter("team_output", 8)
     return [interval("team output ratio, quarter 8", ratio, Band(1.5, 2.0))]
 
@@ -151,9 +157,11 @@ SKILLS_GAP = {"team__capability": 0.3, "team__capability_ceiling": 0.85,
 
 def misdiagnosis_wastes_effort(ctx: Context) -> list[Measurement]:
     """P2: a capability gap read as a motivation problem, same hours."""
-    correct = ctx.run(ctx.config(**SKILLS_GAP))
-    biased = ctx.run(ctx.config(**SKILLS_GAP, leader__bias_strength=0.8))
-    hands_off = ctx.run(ctx.config(**SKILLS_GAP, leader__strategy="hands_off"))
+    correct = ctx.run(ctx.config(**SKILLS_GAP), label="correct diagnosis")
+    biased = ctx.run(ctx.config(**SKILLS_GAP, leader__bias_strength=0.8),
+                     label="sees motivation problems")
+    hands_off = ctx.run(ctx.config(**SKILLS_GAP, leader__strategy="hands_off"),
+                        label="hands_off")
     baseline = hands_off.quarter("team_output", 4)
     gain_correct = correct.quarter("team_output", 4) - baseline
     gain_biased = biased.quarter("team_output", 4) - baseline
@@ -202,8 +210,8 @@ def breach_and_recovery(ctx: Context) -> tuple[Measurement, Measurement]:
               "environment__crisis_hours": 60.0, "leader__strategy": "coach",
               "quarters": 8}
     struck = ctx.run(ctx.config(**steady, environment__scheduled_crises=[BREACH_WEEK]),
-                     keep_models=True)
-    calm = ctx.run(ctx.config(**steady))
+                     keep_models=True, label=f"one breach in week {BREACH_WEEK}")
+    calm = ctx.run(ctx.config(**steady), label="no breach")
     recovery, ratio = [], []
     for frame, calm_frame, model in zip(struck.weekly, calm.weekly, struck.models,
                                         strict=True):
@@ -251,10 +259,12 @@ def regression_without_embedding(ctx: Context) -> list[Measurement]:
     withdrawn = {"leader__strategy": "coach", "leader__withdrawn_from_quarter": 5,
                  "leader__withdrawn_quarters": 0, "leader__withdrawn_level": 0.0,
                  "quarters": 8}
-    hands_off = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off"))
-    bare = ctx.run(ctx.config(**withdrawn))
+    hands_off = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off"),
+                        label="hands_off")
+    bare = ctx.run(ctx.config(**withdrawn), label="coached, withdrawn, no systems")
     embedded = ctx.run(ctx.config(**withdrawn, leader__systems_share=0.33,
-                                  leader__systems_until_quarter=4))
+                                  leader__systems_until_quarter=4),
+                       label="coached, withdrawn, systems built")
     return [
         ratio_of_means("share of the gain kept 4 quarters after withdrawal, no systems",
                        *_gains(bare, hands_off, 4, 8), Band(None, 0.5), ctx.seed),
@@ -276,8 +286,10 @@ def monitoring_only_collapses(ctx: Context) -> list[Measurement]:
     """P6: gains produced by monitoring alone, after the monitoring stops."""
     watched = ctx.run(ctx.config(quarters=3, leader__strategy="monitor_only",
                                  leader__withdrawn_from_quarter=3,
-                                 leader__withdrawn_level=0.0))
-    hands_off = ctx.run(ctx.config(quarters=3, leader__strategy="hands_off"))
+                                 leader__withdrawn_level=0.0),
+                      label="monitoring for 2 quarters")
+    hands_off = ctx.run(ctx.config(quarters=3, leader__strategy="hands_off"),
+                        label="hands_off")
     end_of_monitoring = list(range(23, 27))
     quarter_later = list(range(36, 40))
     gain_during = (watched.week("team_output", end_of_monitoring)
@@ -290,8 +302,9 @@ def monitoring_only_collapses(ctx: Context) -> list[Measurement]:
 
 def marginal_gains_compound(ctx: Context) -> list[Measurement]:
     """P7: small steady gains on every dimension against one big push, same hours."""
-    spread_out = ctx.run(ctx.config(leader__strategy="marginal_gains"))
-    push = ctx.run(ctx.config(leader__strategy="big_push"))
+    spread_out = ctx.run(ctx.config(leader__strategy="marginal_gains"),
+                         label="marginal_gains")
+    push = ctx.run(ctx.config(leader__strategy="big_push"), label="big_push")
     ahead = spread_out.quarter("team_output", 8) - push.quarter("team_output", 8)
     early = (spread_out.quarter("team_output", 5) - spread_out.quarter("team_output", 1)) / 4
     late = (spread_out.quarter("team_output", 12) - spread_out.quarter("team_output", 8)) / 4
@@ -308,8 +321,9 @@ EXPERTS = {"team__capability": 0.8, "team__capability_ceiling": 0.92,
 
 def micromanagement_backfires(ctx: Context) -> list[Measurement]:
     """P8: close control of experienced performers against leaving them be."""
-    managed = ctx.run(ctx.config(**EXPERTS, leader__strategy="micromanager"))
-    free = ctx.run(ctx.config(**EXPERTS, leader__strategy="hands_off"))
+    managed = ctx.run(ctx.config(**EXPERTS, leader__strategy="micromanager"),
+                      label="micromanager")
+    free = ctx.run(ctx.config(**EXPERTS, leader__strategy="hands_off"), label="hands_off")
 
     def difference(outcome: str, quarter: int) -> np.ndarray:
         return managed.quarter(outcome, quarter) - free.quarter(outcome, quarter)
@@ -327,8 +341,10 @@ def micromanagement_backfires(ctx: Context) -> list[Measurement]:
 
 def worse_before_better(ctx: Context) -> list[Measurement]:
     """P9: time on capability and systems against firefighting (the capability trap)."""
-    investing = ctx.run(ctx.config(quarters=4, leader__strategy="build_capability"))
-    firefighting = ctx.run(ctx.config(quarters=4, leader__strategy="firefighter"))
+    investing = ctx.run(ctx.config(quarters=4, leader__strategy="build_capability"),
+                        label="build_capability")
+    firefighting = ctx.run(ctx.config(quarters=4, leader__strategy="firefighter"),
+                           label="firefighter")
 
     def difference(quarter: int) -> np.ndarray:
         return (investing.quarter("team_output", quarter)
@@ -358,8 +374,9 @@ def overload_burns_out(ctx: Context) -> list[Measurement]:
     """P11: sustained pressure with no recovery, against normal pressure."""
     overload = {"environment__pressure": 0.95, "environment__crisis_rate": 0.0,
                 "leader__strategy": "hands_off", "quarters": 4}
-    strained = ctx.run(ctx.config(**overload))
-    normal = ctx.run(ctx.config(**overload | {"environment__pressure": 0.35}))
+    strained = ctx.run(ctx.config(**overload), label="overload (pressure 0.95)")
+    normal = ctx.run(ctx.config(**overload | {"environment__pressure": 0.35}),
+                     label="normal pressure")
     start = normal.week("team_output", [1, 2, 3, 4])
     first_month = strained.week("team_output", [1, 2, 3, 4])
     lowest = np.array([frame["team_output"].iloc[-13:].mean() for frame in strained.weekly])
@@ -420,6 +437,9 @@ class Pattern:
     replication_factor: int = 1
     """Replications this pattern needs relative to the others: a ratio of two small
     differences needs more for its interval to be as narrow."""
+    figure: tuple[str, ...] = ()
+    """Outcomes worth a picture on the evidence page (weekly when the name ends in
+    ``@week``), drawn from the runs the check kept."""
 
 
 @dataclass(frozen=True)
@@ -430,6 +450,7 @@ class PatternResult:
     measurements: list[Measurement]
     replications: int
     seconds: float
+    runs: dict[str, Runs] = field(default_factory=dict, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -442,7 +463,8 @@ PATTERNS: dict[str, Pattern] = {p.id: p for p in (
             "team performance ratio after 8 quarters between 1.5 and 2.0",
             "practitioner research (strong leadership practice: 1.5-2.0x financial "
             "performance)", strong_leadership_pays,
-            ("follow_through_floor", "direction_floor", "barrier_weight")),
+            ("follow_through_floor", "direction_floor", "barrier_weight"),
+            figure=("team_output",)),
     Pattern("P2", "Misdiagnosis wastes effort",
             "the biased leader gains less than one third of the correct leader's gain over "
             "4 quarters", "practitioner literature (assuming motivation problems)",
@@ -457,23 +479,25 @@ PATTERNS: dict[str, Pattern] = {p.id: p for p in (
             "trust lost in one breach is at least 3 times the trust gained from one kept "
             "commitment, and recovery takes at least 3 times as long as the drop",
             "Slovic 1993; Schweitzer, Hershey & Bradlow 2006", trust_is_asymmetric,
-            ("trust_breach_loss", "trust_gain")),
+            ("trust_breach_loss", "trust_gain"), figure=("trust_mean@week",)),
     Pattern("P5", "Regression without embedding",
             "without systems at least 50% of the gain is lost within 4 quarters; with "
             "systems built during the coaching at least 70% is retained",
             "practitioner literature (regression causes); skill decay: Arthur et al. 1998",
             regression_without_embedding, ("embed_rate", "motivation_drift",
-                                           "accountability_drift"), cheap=False),
+                                           "accountability_drift"), cheap=False,
+            figure=("team_output",)),
     Pattern("P6", "Monitoring-only gains collapse",
             "back to within 20% of the pre-monitoring level within 1 quarter of monitoring "
             "stopping", "Hawthorne-effect studies, e.g. Srigley et al. 2014",
             monitoring_only_collapses, ("scrutiny_decay", "monitor_accountability_rate"),
-            replication_factor=3),
+            replication_factor=4, figure=("team_output@week",)),
     Pattern("P7", "Marginal gains compound",
             "the spread strategy is ahead after 8 quarters, and its quarter-on-quarter gain "
             "shrinks as the team nears its ceiling",
             "practitioner literature (aggregation of marginal gains)",
-            marginal_gains_compound, ("embed_rate",), cheap=False),
+            marginal_gains_compound, ("embed_rate",), cheap=False,
+            figure=("team_output",)),
     Pattern("P8", "Micromanagement backfires on experienced performers",
             "after 1 quarter accountability and output are higher than hands-off; after 4 "
             "quarters motivation and trust of experienced members are lower",
@@ -490,7 +514,8 @@ PATTERNS: dict[str, Pattern] = {p.id: p for p in (
     Pattern("P11", "Overload burns out",
             "output rises at first, then falls below its starting level within 4 quarters; "
             "turnover rises", "Homer 1985; job demands-resources research",
-            overload_burns_out, ("exhaustion_gain", "pressure_effort")),
+            overload_burns_out, ("exhaustion_gain", "pressure_effort"),
+            figure=("team_output@week", "exhaustion_mean@week")),
     Pattern("P12", "People change",
             "a team with low motivation and trust loses more members per year, and each "
             "departure dips team output while the new hire ramps up", "turnover research",
@@ -506,7 +531,7 @@ def check(pattern: Pattern, replications: int = 30, seed: int = 20261123,
                       parameters or Parameters())
     measurements = pattern.measure(context)
     return PatternResult(pattern, measurements, context.replications,
-                         time.monotonic() - started)
+                         time.monotonic() - started, context.runs)
 
 
 def check_all(ids: Sequence[str] = (), replications: int = 30, seed: int = 20261123,

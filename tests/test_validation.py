@@ -1,0 +1,89 @@
+"""The pattern registry: the published patterns hold under the defaults, and they fail
+when the mechanism they rest on is pushed far from its default (so the checks can fail).
+
+Replications are reduced for CI and the seed is fixed, so each result is stable; the full
+check (`teamsim patterns`, 30 replications) is what docs/VALIDATION.md reports.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulation.validation import PATTERNS, Band, Measurement, check, parameters_with
+
+CI_REPLICATIONS = 12
+SEED = 20261123
+
+CHEAP = [pattern_id for pattern_id, pattern in PATTERNS.items() if pattern.cheap]
+
+
+def describe(result) -> str:
+    return "; ".join(f"{m.name}: {m.value:.3g} [{m.low:.3g}, {m.high:.3g}] vs {m.band}"
+                     for m in result.measurements)
+
+
+def test_the_registry_holds_all_twelve_published_patterns():
+    assert list(PATTERNS) == [f"P{i}" for i in range(1, 13)]
+    for pattern in PATTERNS.values():
+        assert pattern.title and pattern.band and pattern.source and pattern.mechanisms
+
+
+@pytest.mark.parametrize("pattern_id", CHEAP)
+def test_pattern_holds_under_the_default_parameters(pattern_id):
+    result = check(PATTERNS[pattern_id], replications=CI_REPLICATIONS, seed=SEED)
+    assert result.passed, describe(result)
+
+
+BROKEN_MECHANISMS = {
+    # Trust that is lost as slowly as it is won is not asymmetric.
+    "P4": {"trust_breach_loss": 0.005},
+    # Training ten times as strong overshoots the effect sizes research finds.
+    "P10": {"train_rate": 0.4},
+    # Scrutiny that lingers keeps the Hawthorne gains long after the watching stops.
+    "P6": {"scrutiny_decay": 0.01},
+    # Micromanagement that costs experienced members nothing does not backfire.
+    "P8": {"micromanage_motivation_loss": 0.0, "micromanage_trust_loss": 0.0},
+    # Training that costs the trainees none of their own time is not worse before better.
+    "P9": {"training_member_hours": 0.0},
+}
+
+
+@pytest.mark.parametrize("pattern_id", sorted(BROKEN_MECHANISMS))
+def test_pattern_fails_when_its_mechanism_is_pushed_far_from_the_default(pattern_id):
+    broken = parameters_with(BROKEN_MECHANISMS[pattern_id])
+    result = check(PATTERNS[pattern_id], replications=CI_REPLICATIONS, seed=SEED,
+                   parameters=broken)
+    assert not result.passed, describe(result)
+
+
+def test_a_measurement_holds_only_when_its_whole_interval_is_in_the_band():
+    band = Band(1.5, 2.0)
+    assert Measurement("m", 1.7, 1.6, 1.9, band).in_band
+    assert not Measurement("m", 1.7, 1.4, 1.9, band).in_band
+    assert not Measurement("m", 1.9, 1.8, 2.1, band).in_band
+    assert Measurement("m", -1.0, -2.0, -0.5, Band(None, 0)).in_band
+    assert not Measurement("m", float("nan"), 0.0, 0.0, Band(None, 1)).in_band
+
+
+def test_calibration_moves_a_mistuned_parameter_back_toward_the_band():
+    from simulation.calibration import calibrate, objective
+
+    mistuned = parameters_with({"train_rate": 0.2})
+    before = objective(mistuned, ["P10"], 6, SEED)
+    tuned, after = calibrate(["train_rate"], start=mistuned, ids=["P10"], replications=6,
+                             seed=SEED, step=0.5, rounds=4)
+    assert before > 0
+    assert after < before
+    assert tuned.train_rate < 0.2
+
+
+def test_the_evidence_page_is_current():
+    """docs/VALIDATION.md records the fingerprint of the defaults and the model code it
+    was measured with; regenerate it (`teamsim patterns --write-docs`) after a change."""
+    from pathlib import Path
+
+    from simulation.evidence import model_fingerprint
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "VALIDATION.md"
+    assert f"Model fingerprint: `{model_fingerprint()}`" in page.read_text(encoding="utf-8")
+    assert "12 of 12 patterns hold" in page.read_text(encoding="utf-8")
