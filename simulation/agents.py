@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from simulation import diagnosis, dynamics
-from simulation import interventions as iv
-from simulation.config import WEEKS_PER_QUARTER, LeaderConfig
+from simulation import diagnosis, leadership
+from simulation.config import LeaderConfig
 from simulation.state import MEMBER_VARIABLES
 from simulation.strategies import SITUATIONS, RegisteredStrategy, classify_situations
 
@@ -121,8 +120,8 @@ class Leader(mesa.Agent):
     def attention_share(self) -> float:
         """Share of the normal leadership the team gets this week: the attention schedule's
         level, with a deputy carrying a share of whatever is withdrawn."""
-        level = self.model.calendar.attention_level
-        return level + (1.0 - level) * self.config.deputy_share
+        return float(leadership.attention_share(self.model.calendar.attention_level,
+                                                self.config.deputy_share))
 
     def hours_this_week(self) -> float:
         """Hours planned for the team this week."""
@@ -144,43 +143,16 @@ class Leader(mesa.Agent):
 
     def plan(self, week: int, observation: diagnosis.Observation, hours: float) -> np.ndarray:
         """Doses for the week: the strategy's plan, plus the hours set aside for systems."""
-        quarter = week // WEEKS_PER_QUARTER + 1
-        until = self.config.systems_until_quarter
-        systems_share = self.config.systems_share if (until == 0 or quarter <= until) else 0.0
-        strategy_hours = hours * (1.0 - systems_share)
-        doses = checked_doses(self.strategy, observation, strategy_hours)
-        headcount = float(np.sum(observation.active))
-        if systems_share > 0 and headcount > 0:
-            doses[:, iv.BUILD_SYSTEMS] += hours * systems_share * observation.active / headcount
-        return doses
+        return leadership.plan_doses(self.strategy, observation, np.asarray(hours),
+                                     leadership.systems_share(self.config, week))
 
     def act(self, week: int) -> WeekPlan:
         """Observe, plan and fit the plan into the hours crises leave."""
         hours = self.hours_this_week()
         crisis = self.crisis_hours_this_week()
         planned = self.plan(week, self.observe(week), hours)
-        granted, cancelled = dynamics.allocate_hours(planned, np.asarray(max(hours - crisis, 0.0)))
-        commitment = dynamics.commitment_weight(np.sum(planned[:, iv.ONE_TO_ONE], axis=-1),
-                                                self.model.params)
-        self.last_plan = WeekPlan(hours, crisis, planned, granted,
-                                  kept=np.where(cancelled, 0.0, commitment),
-                                  breached=np.where(cancelled, commitment, 0.0))
+        granted, kept, breached = leadership.fit_week(
+            planned, np.asarray(max(hours - crisis, 0.0)), self.model.params)
+        self.last_plan = WeekPlan(hours, crisis, planned, granted, kept=kept,
+                                  breached=breached)
         return self.last_plan
-
-
-def checked_doses(strategy: RegisteredStrategy, observation: diagnosis.Observation,
-                  hours: float) -> np.ndarray:
-    """Call a strategy and check its answer: the right shape, finite, non-negative, and
-    nothing for vacant slots, scaled down to the hours available if it asks for more."""
-    doses = np.array(strategy.plan(observation, np.asarray(hours)), dtype=float)
-    expected = (*observation.shape, iv.COUNT)
-    if doses.shape != expected:
-        raise ValueError(f"strategy {strategy.name!r} returned doses of shape {doses.shape}, "
-                         f"expected {expected}")
-    if not np.all(np.isfinite(doses)) or np.any(doses < 0):
-        raise ValueError(f"strategy {strategy.name!r} returned negative or non-finite hours")
-    doses *= observation.active[..., None]
-    total = float(np.sum(doses))
-    if total > hours * (1.0 + 1e-12):
-        doses *= hours / total
-    return doses

@@ -40,6 +40,12 @@ class Observation:
     active: np.ndarray
     """1 for a filled slot, 0 for a vacancy."""
 
+    def run(self, index: int) -> Observation:
+        """One run's reading, from a batch of runs."""
+        return Observation(gaps=self.gaps[index], trust=self.trust[index],
+                           exhaustion=self.exhaustion[index], output=self.output[index],
+                           tenure_weeks=self.tenure_weeks[index], active=self.active[index])
+
     @property
     def shape(self) -> tuple[int, ...]:
         """Shape of a member array: ``(..., members)``."""

@@ -39,10 +39,13 @@ def outcome_columns() -> list[str]:
 
 @dataclass
 class WeeklyRecord:
-    """Arrays of one run, one entry per week (member arrays are ``(weeks, members)``)."""
+    """Arrays of one or more runs, one entry per week: team arrays are ``(runs, weeks)``,
+    member arrays ``(runs, weeks, members)``. The Mesa model keeps one run; the batched
+    engine many. Both roll quarters up with the same code."""
 
     weeks: int
     members: int
+    runs: int = 1
     team_output: np.ndarray = field(init=False)
     member_output: np.ndarray = field(init=False)
     member_states: dict[str, np.ndarray] = field(init=False)
@@ -56,96 +59,107 @@ class WeeklyRecord:
     events: dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
-        weeks, members = self.weeks, self.members
-        self.team_output = np.zeros(weeks)
-        self.member_output = np.zeros((weeks, members))
-        self.member_states = {name: np.zeros((weeks, members))
+        runs, weeks, members = self.runs, self.weeks, self.members
+        self.team_output = np.zeros((runs, weeks))
+        self.member_output = np.zeros((runs, weeks, members))
+        self.member_states = {name: np.zeros((runs, weeks, members))
                               for name in REPORTED_MEMBER_STATES}
-        self.active = np.zeros((weeks, members))
-        self.member_ids = np.zeros((weeks, members), dtype=np.int64)
-        self.team_states = {name: np.zeros(weeks) for name in TEAM_VARIABLES}
-        self.hours = np.zeros((weeks, iv.COUNT))
-        self.hours_planned = np.zeros(weeks)
-        self.crisis_hours = np.zeros(weeks)
-        self.attention_level = np.zeros(weeks)
-        self.events = {name: np.zeros(weeks) for name in EVENT_COUNTS}
+        self.active = np.zeros((runs, weeks, members))
+        self.member_ids = np.zeros((runs, weeks, members), dtype=np.int64)
+        self.team_states = {name: np.zeros((runs, weeks)) for name in TEAM_VARIABLES}
+        self.hours = np.zeros((runs, weeks, iv.COUNT))
+        self.hours_planned = np.zeros((runs, weeks))
+        self.crisis_hours = np.zeros((runs, weeks))
+        self.attention_level = np.zeros((runs, weeks))
+        self.events = {name: np.zeros((runs, weeks)) for name in EVENT_COUNTS}
 
     def record(self, week: int, state: TeamState, result: dynamics.WeekResult,
-               granted: np.ndarray, hours_planned: float, crisis_hours: float,
-               attention_level: float, events: dict[str, float],
-               member_ids: np.ndarray) -> None:
-        """Store one week: output produced, the state at the week's end, hours and events."""
-        self.team_output[week] = result.team_output
-        self.member_output[week] = result.member_output
+               granted: np.ndarray, hours_planned: np.ndarray | float,
+               crisis_hours: np.ndarray | float, attention_level: np.ndarray | float,
+               events: dict[str, np.ndarray | float],
+               member_ids: np.ndarray | None = None) -> None:
+        """Store one week of every run: output produced, the state at the week's end, hours
+        and events (arrays with the run axis first, or a single run's without it)."""
+        self.team_output[:, week] = result.team_output
+        self.member_output[:, week] = result.member_output
         for name in REPORTED_MEMBER_STATES:
-            self.member_states[name][week] = getattr(state, name)
-        self.active[week] = state.active
-        self.member_ids[week] = member_ids
+            self.member_states[name][:, week] = getattr(state, name)
+        self.active[:, week] = state.active
+        if member_ids is not None:
+            self.member_ids[:, week] = member_ids
         for name in TEAM_VARIABLES:
-            self.team_states[name][week] = getattr(state, name)
-        self.hours[week] = np.sum(granted, axis=0)
-        self.hours_planned[week] = hours_planned
-        self.crisis_hours[week] = crisis_hours
-        self.attention_level[week] = attention_level
+            self.team_states[name][:, week] = getattr(state, name)
+        self.hours[:, week] = np.sum(granted, axis=-2)
+        self.hours_planned[:, week] = hours_planned
+        self.crisis_hours[:, week] = crisis_hours
+        self.attention_level[:, week] = attention_level
         for name, count in events.items():
-            self.events[name][week] = count
+            self.events[name][:, week] = count
 
-    def quarter_row(self, quarter: int) -> dict[str, float]:
-        """The roll-up of a (1-based) quarter."""
+    def quarter_columns(self, quarter: int) -> dict[str, np.ndarray]:
+        """The roll-up of a (1-based) quarter: every outcome, one value per run."""
         weeks = slice((quarter - 1) * WEEKS_PER_QUARTER, quarter * WEEKS_PER_QUARTER)
         last = quarter * WEEKS_PER_QUARTER - 1
-        active = self.active[last]
-        headcount = float(np.mean(np.sum(self.active[weeks], axis=-1)))
-        team_output = float(np.mean(self.team_output[weeks]))
-        row: dict[str, float] = {
+        active = self.active[:, last]
+        headcount = np.mean(np.sum(self.active[:, weeks], axis=-1), axis=-1)
+        team_output = np.mean(self.team_output[:, weeks], axis=-1)
+        columns: dict[str, np.ndarray] = {
             "team_output": team_output,
-            "output_per_member": team_output / headcount if headcount > 0 else 0.0,
+            "output_per_member": np.divide(team_output, headcount,
+                                           out=np.zeros_like(team_output),
+                                           where=headcount > 0),
             "headcount": headcount,
         }
         for name in REPORTED_MEMBER_STATES:
-            values = self.member_states[name][last]
-            row[f"{name}_mean"] = float(dynamics.team_mean(values, active))
-            row[f"{name}_sd"] = float(dynamics.team_spread(values, active))
+            values = self.member_states[name][:, last]
+            columns[f"{name}_mean"] = dynamics.team_mean(values, active)
+            columns[f"{name}_sd"] = dynamics.team_spread(values, active)
         for name in TEAM_VARIABLES:
-            row[name] = float(self.team_states[name][last])
-        quarter_hours = np.sum(self.hours[weeks], axis=0)
+            columns[name] = self.team_states[name][:, last]
+        quarter_hours = np.sum(self.hours[:, weeks], axis=1)
         for index, name in enumerate(iv.NAMES):
-            row[f"hours_{name}"] = float(quarter_hours[index])
-        row["hours_planned"] = float(np.sum(self.hours_planned[weeks]))
-        row["crisis_hours"] = float(np.sum(self.crisis_hours[weeks]))
+            columns[f"hours_{name}"] = quarter_hours[:, index]
+        columns["hours_planned"] = np.sum(self.hours_planned[:, weeks], axis=-1)
+        columns["crisis_hours"] = np.sum(self.crisis_hours[:, weeks], axis=-1)
         for name in EVENT_COUNTS:
-            row[name] = float(np.sum(self.events[name][weeks]))
-        row["attention_level"] = float(np.mean(self.attention_level[weeks]))
-        return row
+            columns[name] = np.sum(self.events[name][:, weeks], axis=-1)
+        columns["attention_level"] = np.mean(self.attention_level[:, weeks], axis=-1)
+        return columns
 
-    def weekly_frame(self, weeks_done: int) -> pd.DataFrame:
-        """One row per week: team output, headcount, team states, mean member states."""
+    def quarter_row(self, quarter: int, run: int = 0) -> dict[str, float]:
+        """The roll-up of a (1-based) quarter for one run."""
+        return {name: float(values[run])
+                for name, values in self.quarter_columns(quarter).items()}
+
+    def weekly_frame(self, weeks_done: int, run: int = 0) -> pd.DataFrame:
+        """One row per week of a run: team output, headcount, team and member states."""
         done = slice(0, weeks_done)
-        active = self.active[done]
+        active = self.active[run, done]
         data: dict[str, np.ndarray] = {
             "week": np.arange(1, weeks_done + 1),
             "quarter": np.arange(weeks_done) // WEEKS_PER_QUARTER + 1,
-            "team_output": self.team_output[done],
+            "team_output": self.team_output[run, done],
             "headcount": np.sum(active, axis=-1),
         }
         for name in REPORTED_MEMBER_STATES:
-            data[f"{name}_mean"] = dynamics.team_mean(self.member_states[name][done], active)
+            data[f"{name}_mean"] = dynamics.team_mean(self.member_states[name][run, done],
+                                                      active)
         for name in TEAM_VARIABLES:
-            data[name] = self.team_states[name][done]
+            data[name] = self.team_states[name][run, done]
         for name in EVENT_COUNTS:
-            data[name] = self.events[name][done]
-        data["attention_level"] = self.attention_level[done]
+            data[name] = self.events[name][run, done]
+        data["attention_level"] = self.attention_level[run, done]
         return pd.DataFrame(data)
 
-    def member_frame(self, weeks_done: int) -> pd.DataFrame:
-        """Member-level detail: one row per (week, filled slot)."""
-        week_index, slot_index = np.nonzero(self.active[:weeks_done] > 0)
+    def member_frame(self, weeks_done: int, run: int = 0) -> pd.DataFrame:
+        """Member-level detail of a run: one row per (week, filled slot)."""
+        week_index, slot_index = np.nonzero(self.active[run, :weeks_done] > 0)
         data: dict[str, np.ndarray] = {
             "week": week_index + 1,
             "slot": slot_index,
-            "member_id": self.member_ids[week_index, slot_index],
-            "output": self.member_output[week_index, slot_index],
+            "member_id": self.member_ids[run, week_index, slot_index],
+            "output": self.member_output[run, week_index, slot_index],
         }
         for name in REPORTED_MEMBER_STATES:
-            data[name] = self.member_states[name][week_index, slot_index]
+            data[name] = self.member_states[name][run, week_index, slot_index]
         return pd.DataFrame(data)

@@ -37,6 +37,9 @@ class RegisteredStrategy:
     name: str
     plan: Strategy
     description: str
+    vectorised: bool = False
+    """Whether the strategy works on a batch of runs at once (arrays ``(runs, members)``);
+    if not, the batched engine calls it one team at a time."""
 
 
 class StrategyRegistry:
@@ -46,15 +49,17 @@ class StrategyRegistry:
         self._entries: dict[str, RegisteredStrategy] = {}
 
     def register(self, name: str, plan: Strategy, description: str = "",
-                 *, replace: bool = False) -> None:
-        """Add a strategy under ``name``; refuses to shadow one unless ``replace``."""
+                 *, replace: bool = False, vectorised: bool = False) -> None:
+        """Add a strategy under ``name``; refuses to shadow one unless ``replace``.
+        Declare ``vectorised=True`` if it is written over arrays with leading axes, so the
+        batched engine can call it for many runs at once."""
         if not name.isidentifier():
             raise ValueError(f"strategy name {name!r} must be a Python identifier")
         if name in self._entries and not replace:
             raise ValueError(f"a strategy named {name!r} is already registered")
         summary = (plan.__doc__ or "").strip().split("\n\n")[0]
         text = description or " ".join(summary.split())
-        self._entries[name] = RegisteredStrategy(name, plan, text)
+        self._entries[name] = RegisteredStrategy(name, plan, text, vectorised)
 
     def get(self, name: str) -> RegisteredStrategy:
         """The strategy registered under ``name``."""
@@ -76,10 +81,10 @@ REGISTRY = StrategyRegistry()
 """The registry the model and the command line look strategies up in."""
 
 
-def register(name: str, plan: Strategy, description: str = "", *, replace: bool = False
-             ) -> None:
+def register(name: str, plan: Strategy, description: str = "", *, replace: bool = False,
+             vectorised: bool = False) -> None:
     """Register a strategy in the package registry (see :class:`StrategyRegistry`)."""
-    REGISTRY.register(name, plan, description, replace=replace)
+    REGISTRY.register(name, plan, description, replace=replace, vectorised=vectorised)
 
 
 def get(name: str) -> RegisteredStrategy:
@@ -255,4 +260,4 @@ for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("big_push", big_push), ("coach", coach),
                      ("clarify_only", clarify_only), ("train_only", train_only),
                      ("monitor_only", monitor_only), ("build_capability", build_capability)):
-    register(_name, _plan)
+    register(_name, _plan, vectorised=True)
