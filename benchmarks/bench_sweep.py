@@ -43,7 +43,7 @@ class CollectedTeamModel(TeamModel):
             config, leader=dataclasses.replace(config.leader, strategy=strategy))
         super().__init__(config, seed=seed, replication=replication)
         self.datacollector = mesa.DataCollector(model_reporters={
-            "team_output": lambda m: float(m.record.team_output[max(m.weeks_done - 1, 0)]),
+            "team_output": lambda m: float(m.record.team_output[max(m.weeks_done - 1, 0), 0]),
             "trust_mean": lambda m: float(m.state.trust.mean()),
         })
 
@@ -64,7 +64,7 @@ def batch_run_rate(replications: int, processes: int) -> float:
     return len(STRATEGIES) * replications / (time.perf_counter() - start)
 
 
-def sweep_rate(replications: int, workers: int) -> float:
+def sweep_rate(replications: int, workers: int, engine: str = "mesa") -> float:
     """Runs per second of the same runs through the sweep engine, store included."""
     experiment = dataclasses.replace(
         load_experiment(ROOT / "experiments" / "strategy_comparison.toml"),
@@ -72,7 +72,8 @@ def sweep_rate(replications: int, workers: int) -> float:
     folder = Path(tempfile.mkdtemp(prefix="bench_sweep_"))
     try:
         start = time.perf_counter()
-        summary = sweep(experiment, folder, workers=workers, show_progress=False)
+        summary = sweep(experiment, folder, workers=workers, show_progress=False,
+                        engine=engine)
         return summary.done / (time.perf_counter() - start)
     finally:
         shutil.rmtree(folder)
@@ -88,8 +89,12 @@ if __name__ == "__main__":
     experiment = parse_experiment({"name": "memory", "scenarios": ["baseline"],
         "strategies": ["hands_off", "coach"], "replications": replications,
         "grid": {"quarters": [2]}}, "memory", Path.cwd())
-    sweep(experiment, Path(tempfile.mkdtemp()), workers=2, show_progress=False)
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sweep(experiment, Path(tempfile.mkdtemp()), workers=2, show_progress=False,
+          engine="mesa")
+    # VmHWM: this process's own peak (ru_maxrss would include its parent's, kept over exec).
+    status = Path("/proc/self/status").read_text()
+    me = int(next(line.split()[1] for line in status.splitlines()
+                  if line.startswith("VmHWM")))
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(me, children)
 """
@@ -117,6 +122,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ours = sweep_rate(args.replications, args.processes)
+    batched = sweep_rate(args.replications, args.processes, engine="batch")
     theirs = batch_run_rate(args.replications, args.processes)
     small = peak_memory_mib(args.small)
     large = peak_memory_mib(args.large)
@@ -132,9 +138,11 @@ def main() -> None:
         "",
         "| engine | runs/s |",
         "|---|---|",
-        f"| `teamsim sweep` (Mesa model, SQLite store) | {ours:.1f} |",
+        f"| `teamsim sweep --engine mesa` (Mesa model, SQLite store) | {ours:.1f} |",
         f"| `mesa.batch_run` (same model with a DataCollector) | {theirs:.1f} |",
         f"| ratio (sweep / batch_run) | {ours / theirs:.2f}x |",
+        f"| `teamsim sweep` (default: batched engine, same numbers) | {batched:.1f} |",
+        f"| ratio (batched sweep / batch_run) | {batched / theirs:.1f}x |",
         "",
         "Peak memory of a 2-setting sweep of a 2-quarter scenario, 2 worker processes:",
         "",

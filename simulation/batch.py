@@ -23,18 +23,9 @@ from simulation import diagnosis, dynamics, leadership
 from simulation.calendar import attention_level, weekly_probability
 from simulation.config import WEEKS_PER_QUARTER, ScenarioConfig
 from simulation.metrics import WeeklyRecord
-from simulation.randomness import RunNoise, draw_run_noise, run_generator
-from simulation.state import initial_state, with_departures, with_new_hires
+from simulation.randomness import RunNoise, draw_batch_noise
+from simulation.state import TeamState, initial_state, with_departures, with_new_hires
 from simulation.strategies import REGISTRY, StrategyRegistry
-
-
-def stacked_noise(seed: int, replications: Sequence[int], weeks: int, members: int
-                  ) -> RunNoise:
-    """Each run's noise, drawn from its own generator exactly as the Mesa model draws it,
-    stacked with the run axis first."""
-    draws = [draw_run_noise(run_generator(seed, k), weeks, members) for k in replications]
-    return RunNoise(**{name: np.stack([getattr(d, name) for d in draws])
-                       for name in RunNoise.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -75,21 +66,39 @@ def timeline(config: ScenarioConfig, noise: RunNoise) -> Timeline:
     )
 
 
+BLOCK = 1024
+"""Most runs simulated together: larger batches run in blocks of this size, which keeps
+the arrays in the processor's caches (the runs are independent, so nothing changes)."""
+
+
 @dataclass(frozen=True)
 class BatchResult:
-    """The weekly record of every run of a batch, and its tidy quarterly table."""
+    """The weekly records of every run of a batch (one per block), and its tidy quarterly
+    table."""
 
     config: ScenarioConfig
     seed: int
     replications: tuple[int, ...]
-    record: WeeklyRecord
+    records: tuple[WeeklyRecord, ...]
+
+    @property
+    def record(self) -> WeeklyRecord:
+        """The weekly record of a batch simulated as one block."""
+        if len(self.records) != 1:
+            raise ValueError("this batch ran in several blocks: see .records")
+        return self.records[0]
 
     def quarterly_frame(self) -> pd.DataFrame:
         """One tidy row per (run, quarter), with the same columns, in the same order, as
         ``TeamModel.quarterly_frame`` (runs in the order given, quarters ascending)."""
         quarters = self.config.quarters
         runs = len(self.replications)
-        columns = [self.record.quarter_columns(q) for q in range(1, quarters + 1)]
+        columns: dict[str, list[np.ndarray]] = {}
+        for record in self.records:
+            for quarter in range(1, quarters + 1):
+                for name, values in record.quarter_columns(quarter).items():
+                    columns.setdefault(name, []).append(values)
+        blocks = len(self.records)
         data: dict[str, object] = {
             "scenario": self.config.name,
             "strategy": self.config.leader.strategy,
@@ -97,29 +106,57 @@ class BatchResult:
             "replication": np.repeat(np.asarray(self.replications, dtype=np.int64), quarters),
             "quarter": np.tile(np.arange(1, quarters + 1), runs),
         }
-        for name in columns[0]:
-            data[name] = np.stack([c[name] for c in columns], axis=1).reshape(-1)
+        for name, parts in columns.items():
+            per_block = [np.stack(parts[b * quarters:(b + 1) * quarters], axis=1)
+                         for b in range(blocks)]
+            data[name] = np.concatenate(per_block).reshape(-1)
         return pd.DataFrame(data)
 
 
+def hire_in_runs(state: TeamState, hired: np.ndarray, draws: np.ndarray,
+                 config: ScenarioConfig) -> TeamState:
+    """``with_new_hires`` applied only to the runs that hire this week (the same numbers,
+    without touching every run's arrays)."""
+    runs = np.flatnonzero(hired.any(axis=-1))
+    part = with_new_hires(TeamState(**{name: getattr(state, name)[runs]
+                                       for name in TeamState.__dataclass_fields__}),
+                          hired[runs], draws[runs], config)
+    # The engine's state arrays are its own (each week makes new ones), so the hiring
+    # runs' rows are written in place.
+    for name in TeamState.__dataclass_fields__:
+        getattr(state, name)[runs] = getattr(part, name)
+    return state
+
+
 def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
-              registry: StrategyRegistry = REGISTRY) -> BatchResult:
-    """Run replications ``replications`` of a scenario under base seed ``seed`` at once."""
+              registry: StrategyRegistry = REGISTRY, member_detail: bool = False
+              ) -> BatchResult:
+    """Run replications ``replications`` of a scenario under base seed ``seed`` at once.
+    ``member_detail`` keeps every week's member states (for weekly frames), not only each
+    quarter's last."""
     reps = tuple(int(k) for k in replications)
+    records = tuple(_run_block(config, seed, reps[start:start + BLOCK], registry,
+                               member_detail) for start in range(0, len(reps), BLOCK))
+    return BatchResult(config, seed, reps, records)
+
+
+def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
+               registry: StrategyRegistry, member_detail: bool) -> WeeklyRecord:
+    """One block of runs, simulated together."""
     members, weeks = config.team.size, config.weeks
     p, env, leader = config.parameters, config.environment, config.leader
     strategy = registry.get(leader.strategy)
-    noise = stacked_noise(seed, reps, weeks, members)
+    noise = draw_batch_noise(seed, list(reps), weeks, members)
     plan = timeline(config, noise)
     state = initial_state(config, noise.initial)
     last_output = np.zeros((len(reps), members))
     hire_week = np.full((len(reps), members), -1)
-    record = WeeklyRecord(weeks, members, runs=len(reps))
+    record = WeeklyRecord(weeks, members, runs=len(reps), member_detail=member_detail)
 
     for week in range(weeks):
         hired = hire_week == week
         if hired.any():
-            state = with_new_hires(state, hired, noise.hire[:, week], config)
+            state = hire_in_runs(state, hired, noise.hire[:, week], config)
         share = float(plan.share[week])
         hours = np.full(len(reps), leader.attention_hours * share)
         crisis = env.crisis_hours * plan.crises_active[:, week] * share
@@ -153,4 +190,4 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
             "hires": np.sum(hired, axis=-1).astype(float),
             "crises": plan.crises_started[:, week],
         })
-    return BatchResult(config, seed, reps, record)
+    return record

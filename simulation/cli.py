@@ -157,6 +157,9 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
                        help="run on the Dask cluster at ADDRESS (pip install teamsim[dask])")
     where.add_argument("--dask-local", type=int, default=None, metavar="N",
                        help="run on a local Dask cluster of N workers")
+    parser.add_argument("--engine", choices=("batch", "mesa"), default="batch",
+                        help="batch: many runs at once (default); mesa: the agent model "
+                             "(same numbers, slower)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
@@ -251,7 +254,8 @@ def execution(args: argparse.Namespace) -> dict[str, Any]:
         raise UsageError(f"--dask-local: must be at least 1, got {args.dask_local}")
     workers = args.dask_local if args.dask_local is not None else args.workers
     return {"workers": workers, "scheduler": args.scheduler,
-            "dask_local": args.dask_local is not None, "show_progress": not args.quiet}
+            "dask_local": args.dask_local is not None, "show_progress": not args.quiet,
+            "engine": args.engine}
 
 
 def command_sweep(args: argparse.Namespace) -> int:

@@ -91,6 +91,8 @@ def true_gaps(state: TeamState, p: Parameters) -> np.ndarray:
 def biased(gaps: np.ndarray, cause: int, strength: float) -> np.ndarray:
     """Gaps as a biased leader reads them: a share ``strength`` of every other gap is
     attributed to ``cause`` instead (capped at a full gap)."""
+    if strength == 0:
+        return gaps
     others = np.ones(gaps.shape[-1], dtype=bool)
     others[cause] = False
     moved = strength * gaps[..., others]

@@ -142,6 +142,9 @@ def allocate_hours(planned: np.ndarray, hours_left: np.ndarray
     members.
     """
     per_member = np.sum(planned, axis=-1)
+    if np.all(np.sum(per_member, axis=-1) <= hours_left + 1e-12):
+        # Every plan fits (the usual week): nothing to cancel, no need to rank.
+        return planned, np.zeros(per_member.shape, dtype=bool)
     order = np.argsort(-per_member, axis=-1, kind="stable")
     ranked = np.take_along_axis(per_member, order, axis=-1)
     total = np.sum(per_member, axis=-1, keepdims=True)

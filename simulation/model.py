@@ -167,5 +167,5 @@ class TeamModel(mesa.Model):
 
     def hours_by_intervention(self) -> dict[str, float]:
         """Leader hours granted so far, per intervention."""
-        totals = np.sum(self.record.hours[0, : self.weeks_done], axis=0)
+        totals = np.sum(self.record.hours[: self.weeks_done, 0], axis=0)
         return {name: float(totals[index]) for index, name in enumerate(iv.NAMES)}

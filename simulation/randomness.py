@@ -50,14 +50,45 @@ class RunNoise:
     """(W,) uniforms: whether conditions change this week."""
 
 
+NORMAL, UNIFORM = "normal", "uniform"
+LAYOUT: tuple[tuple[str, str], ...] = (
+    ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM), ("hire", NORMAL),
+    ("crisis", UNIFORM), ("obstacle", UNIFORM), ("change", UNIFORM),
+)
+"""The fixed order in which a run's noise is drawn, and each block's distribution."""
+
+
+def noise_shapes(weeks: int, members: int) -> dict[str, tuple[int, ...]]:
+    """The shape of each block of a run's noise."""
+    return {"initial": (members, INITIAL_DRAWS),
+            "observation": (weeks, members, OBSERVED_READINGS),
+            "turnover": (weeks, members), "hire": (weeks, members),
+            "crisis": (weeks,), "obstacle": (weeks,), "change": (weeks,)}
+
+
+def draw_into(rng: np.random.Generator, blocks: dict[str, np.ndarray]) -> None:
+    """Fill a run's noise blocks from its generator, in the fixed layout."""
+    for name, kind in LAYOUT:
+        if kind == NORMAL:
+            rng.standard_normal(out=blocks[name])
+        else:
+            rng.random(out=blocks[name])
+
+
 def draw_run_noise(rng: np.random.Generator, weeks: int, members: int) -> RunNoise:
-    """Draw a run's noise from its generator in the fixed layout (the order below)."""
-    return RunNoise(
-        initial=rng.standard_normal((members, INITIAL_DRAWS)),
-        observation=rng.standard_normal((weeks, members, OBSERVED_READINGS)),
-        turnover=rng.random((weeks, members)),
-        hire=rng.standard_normal((weeks, members)),
-        crisis=rng.random(weeks),
-        obstacle=rng.random(weeks),
-        change=rng.random(weeks),
-    )
+    """Draw a run's noise from its generator in the fixed layout (LAYOUT's order)."""
+    blocks = {name: np.empty(shape) for name, shape in noise_shapes(weeks, members).items()}
+    draw_into(rng, blocks)
+    return RunNoise(**blocks)
+
+
+def draw_batch_noise(seed: int, replications: list[int], weeks: int, members: int
+                     ) -> RunNoise:
+    """The noise of many runs, run axis first: each run's blocks drawn from its own
+    generator exactly as :func:`draw_run_noise` draws them, straight into place."""
+    blocks = {name: np.empty((len(replications), *shape))
+              for name, shape in noise_shapes(weeks, members).items()}
+    for index, replication in enumerate(replications):
+        draw_into(run_generator(seed, replication),
+                  {name: block[index] for name, block in blocks.items()})
+    return RunNoise(**blocks)

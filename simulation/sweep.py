@@ -10,6 +10,7 @@ interrupted sweep resumes where it stopped and ends with the same data.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sys
 import time
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from simulation import plugins
+from simulation.batch import run_batch
 from simulation.config import ScenarioConfig
 from simulation.executors import Progress, open_executor, stream
 from simulation.experiment import git_revision, package_versions, run_once
@@ -29,6 +31,10 @@ from simulation.sampling import design_points
 from simulation.scenario import ConfigError, to_dict, with_overrides
 from simulation.stats import replications_needed
 from simulation.store import DONE, FAILED, STORE_FILE, ResultsStore, RunRecord
+
+ENGINES = ("batch", "mesa")
+BATCH_CHUNK = 1000
+"""Most runs the batched engine takes in one task (bounds a worker's memory)."""
 
 
 class SweepError(Exception):
@@ -57,6 +63,8 @@ class RunTask:
     config: ScenarioConfig
     outcomes: tuple[str, ...]
     plugins: tuple[str, ...] = ()
+    engine: str = "batch"
+    """"batch" (the batched engine, the default) or "mesa" (the agent model)."""
 
 
 @dataclass(frozen=True)
@@ -127,20 +135,47 @@ def fingerprint(experiment: ExperimentConfig, settings: Sequence[Setting]) -> st
 
 
 def run_tasks(chunk: Sequence[RunTask]) -> list[RunRecord]:
-    """Run a chunk of runs (in a worker); a run that raises is recorded as failed."""
-    records = []
+    """Run a chunk of runs (in a worker); a run that raises is recorded as failed.
+
+    On the batched engine the runs of each setting go together; if a batch raises, its
+    runs are repeated one by one so that only the failing ones are recorded as failed."""
+    records: list[RunRecord] = []
     for task in chunk:
         plugins.load_plugins(task.plugins)
-        try:
-            frame = run_once(task.config, task.seed, task.replication)
-            values = frame[list(task.outcomes)].to_numpy(dtype=float)
-            records.append(RunRecord(task.setting, task.replication, task.seed, DONE, "",
-                                     values))
-        except Exception as error:  # any failure of one run is data, not the sweep's end
-            records.append(RunRecord(task.setting, task.replication, task.seed, FAILED,
-                                     f"{type(error).__name__}: {error}",
-                                     np.empty((0, len(task.outcomes)))))
+    for _, group in itertools.groupby(chunk, key=lambda task: task.setting):
+        tasks = list(group)
+        if tasks[0].engine == "batch" and len(tasks) > 1:
+            try:
+                records += _batch_records(tasks)
+                continue
+            except Exception:  # find the failing runs one at a time below
+                pass
+        records += [_single_record(task) for task in tasks]
     return records
+
+
+def _batch_records(tasks: Sequence[RunTask]) -> list[RunRecord]:
+    first = tasks[0]
+    frame = run_batch(first.config, first.seed, [t.replication for t in tasks]
+                      ).quarterly_frame()
+    values = frame[list(first.outcomes)].to_numpy(dtype=float)
+    quarters = first.config.quarters
+    return [RunRecord(t.setting, t.replication, t.seed, DONE, "",
+                      values[i * quarters:(i + 1) * quarters]) for i, t in enumerate(tasks)]
+
+
+def _single_record(task: RunTask) -> RunRecord:
+    try:
+        if task.engine == "batch":
+            frame = run_batch(task.config, task.seed, [task.replication]).quarterly_frame()
+        else:
+            frame = run_once(task.config, task.seed, task.replication)
+        return RunRecord(task.setting, task.replication, task.seed, DONE, "",
+                         frame[list(task.outcomes)].to_numpy(dtype=float))
+    except Exception as error:  # any failure of one run is data, not the sweep's end
+        return RunRecord(task.setting, task.replication, task.seed, FAILED,
+                         f"{type(error).__name__}: {error}",
+                         np.empty((0, len(task.outcomes))))
 
 
 def chunked(tasks: Sequence[RunTask], size: int) -> Iterator[list[RunTask]]:
@@ -212,12 +247,16 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
           scheduler: str | None = None, dask_local: bool = False, resume: bool = False,
           overwrite: bool = False, plugin_names: Sequence[str] = (),
           precision: float | None = None, chunk_size: int | None = None,
-          show_progress: bool = True) -> SweepSummary:
+          show_progress: bool = True, engine: str = "batch") -> SweepSummary:
     """Run every setting's replications into ``folder``'s store.
 
     With ``precision`` (or the experiment's [precision] table) replications are added to
     each setting until the 95% interval half-width of the chosen outcome is below it.
+    ``engine`` is "batch" (many runs at once, the default) or "mesa" (the agent model);
+    both give the same numbers.
     """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
     settings = settings_of(experiment)
     folder = Path(folder)
     started = time.monotonic()
@@ -232,10 +271,11 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
         while True:
             finished = store.finished()
             tasks = [RunTask(s.index, k, experiment.seed, s.config, experiment.outcomes,
-                             plugin_ids)
+                             plugin_ids, engine)
                      for s in settings for k in range(wanted[s.index])
                      if (s.index, k) not in finished]
-            size = chunk_size or max(1, min(16, len(tasks) // (4 * count) or 1))
+            most = BATCH_CHUNK if engine == "batch" else 16
+            size = chunk_size or max(1, min(most, len(tasks) // (4 * count) or 1))
             progress = Progress(len(tasks), f"{experiment.name} on {description}",
                                 enabled=show_progress)
             for records in stream(executor, run_tasks, chunked(tasks, size), 2 * count):

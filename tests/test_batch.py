@@ -71,3 +71,14 @@ def test_a_strategy_written_for_one_team_runs_in_the_batch_one_team_at_a_time():
     expected = pd.concat([run_once(config, 11, k) for k in range(4)], ignore_index=True)
     pd.testing.assert_frame_equal(batched, expected)
     assert batched["hours_coach"].sum() > 0
+
+
+def test_a_batch_run_in_blocks_is_the_same_as_one_block(monkeypatch):
+    from simulation import batch
+
+    config = with_overrides(load_scenario("crisis_heavy_year"), {"quarters": 3})
+    whole = run_batch(config, 5, range(7)).quarterly_frame()
+    monkeypatch.setattr(batch, "BLOCK", 3)
+    blocks = run_batch(config, 5, range(7))
+    assert len(blocks.records) == 3
+    pd.testing.assert_frame_equal(blocks.quarterly_frame(), whole)

@@ -534,8 +534,9 @@ def test_resume_reruns_only_the_failed_runs(capsys: pytest.CaptureFixture[str],
                                             in_tmp_path: Path, picky: tuple[Path, Path],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     plugin, experiment = picky
+    # The agent model, so that every run is one call of run_once to count.
     arguments = ["--plugin", plugin, "sweep", experiment, "--workers", "1", "--out", "out",
-                 "--quiet"]
+                 "--quiet", "--engine", "mesa"]
     assert teamsim(capsys, *arguments).code == 1
     done_before = load_runs(in_tmp_path / "out")
     ran: list[tuple[float, int]] = []
