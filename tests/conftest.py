@@ -3,13 +3,14 @@ afterwards; small teams and neutral weeks for testing the equations directly."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from simulation import cli, strategies
 from simulation import interventions as iv
-from simulation import strategies
 from simulation.config import Parameters, ScenarioConfig
 from simulation.dynamics import WeekConditions
 from simulation.state import INITIAL_DRAWS, TeamState, initial_state
@@ -59,3 +60,20 @@ def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def restored_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Strategies registered by a test (through a plugin) vanish when it ends."""
     monkeypatch.setattr(strategies.REGISTRY, "_entries", dict(strategies.REGISTRY._entries))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one command did: exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+def teamsim(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Outcome:
+    """Run the command line in-process and capture what it printed."""
+    capsys.readouterr()
+    code = cli.main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return Outcome(code, captured.out, captured.err)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Outcome, teamsim
 
 from simulation import cli
 from simulation import interventions as iv
@@ -43,23 +44,6 @@ seed = {SMALL_SEED}
 """
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What one command did: exit code and what it printed."""
-
-    code: int
-    out: str
-    err: str
-
-
-def teamsim(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Outcome:
-    """Run the command line in-process and capture what it printed."""
-    capsys.readouterr()
-    code = cli.main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return Outcome(code, captured.out, captured.err)
-
-
 def write_small_scenario(folder: Path, name: str = "small.toml") -> Path:
     path = folder / name
     path.write_text(SMALL_SCENARIO, encoding="utf-8")
@@ -82,8 +66,6 @@ def assert_one_error_line(outcome: Outcome, *names: str) -> str:
     for name in names:
         assert name in lines[0]
     return lines[0]
-
-
 
 
 @dataclass(frozen=True)

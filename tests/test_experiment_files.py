@@ -25,8 +25,6 @@ SHIPPED = shipped_experiments()
 SMALL_SCENARIO = 'name = "small"\nquarters = 2\nreplications = 3\nseed = 4242\n'
 
 
-
-
 def load(path: Path) -> ExperimentConfig:
     """An experiment file loaded as the command line loads it (strategy names checked)."""
     return load_experiment(path, strategy_exists=strategies.REGISTRY.__contains__)

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import Outcome, teamsim
 from scipy import stats
 
 import simulation
@@ -67,23 +68,6 @@ reference = "hands_off, leader.attention_hours=4"
 "leader.attention_hours" = [4.0, 12.0]
 """
 """Four settings (hands_off and coach at 4 and 12 hours) of three replications."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one command did: exit code and what it printed."""
-
-    code: int
-    out: str
-    err: str
-
-
-def teamsim(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Outcome:
-    """Run the command line in-process and capture what it printed."""
-    capsys.readouterr()
-    code = cli.main([str(arg) for arg in argv])
-    captured = capsys.readouterr()
-    return Outcome(code, captured.out, captured.err)
 
 
 def write_scenario(folder: Path, name: str = "small", quarters: int = 2,
@@ -130,8 +114,6 @@ def one_line(err: str) -> str:
     assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
     assert "Traceback" not in err
     return lines[0]
-
-
 
 
 @dataclass(frozen=True)
