@@ -26,7 +26,9 @@ from simulation.experiment_file import (
     resolve_experiment_path,
     shipped_experiments,
 )
-from simulation.plots import quarterly_figure
+from simulation.metrics import outcome_columns
+from simulation.optimise import Objective, optimise
+from simulation.plots import optimum_figure, quarterly_figure
 from simulation.plugins import PluginError, load_plugins
 from simulation.report import headline_table, write_report
 from simulation.reproduce import reproduce
@@ -141,6 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--rounds", type=int, default=3)
     calibrate.add_argument("--seed", type=int, default=20261123)
 
+    optimise = commands.add_parser(
+        "optimise", help="find the allocation of leader hours that maximises an outcome")
+    optimise.add_argument("scenario", help="scenario file, or the name of a shipped one")
+    optimise.add_argument("--outcome", default="team_output")
+    optimise.add_argument("--quarter", type=int, default=0,
+                          help="quarter the outcome is measured at (default: the last)")
+    optimise.add_argument("--trust-floor", type=float, default=None, metavar="T",
+                          help="penalise allocations whose mean trust falls below T")
+    optimise.add_argument("--replications", "-n", type=int, default=20)
+    optimise.add_argument("--maxiter", type=int, default=15,
+                          help="generations of differential evolution (default 15)")
+    optimise.add_argument("--popsize", type=int, default=8)
+    optimise.add_argument("--seed", type=int, default=20261123)
+    optimise.add_argument("--workers", type=int, default=1)
+    optimise.add_argument("--out", type=Path, default=None,
+                          help="results folder (default: results/optimise_<scenario>)")
+
     commands.add_parser("list", help="list the shipped scenarios, experiments and strategies")
 
     check = commands.add_parser("check", help="validate scenario or experiment files")
@@ -183,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_patterns(args)
         if args.command == "calibrate":
             return command_calibrate(args)
+        if args.command == "optimise":
+            return command_optimise(args)
         if args.command == "list":
             return command_list()
         return command_check(args.files)
@@ -396,6 +417,43 @@ def command_calibrate(args: argparse.Namespace) -> int:
     for name in args.parameters:
         print(f"{name} = {getattr(best, name):.6g}")
     return 0 if score == 0 else 1
+
+
+def command_optimise(args: argparse.Namespace) -> int:
+    """`teamsim optimise`: differential evolution over the mix of interventions."""
+    config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
+    if args.outcome not in outcome_columns():
+        raise UsageError(f"--outcome: unknown outcome {args.outcome!r}")
+    if not 0 <= args.quarter <= config.quarters:
+        raise UsageError(f"--quarter: must be between 1 and {config.quarters}")
+    if args.replications < 2 or args.maxiter < 1 or args.popsize < 1 or args.workers < 1:
+        raise UsageError("--replications must be at least 2; --maxiter, --popsize and "
+                         "--workers at least 1")
+    objective = Objective(args.outcome, args.quarter, args.trust_floor)
+    optimum = optimise(config, objective, args.seed, args.replications, args.maxiter,
+                       args.popsize, args.workers, log=print)
+    quarter = objective.at(config)
+    print(f"\n{optimum.evaluations} evaluations of {args.replications} replications in "
+          f"{optimum.seconds:.0f} s. Optimised allocation of the leader's hours:")
+    for name, share in optimum.mix.items():
+        print(f"  {name:<18} {100 * share:5.1f}%")
+    print(f"\n{args.outcome} at quarter {quarter}, fresh replications (seed {args.seed + 1}):")
+    for _, row in optimum.summary.sort_values(args.outcome, ascending=False).iterrows():
+        print(f"  {row['label']:<22} {row[args.outcome]:8.3f} [{row[args.outcome + '_low']:.3f},"
+              f" {row[args.outcome + '_high']:.3f}]   trust {row['trust_mean']:.3f}")
+    print("\n" + optimum.verdict)
+    folder = args.out if args.out is not None else Path("results") / f"optimise_{config.name}"
+    figure = optimum_figure(optimum.mix, optimum.summary, args.outcome, quarter,
+                            f"Optimised allocation on {config.name}")
+    mix = pd.DataFrame({"intervention": list(optimum.mix), "share": list(optimum.mix.values())})
+    publish(folder, {
+        "allocation.csv": lambda path: mix.to_csv(path, index=False),
+        "strategies.csv": lambda path: optimum.summary.to_csv(path, index=False),
+        "comparisons.csv": lambda path: optimum.comparisons.to_csv(path, index=False),
+        "optimum.png": lambda path: figure.savefig(path, dpi=110),
+    })
+    print(f"wrote {folder}/: allocation.csv, strategies.csv, comparisons.csv, optimum.png")
+    return 0
 
 
 def format_table(summary: pd.DataFrame) -> str:

@@ -102,6 +102,34 @@ LOW_COLOUR = "tab:orange"
 HIGH_COLOUR = "tab:blue"
 
 
+def optimum_figure(mix: Mapping[str, float], summary: pd.DataFrame, outcome: str,
+                   quarter: int, title: str = "") -> Figure:
+    """The optimised allocation of hours, and every strategy's outcome with its interval."""
+    figure = Figure(figsize=(13, 4.8), layout="constrained")
+    left, right = figure.subplots(1, 2, width_ratios=[1, 1.4])
+    names = list(mix)
+    left.barh(names, [100 * mix[name] for name in names], color=_colour(0))
+    left.invert_yaxis()
+    left.set_xlabel("Share of the leader's hours (%)", fontsize=LABEL_SIZE)
+    left.set_title("Optimised allocation", fontsize=SUBTITLE_SIZE)
+    ordered = summary.sort_values(outcome)
+    means = ordered[outcome].to_numpy(dtype=float)
+    errors = np.vstack([means - ordered[f"{outcome}_low"].to_numpy(dtype=float),
+                        ordered[f"{outcome}_high"].to_numpy(dtype=float) - means])
+    right.barh(ordered["label"], means, xerr=errors, capsize=4,
+               color=[_colour(1) if label == "optimised_allocation" else _colour(0)
+                      for label in ordered["label"]])
+    right.set_xlabel(f"{outcome_title(outcome)} at quarter {quarter} (95% interval)",
+                     fontsize=LABEL_SIZE)
+    right.set_title("Against every built-in strategy (fresh replications)",
+                    fontsize=SUBTITLE_SIZE)
+    for axis in (left, right):
+        _style_axis(axis)
+    figure.suptitle(wrapped(title or "Strategy optimisation", figure, TITLE_SIZE),
+                    fontsize=TITLE_SIZE)
+    return figure
+
+
 def wrapped(text: str, figure: Figure, size: float) -> str:
     """Text broken into lines that fit the figure's width at a font size in points."""
     characters = max(20, int(figure.get_figwidth() * 72 / (0.55 * size)))
