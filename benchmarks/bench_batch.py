@@ -169,6 +169,16 @@ def main() -> None:
         "Where the batched engine's time goes (cProfile, 1,000 runs, cumulative share): "
         + "; ".join(f"{words} {100 * share:.0f}%" for words, share in shares) + ".",
         "",
+        "Why the first two targets are not met (about 90x and about 3.1-3.3x when last "
+        "measured): the floor is the equations alone; the engine also draws each run's noise "
+        "from that run's own generator, in the agent model's layout (the price of giving "
+        "exactly the agent model's numbers and common random numbers in any batch), and "
+        "runs the leader's week (the noisy reading, the strategy, fitting the plan into the "
+        "hours), which together take about as long as the equations. What would close the "
+        "gap: drawing all runs' noise in one call (giving up per-run generators, so batched "
+        "and agent runs would no longer match) or compiling the week (numba or C, outside "
+        "the packages this project builds on).",
+        "",
         "| sweep | runs | seconds (target <= 60) | sweeping process MiB | largest worker "
         "MiB (target: total <= 1024) |",
         "|---|---|---|---|---|",

@@ -21,7 +21,7 @@ import pandas as pd
 
 from simulation import diagnosis, dynamics, leadership
 from simulation.calendar import attention_level, weekly_probability
-from simulation.config import WEEKS_PER_QUARTER, ScenarioConfig
+from simulation.config import WEEKS_PER_QUARTER, Parameters, ScenarioConfig
 from simulation.metrics import WeeklyRecord
 from simulation.randomness import RunNoise, draw_batch_noise
 from simulation.state import TeamState, initial_state, with_departures, with_new_hires
@@ -114,13 +114,13 @@ class BatchResult:
 
 
 def hire_in_runs(state: TeamState, hired: np.ndarray, draws: np.ndarray,
-                 config: ScenarioConfig) -> TeamState:
+                 config: ScenarioConfig, p: Parameters) -> TeamState:
     """``with_new_hires`` applied only to the runs that hire this week (the same numbers,
     without touching every run's arrays)."""
     runs = np.flatnonzero(hired.any(axis=-1))
     part = with_new_hires(TeamState(**{name: getattr(state, name)[runs]
                                        for name in TeamState.__dataclass_fields__}),
-                          hired[runs], draws[runs], config)
+                          hired[runs], draws[runs], config, _rows(p, runs))
     # The engine's state arrays are its own (each week makes new ones), so the hiring
     # runs' rows are written in place.
     for name in TeamState.__dataclass_fields__:
@@ -128,23 +128,48 @@ def hire_in_runs(state: TeamState, hired: np.ndarray, draws: np.ndarray,
     return state
 
 
+def _rows(p: Parameters, rows: np.ndarray) -> Parameters:
+    """Some runs' parameters (per-run arrays sliced; plain numbers as they are)."""
+    return Parameters(**{name: (value[rows] if isinstance(value, np.ndarray) else value)
+                         for name, value in vars(p).items()})
+
+
+def stack_parameters(sets: Sequence[Parameters]) -> Parameters:
+    """One Parameters whose every field holds one value per run (arrays ``(runs,)``; the
+    equations broadcast them, so the fields' float annotation is knowingly stretched)."""
+    return Parameters(**{name: np.array([getattr(one, name) for one in sets], dtype=float)
+                         for name in Parameters.__dataclass_fields__})  # type: ignore[arg-type]
+
+
+def _block_parameters(parameters: Parameters, rows: slice) -> Parameters:
+    """Per-run parameters of a block, shaped ``(runs, 1)`` to broadcast over members."""
+    return Parameters(**{name: getattr(parameters, name)[rows, None]
+                         for name in Parameters.__dataclass_fields__})
+
+
 def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
-              registry: StrategyRegistry = REGISTRY, member_detail: bool = False
-              ) -> BatchResult:
+              registry: StrategyRegistry = REGISTRY, member_detail: bool = False,
+              parameters: Parameters | None = None) -> BatchResult:
     """Run replications ``replications`` of a scenario under base seed ``seed`` at once.
     ``member_detail`` keeps every week's member states (for weekly frames), not only each
-    quarter's last."""
+    quarter's last. ``parameters`` (from :func:`stack_parameters`) gives every run its own
+    model constants, in place of the scenario's; a sensitivity analysis varies them."""
     reps = tuple(int(k) for k in replications)
-    records = tuple(_run_block(config, seed, reps[start:start + BLOCK], registry,
-                               member_detail) for start in range(0, len(reps), BLOCK))
-    return BatchResult(config, seed, reps, records)
+    records = []
+    for start in range(0, len(reps), BLOCK):
+        rows = slice(start, start + BLOCK)
+        block = (config.parameters if parameters is None
+                 else _block_parameters(parameters, rows))
+        records.append(_run_block(config, seed, reps[rows], registry, member_detail, block))
+    return BatchResult(config, seed, reps, tuple(records))
 
 
 def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
-               registry: StrategyRegistry, member_detail: bool) -> WeeklyRecord:
+               registry: StrategyRegistry, member_detail: bool,
+               p: Parameters) -> WeeklyRecord:
     """One block of runs, simulated together."""
     members, weeks = config.team.size, config.weeks
-    p, env, leader = config.parameters, config.environment, config.leader
+    env, leader = config.environment, config.leader
     strategy = registry.get(leader.strategy)
     noise = draw_batch_noise(seed, list(reps), weeks, members)
     plan = timeline(config, noise)
@@ -156,7 +181,7 @@ def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
     for week in range(weeks):
         hired = hire_week == week
         if hired.any():
-            state = hire_in_runs(state, hired, noise.hire[:, week], config)
+            state = hire_in_runs(state, hired, noise.hire[:, week], config, p)
         share = float(plan.share[week])
         hours = np.full(len(reps), leader.attention_hours * share)
         crisis = env.crisis_hours * plan.crises_active[:, week] * share
@@ -169,8 +194,9 @@ def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
                                                       np.maximum(hours - crisis, 0.0), p)
         in_crisis = plan.crises_active[:, week] > 0
         conditions = dynamics.WeekConditions(
-            pressure=np.minimum(env.pressure + np.where(in_crisis, p.crisis_pressure, 0.0),
-                                1.0),
+            pressure=np.minimum(
+                env.pressure + np.where(in_crisis, dynamics.team_level(p.crisis_pressure), 0.0),
+                1.0),
             direction_baseline=np.asarray(env.direction_clarity),
             barrier_baseline=np.asarray(env.barriers),
             obstacle_shock=plan.obstacle_shock[:, week],

@@ -20,6 +20,7 @@ from simulation import strategies
 from simulation.calibration import HAND_TUNED, Step, calibrate
 from simulation.compare import comparison_experiment, difference_table
 from simulation.evidence import write_evidence
+from simulation.executors import default_workers
 from simulation.experiment import manifest, publish, run_replications, write_json
 from simulation.experiment_file import (
     load_experiment,
@@ -28,7 +29,7 @@ from simulation.experiment_file import (
 )
 from simulation.metrics import outcome_columns
 from simulation.optimise import Objective, optimise
-from simulation.plots import optimum_figure, quarterly_figure
+from simulation.plots import optimum_figure, quarterly_figure, sobol_figure
 from simulation.plugins import PluginError, load_plugins
 from simulation.report import headline_table, write_report
 from simulation.reproduce import reproduce
@@ -40,6 +41,7 @@ from simulation.scenario import (
     shipped_scenarios,
     with_overrides,
 )
+from simulation.sensitivity import model_function, sobol
 from simulation.store import STORE_FILE
 from simulation.sweep import SweepError, SweepSummary, settings_of, sweep
 from simulation.validation import PATTERNS, PatternResult, check_all
@@ -160,6 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     optimise.add_argument("--out", type=Path, default=None,
                           help="results folder (default: results/optimise_<scenario>)")
 
+    sensitivity = commands.add_parser(
+        "sensitivity", help="Sobol sensitivity indices over an experiment's [sample] bounds")
+    sensitivity.add_argument("experiment", help="experiment file or shipped name: its "
+                                                "[sample] bounds over parameters.* keys, "
+                                                "size (base samples), replications, first "
+                                                "outcome and last quarter")
+    sensitivity.add_argument("--workers", type=int, default=None,
+                             help="worker processes (default: all cores)")
+    sensitivity.add_argument("--out", type=Path, default=None,
+                             help="results folder (default: results/<experiment>)")
+
     commands.add_parser("list", help="list the shipped scenarios, experiments and strategies")
 
     check = commands.add_parser("check", help="validate scenario or experiment files")
@@ -204,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_calibrate(args)
         if args.command == "optimise":
             return command_optimise(args)
+        if args.command == "sensitivity":
+            return command_sensitivity(args)
         if args.command == "list":
             return command_list()
         return command_check(args.files)
@@ -453,6 +468,47 @@ def command_optimise(args: argparse.Namespace) -> int:
         "optimum.png": lambda path: figure.savefig(path, dpi=110),
     })
     print(f"wrote {folder}/: allocation.csv, strategies.csv, comparisons.csv, optimum.png")
+    return 0
+
+
+def command_sensitivity(args: argparse.Namespace) -> int:
+    """`teamsim sensitivity`: first- and total-order Sobol indices with intervals."""
+    experiment = load_experiment(args.experiment, strategies.REGISTRY.__contains__)
+    sample = experiment.sample
+    if sample is None or sample.method != "sobol":
+        raise UsageError(f"{experiment.source}: sample: a sensitivity analysis needs a "
+                         f'[sample] table with method = "sobol"')
+    names = [key for key, _, _ in sample.bounds]
+    if not all(key.startswith("parameters.") for key in names):
+        raise UsageError(f"{experiment.source}: sample.bounds: only parameters.* keys can "
+                         f"be analysed")
+    config = experiment.base_configs[0]
+    outcome = experiment.outcomes[0]
+    quarter = max(experiment.quarters) if experiment.quarters else config.quarters
+    workers = args.workers or default_workers()
+    started = time.monotonic()
+    func = model_function(config, [k.split(".", 1)[1] for k in names], outcome, quarter,
+                          experiment.replications, experiment.seed, workers)
+    indices = sobol(func, [k.split(".", 1)[1] for k in names],
+                    [(low, high) for _, low, high in sample.bounds], sample.size,
+                    experiment.seed)
+    seconds = time.monotonic() - started
+    table = indices.table
+    print(f"{experiment.title or experiment.name}: {outcome} at quarter {quarter}; "
+          f"{indices.evaluations} parameter points x {experiment.replications} replications "
+          f"= {indices.evaluations * experiment.replications} runs in {seconds:.0f} s")
+    print(f"{'parameter':<30} {'first order [95%]':>26} {'total order [95%]':>26}")
+    for _, row in table.sort_values("total_order", ascending=False).iterrows():
+        print(f"{row['parameter']:<30} {row['first_order']:8.3f} [{row['first_low']:6.3f}, "
+              f"{row['first_high']:6.3f}] {row['total_order']:8.3f} [{row['total_low']:6.3f},"
+              f" {row['total_high']:6.3f}]")
+    folder = args.out if args.out is not None else Path("results") / experiment.name
+    figure = sobol_figure(table, outcome, quarter, experiment.title)
+    publish(folder, {
+        "sobol.csv": lambda path: table.to_csv(path, index=False),
+        "sobol.png": lambda path: figure.savefig(path, dpi=110),
+    })
+    print(f"wrote {folder}/: sobol.csv, sobol.png")
     return 0
 
 

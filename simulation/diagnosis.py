@@ -110,7 +110,9 @@ def observe(state: TeamState, last_output: np.ndarray, noise: np.ndarray, accura
     the reading error's standard deviation is ``observation_noise * (1 - accuracy)``.
     """
     sd = p.observation_noise * (1.0 - accuracy)
-    gaps = np.clip(true_gaps(state, p) + sd * noise[..., : len(ROOT_CAUSES)], 0.0, 1.0)
+    per_reading = sd[..., None] if isinstance(sd, np.ndarray) else sd  # per-run values
+    gaps = np.clip(true_gaps(state, p) + per_reading * noise[..., : len(ROOT_CAUSES)],
+                   0.0, 1.0)
     gaps = biased(gaps, ROOT_CAUSES.index(bias_cause), bias_strength)
     trust = np.clip(state.trust + sd * noise[..., len(ROOT_CAUSES)], 0.0, 1.0)
     exhaustion = np.clip(state.exhaustion + sd * noise[..., len(ROOT_CAUSES) + 1], 0.0, 1.0)

@@ -23,6 +23,16 @@ from simulation.state import TeamState
 # Building blocks
 
 
+def team_level(value: float | np.ndarray) -> float | np.ndarray:
+    """A parameter as it applies to team arrays ``(...)``.
+
+    Parameters are plain numbers for a single scenario. The batched engine may give each
+    run its own value as an array ``(runs, 1)``, which broadcasts against member arrays
+    ``(runs, members)``; against team arrays ``(runs,)`` it is used without its last axis.
+    """
+    return value[..., 0] if isinstance(value, np.ndarray) and value.ndim else value
+
+
 def approach(level: np.ndarray, target: np.ndarray | float, rate: np.ndarray | float
              ) -> np.ndarray:
     """Move ``level`` a share ``rate`` of the way to ``target`` (first-order adjustment)."""
@@ -125,7 +135,8 @@ def team_output(outputs: np.ndarray, psychological_safety: np.ndarray,
 
     Edmondson 1999: teams that feel safe to speak up learn and coordinate better.
     """
-    return np.sum(outputs, axis=-1) * (1.0 + p.collaboration_weight * psychological_safety)
+    collaboration = team_level(p.collaboration_weight) * psychological_safety
+    return np.sum(outputs, axis=-1) * (1.0 + collaboration)
 
 
 # ---------------------------------------------------------------------------------------
@@ -343,8 +354,9 @@ def psychological_safety_step(state: TeamState, effect: np.ndarray, p: Parameter
     """Psychological safety after a week: follows the team's trust slowly (quarters to
     years); micromanagement erodes it."""
     mean_trust = team_mean(state.trust, state.active)
-    psi = approach(state.psychological_safety, mean_trust, p.safety_rate)
-    erosion = p.micromanage_safety_loss * team_effect(effect, state.active, iv.MICROMANAGE)
+    psi = approach(state.psychological_safety, mean_trust, team_level(p.safety_rate))
+    erosion = team_level(p.micromanage_safety_loss) * team_effect(effect, state.active,
+                                                                  iv.MICROMANAGE)
     return np.clip(psi - erosion * psi, 0.0, 1.0)
 
 
@@ -353,8 +365,9 @@ def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditi
     """The team's direction clarity after a week: clarification raises it, it drifts back to
     what the environment offers, and changed conditions knock it down."""
     d = state.direction_clarity
-    raised = d + p.clarify_direction_rate * team_effect(effect, state.active, iv.CLARIFY) * (1 - d)
-    drifted = approach(raised, conditions.direction_baseline, p.direction_drift)
+    clarified = team_effect(effect, state.active, iv.CLARIFY)
+    raised = d + team_level(p.clarify_direction_rate) * clarified * (1 - d)
+    drifted = approach(raised, conditions.direction_baseline, team_level(p.direction_drift))
     return np.clip(drifted * (1.0 - conditions.change_shock), 0.0, 1.0)
 
 
@@ -363,9 +376,9 @@ def barriers_step(state: TeamState, effect: np.ndarray, conditions: WeekConditio
     """The environment's barriers after a week: removal lowers them, they creep back toward
     the environment's level, and new obstacles emerge."""
     b = state.barriers
-    removed = b - p.remove_barriers_rate * team_effect(effect, state.active,
+    removed = b - team_level(p.remove_barriers_rate) * team_effect(effect, state.active,
                                                        iv.REMOVE_OBSTACLES) * b
-    crept = approach(removed, conditions.barrier_baseline, p.barrier_growth)
+    crept = approach(removed, conditions.barrier_baseline, team_level(p.barrier_growth))
     return np.clip(crept + conditions.obstacle_shock * (1.0 - crept), 0.0, 1.0)
 
 
@@ -373,8 +386,9 @@ def systems_step(state: TeamState, systems_hours: np.ndarray, p: Parameters) -> 
     """Embedded systems after a week: built by team hours (with diminishing returns), they
     erode slowly."""
     s = state.systems
-    built = p.build_systems_rate * efficacy(systems_hours, p.build_systems_saturation)
-    return np.clip(s + built * (1.0 - s) - p.systems_decay * s, 0.0, 1.0)
+    built = team_level(p.build_systems_rate) * efficacy(
+        systems_hours, team_level(p.build_systems_saturation))
+    return np.clip(s + built * (1.0 - s) - team_level(p.systems_decay) * s, 0.0, 1.0)
 
 
 # ---------------------------------------------------------------------------------------

@@ -99,10 +99,17 @@ def index(name: str) -> int:
 
 
 def lags(params: Parameters) -> np.ndarray:
-    """Lag in weeks of every intervention, in catalogue order."""
-    return np.array([getattr(params, f"{name}_lag") for name in NAMES])
+    """Lag in weeks of every intervention, in catalogue order (last axis)."""
+    return _by_intervention(params, "lag")
 
 
 def saturations(params: Parameters) -> np.ndarray:
-    """Hours for 63% of full effect of every intervention, in catalogue order."""
-    return np.array([getattr(params, f"{name}_saturation") for name in NAMES])
+    """Hours for 63% of full effect of every intervention, in catalogue order (last axis)."""
+    return _by_intervention(params, "saturation")
+
+
+def _by_intervention(params: Parameters, kind: str) -> np.ndarray:
+    """A per-intervention parameter along a last axis; with per-run parameter arrays
+    ``(runs, 1)`` the result is ``(runs, 1, interventions)``."""
+    values = [getattr(params, f"{name}_{kind}") for name in NAMES]
+    return np.stack(np.broadcast_arrays(*values), axis=-1)

@@ -130,6 +130,30 @@ def optimum_figure(mix: Mapping[str, float], summary: pd.DataFrame, outcome: str
     return figure
 
 
+def sobol_figure(table: pd.DataFrame, outcome: str, quarter: int, title: str = "") -> Figure:
+    """First- and total-order Sobol indices per parameter, with 95% intervals."""
+    ordered = table.sort_values("total_order")
+    figure = Figure(figsize=(10, 0.45 * len(ordered) + 2.2), layout="constrained")
+    axis = figure.subplots()
+    rows = np.arange(len(ordered))
+    for offset, kind, colour in ((-0.2, "first", _colour(0)), (0.2, "total", _colour(1))):
+        values = ordered[f"{kind}_order"].to_numpy(dtype=float)
+        errors = np.clip(np.vstack([values - ordered[f"{kind}_low"].to_numpy(dtype=float),
+                                    ordered[f"{kind}_high"].to_numpy(dtype=float) - values]),
+                         0, None)
+        axis.barh(rows + offset, values, height=0.4, xerr=errors, capsize=3, color=colour,
+                  label=f"{kind}-order index")
+    axis.set_yticks(rows, list(ordered["parameter"]))
+    axis.set_xlabel(f"Share of the variance of {outcome_title(outcome).lower()} at quarter "
+                    f"{quarter} (95% interval)", fontsize=LABEL_SIZE)
+    axis.axvline(0, color="0.3", linewidth=1)
+    _style_axis(axis)
+    axis.legend(fontsize=LEGEND_SIZE, loc="lower right")
+    figure.suptitle(wrapped(title or "Sobol sensitivity indices", figure, TITLE_SIZE),
+                    fontsize=TITLE_SIZE)
+    return figure
+
+
 def wrapped(text: str, figure: Figure, size: float) -> str:
     """Text broken into lines that fit the figure's width at a font size in points."""
     characters = max(20, int(figure.get_figwidth() * 72 / (0.55 * size)))

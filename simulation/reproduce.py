@@ -1,4 +1,4 @@
-"""`teamsim reproduce`: run every shipped experiment and rewrite the headline results.
+"""`teamsim reproduce`: run the headline experiments and rewrite the headline results.
 
 Each experiment is swept into ``results/<experiment>/`` from scratch, its report (tables,
 figures, report.md) is written, and ``results/README.md`` gathers the headline findings
@@ -33,9 +33,10 @@ def headline_rank(name: str) -> tuple[int, str]:
 
 def reproduce(results: Path, workers: int | None = None, names: Sequence[str] = (),
               show_progress: bool = True) -> list[tuple[SweepSummary, Report]]:
-    """Sweep the shipped experiments (all, or ``names``) and write results/README.md."""
+    """Sweep the headline experiments (or the shipped ``names``) and write
+    results/README.md."""
     shipped = shipped_experiments()
-    chosen = list(names) or sorted(shipped, key=headline_rank)
+    chosen = list(names) or [name for name in HEADLINE_ORDER if name in shipped]
     unknown = [name for name in chosen if name not in shipped]
     if unknown:
         raise ValueError(f"unknown experiment {unknown[0]!r} (shipped: {', '.join(shipped)})")

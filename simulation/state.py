@@ -140,14 +140,14 @@ def with_departures(state: TeamState, leaving: np.ndarray) -> TeamState:
 
 
 def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndarray,
-                   config: ScenarioConfig) -> TeamState:
+                   config: ScenarioConfig, parameters: Parameters | None = None) -> TeamState:
     """The state after new hires fill the slots in mask ``hired``.
 
     A new hire starts with low capability (drawn around the team's new-hire mean), neutral
     trust, the honeymoon motivation of a new starter, low role clarity, no habits and no
     tenure.
     """
-    p: Parameters = config.parameters
+    p: Parameters = config.parameters if parameters is None else parameters
     capability = np.clip(config.team.new_hire_capability
                          + p.new_hire_capability_sd * capability_draw, 0.0, 1.0)
     ceiling = np.maximum(capability, config.team.capability_ceiling)
