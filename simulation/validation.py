@@ -24,7 +24,7 @@ import pandas as pd
 from simulation import dynamics
 from simulation.config import WEEKS_PER_QUARTER, Parameters, ScenarioConfig
 from simulation.model import TeamModel
-from simulation.scenario import to_dict, with_overrides
+from simulation.scenario import with_overrides
 from simulation.state import initial_state
 from simulation.stats import mean_interval
 
@@ -242,16 +242,6 @@ def trust_is_asymmetric(ctx: Context) -> list[Measurement]:
     slower = Measurement("recovery weeks / drop weeks", recovery.value, recovery.low,
                          recovery.high, Band(3, None))
     return [ratio, slower]
-
-
-def gains_retained(coached: Runs, hands_off: Runs, during: int, after: int) -> np.ndarray:
-    """Per replication: the gain over hands-off kept at quarter ``after`` as a share of
-    the gain at quarter ``during``."""
-    gain_during = coached.quarter("team_output", during) - hands_off.quarter("team_output",
-                                                                             during)
-    gain_after = coached.quarter("team_output", after) - hands_off.quarter("team_output",
-                                                                           after)
-    return gain_after / gain_during
 
 
 def regression_without_embedding(ctx: Context) -> list[Measurement]:
@@ -556,8 +546,3 @@ def parameters_with(overrides: Mapping[str, float]) -> Parameters:
     changed = with_overrides(base, {f"parameters.{k}": v for k, v in overrides.items()},
                              "parameters")
     return changed.parameters
-
-
-def describe(parameters: Parameters) -> dict[str, Any]:
-    """The parameters as a plain dictionary."""
-    return dict(to_dict(parameters))
