@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("folder", type=Path, help="a results folder holding store.sqlite")
 
     reproduce = commands.add_parser(
-        "reproduce", help="run every shipped experiment and rewrite results/ and its README")
+        "reproduce", help="run the headline experiments and rewrite results/ and its README")
     reproduce.add_argument("experiments", nargs="*",
                            help="only these shipped experiments (default: all)")
     reproduce.add_argument("--results", type=Path, default=Path("results"),
