@@ -201,27 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         load_plugins(args.plugin)
-        if args.command == "run":
-            return command_run(args)
-        if args.command == "sweep":
-            return command_sweep(args)
-        if args.command == "compare":
-            return command_compare(args)
-        if args.command == "report":
-            return command_report(args.folder)
-        if args.command == "reproduce":
-            return command_reproduce(args)
-        if args.command == "patterns":
-            return command_patterns(args)
-        if args.command == "calibrate":
-            return command_calibrate(args)
-        if args.command == "optimise":
-            return command_optimise(args)
-        if args.command == "sensitivity":
-            return command_sensitivity(args)
-        if args.command == "list":
-            return command_list()
-        return command_check(args.files)
+        return COMMANDS[args.command](args)
     except (ConfigError, UsageError, PluginError, SweepError) as error:
         print(f"teamsim: error: {error}", file=sys.stderr)
         return 2
@@ -347,8 +327,9 @@ def command_compare(args: argparse.Namespace) -> int:
     return code
 
 
-def command_report(folder: Path) -> int:
+def command_report(args: argparse.Namespace) -> int:
     """`teamsim report`: tables and figures from a store, without re-running."""
+    folder = args.folder
     if not (folder / STORE_FILE).is_file():
         raise UsageError(f"{folder}: holds no results store ({STORE_FILE})")
     report = write_report(folder)
@@ -523,7 +504,7 @@ def format_table(summary: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def command_list() -> int:
+def command_list(args: argparse.Namespace) -> int:
     """`teamsim list`: the shipped scenarios and the registered strategies."""
     for heading, files, load in (("Scenarios", shipped_scenarios(), load_scenario),
                                  ("Experiments", shipped_experiments(), load_experiment)):
@@ -540,10 +521,10 @@ def command_list() -> int:
     return 0
 
 
-def command_check(files: Sequence[str]) -> int:
+def command_check(args: argparse.Namespace) -> int:
     """`teamsim check`: validate scenario (or experiment) files; the first bad one ends it
     with exit 2."""
-    for name in files:
+    for name in args.files:
         if is_experiment_file(name):
             experiment = load_experiment(name, strategies.REGISTRY.__contains__)
             settings = settings_of(experiment)
@@ -554,6 +535,15 @@ def command_check(files: Sequence[str]) -> int:
         print(f"{resolve_scenario_path(name)}: ok ({config.name}: {config.quarters} quarters, "
               f"team of {config.team.size}, strategy {config.leader.strategy})")
     return 0
+
+
+COMMANDS = {
+    "run": command_run, "sweep": command_sweep, "compare": command_compare,
+    "report": command_report, "reproduce": command_reproduce, "patterns": command_patterns,
+    "calibrate": command_calibrate, "optimise": command_optimise,
+    "sensitivity": command_sensitivity, "list": command_list, "check": command_check,
+}
+"""Each subcommand's function: it takes the parsed arguments and returns the exit code."""
 
 
 if __name__ == "__main__":

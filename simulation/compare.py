@@ -3,6 +3,7 @@ run under common random numbers and compared with statistics."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -37,17 +38,18 @@ def comparison_experiment(names: Sequence[str], scenario: str, replications: int
         data |= {"scenarios": [scenario], "strategies": list(names), "reference": names[0]}
     else:
         data |= {"scenarios": [str(resolve_scenario_path(name)) for name in names]}
+    if quarters:
+        data["quarters"] = list(quarters)  # checked against the horizon by the parser
     experiment = parse_experiment(data, "compare", Path.cwd(), is_strategy)
-    horizon = min(base.quarters for base in experiment.base_configs)
-    yearly = [*range(4, horizon, 4), horizon]
-    data["quarters"] = list(quarters) or yearly
-    experiment = parse_experiment(data, "compare", Path.cwd(), is_strategy)
+    if not quarters:
+        horizon = min(base.quarters for base in experiment.base_configs)
+        experiment = dataclasses.replace(experiment,
+                                         quarters=(*range(4, horizon, 4), horizon))
     if not strategies:
         labels = [base.name for base in experiment.base_configs]
         if len(set(labels)) != len(labels):
             raise ValueError("the scenarios compared must have different names")
-        experiment = parse_experiment(data | {"reference": labels[0]}, "compare", Path.cwd(),
-                                      is_strategy)
+        experiment = dataclasses.replace(experiment, reference=labels[0])
     return experiment
 
 
