@@ -173,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     sensitivity.add_argument("--out", type=Path, default=None,
                              help="results folder (default: results/<experiment>)")
 
+    workshop = commands.add_parser(
+        "workshop", help="serve the what-if page for workshops on 127.0.0.1 (Ctrl-C stops it)")
+    workshop.add_argument("--port", type=int, default=8765,
+                          help="port to serve on (default 8765; 0 picks a free one)")
+
     commands.add_parser("list", help="list the shipped scenarios, experiments and strategies")
 
     check = commands.add_parser("check", help="validate scenario or experiment files")
@@ -537,11 +542,29 @@ def command_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_workshop(args: argparse.Namespace) -> int:
+    """`teamsim workshop`: serve the what-if page until Ctrl-C."""
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port: must be from 0 to 65535, got {args.port}")
+    from simulation.workshop.server import PortError, serve
+
+    try:
+        serve(args.port, announce=lambda line: print(line, flush=True))
+    except PortError as error:
+        raise UsageError(str(error)) from None
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully on Ctrl-C, then raises the signal again.
+        pass
+    print("TeamSim workshop stopped.", flush=True)
+    return 0
+
+
 COMMANDS = {
     "run": command_run, "sweep": command_sweep, "compare": command_compare,
     "report": command_report, "reproduce": command_reproduce, "patterns": command_patterns,
     "calibrate": command_calibrate, "optimise": command_optimise,
-    "sensitivity": command_sensitivity, "list": command_list, "check": command_check,
+    "sensitivity": command_sensitivity, "workshop": command_workshop, "list": command_list,
+    "check": command_check,
 }
 """Each subcommand's function: it takes the parsed arguments and returns the exit code."""
 

@@ -102,6 +102,57 @@ LOW_COLOUR = "tab:orange"
 HIGH_COLOUR = "tab:blue"
 
 
+COMPARED_COLOURS: dict[str, str] = {"A": "tab:orange", "B": "tab:blue"}
+"""Colours of configurations A and B in a what-if comparison."""
+
+
+def whatif_figure(summary: pd.DataFrame, a: ScenarioConfig, b: ScenarioConfig,
+                  sentence: str = "", panels: Sequence[tuple[str, str]] = PANELS) -> Figure:
+    """Configuration A against configuration B, for a room: output and the four core states
+    by quarter, each configuration's mean with its 95% interval band, the quarters of
+    withdrawn attention shaded (grey when both are withdrawn, in a configuration's colour
+    when only it is), and the difference in words as the title.
+
+    ``summary`` has one row per (label, quarter), labels "A" and "B", with each panel's
+    column and its ``_low``/``_high`` interval ends (:func:`simulation.stats.summarise`).
+    """
+    _require_columns(summary, ["label", "quarter"], "the what-if summary")
+    figure = Figure(figsize=(15, 4.6), layout="constrained")
+    axes = figure.subplots(1, len(panels))
+    withdrawn = {"A": set(withdrawn_quarters(a)), "B": set(withdrawn_quarters(b))}
+    shades = {quarter: ("0.85" if quarter in withdrawn["A"] and quarter in withdrawn["B"]
+                        else COMPARED_COLOURS["A" if quarter in withdrawn["A"] else "B"])
+              for quarter in withdrawn["A"] | withdrawn["B"]}
+    for axis, (column, title) in zip(axes, panels, strict=True):
+        for quarter, shade in shades.items():
+            axis.axvspan(quarter - 0.5, quarter + 0.5, color=shade,
+                         alpha=1.0 if shade == "0.85" else 0.15, zorder=0, linewidth=0)
+        for label, colour in COMPARED_COLOURS.items():
+            rows = summary[summary["label"] == label].sort_values("quarter")
+            axis.fill_between(rows["quarter"], rows[f"{column}_low"], rows[f"{column}_high"],
+                              color=colour, alpha=0.25, linewidth=0)
+            axis.plot(rows["quarter"], rows[column], color=colour, marker="o", markersize=3,
+                      linewidth=2)
+        axis.set_title(title, fontsize=PANEL_TITLE_SIZE)
+        _quarter_axis(axis)
+        _style_axis(axis)
+        if column == "team_output":
+            axis.set_ylim(bottom=0)
+        else:
+            axis.set_ylim(0, 1)
+    runs = int(summary["runs"].min()) if "runs" in summary else 1
+    handles: list[Any] = [Line2D([], [], color=colour, linewidth=2, label=label)
+                          for label, colour in COMPARED_COLOURS.items()]
+    handles.append(Patch(color="0.6", alpha=0.5, label=f"95% interval ({runs} replications)"))
+    if shades:
+        handles.append(Patch(color="0.85", label="leader's attention withdrawn"))
+    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
+                  fontsize=LEGEND_SIZE, frameon=False)
+    if sentence:
+        figure.suptitle(wrapped(sentence, figure, TITLE_SIZE), fontsize=TITLE_SIZE)
+    return figure
+
+
 def optimum_figure(mix: Mapping[str, float], summary: pd.DataFrame, outcome: str,
                    quarter: int, title: str = "") -> Figure:
     """The optimised allocation of hours, and every strategy's outcome with its interval."""

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import pytest
 
 from simulation import load_scenario
-from simulation.scenario import ConfigError
-from simulation.whatif import apply_levers, compare
+from simulation.plots import whatif_figure
+from simulation.scenario import ConfigError, shipped_scenarios
+from simulation.whatif import (
+    LEVER_KEYS,
+    MEASURES,
+    apply_levers,
+    compare,
+    levers_of,
+    presets,
+    quarterly_runs,
+)
 
 BASE = load_scenario("attention_withdrawn")
 
@@ -44,7 +56,78 @@ def test_systems_built_first_end_higher_and_the_sentence_says_so():
     assert set(result.runs["label"]) == {"A", "B"}
 
 
-def test_identical_configurations_are_reported_as_within_noise():
+def test_identical_configurations_are_named_as_such_not_compared():
     result = compare(BASE, BASE, replications=6, seed=3)
     assert result.difference["difference"] == 0
+    assert result.sentence.startswith("A and B are the same configuration")
+
+
+def test_a_small_difference_is_reported_as_within_noise():
+    b = apply_levers(BASE, {"diagnostic_accuracy": 0.79})
+    result = compare(BASE, b, replications=6, seed=3)
+    assert result.difference["low"] < 0 < result.difference["high"]
     assert "within each other's noise" in result.sentence
+
+
+def test_levers_read_back_what_they_set():
+    levers = levers_of(BASE)
+    assert set(levers) == set(LEVER_KEYS)
+    assert apply_levers(BASE, levers) == BASE
+    assert levers_of(apply_levers(BASE, {"team_size": 12}))["team_size"] == 12
+
+
+def test_quarter_levers_end_at_the_runs_last_quarter():
+    with pytest.raises(ConfigError, match="withdrawn_from_quarter: must be from 0 to 12"):
+        apply_levers(BASE, {"withdrawn_from_quarter": 13})
+    longer = BASE.__class__(**{**BASE.__dict__, "quarters": 16})
+    assert apply_levers(longer, {"withdrawn_from_quarter": 13}).leader.withdrawn_from_quarter \
+        == 13
+
+
+def test_an_unknown_strategy_is_refused_naming_the_strategy_lever():
+    with pytest.raises(ConfigError, match="levers: strategy: unknown strategy 'charm'"):
+        apply_levers(BASE, {"strategy": "charm"})
+
+
+def test_every_shipped_scenario_is_a_preset_with_its_story():
+    found = presets()
+    assert set(found) == set(shipped_scenarios())
+    for preset in found.values():
+        assert len(preset.story) > 80
+        assert "\n" not in preset.story
+        assert preset.config.name == preset.name
+
+
+def test_the_table_holds_a_b_and_the_paired_difference_for_every_quarter():
+    b = apply_levers(BASE, {"systems_share": 0.33})
+    result = compare(BASE, b, replications=8, seed=5)
+    table = result.table()
+    assert len(table) == 3 * len(MEASURES) * BASE.quarters
+    assert set(table["configuration"]) == {"A", "B", "B-A"}
+    last = table[(table.quarter == 12) & (table.measure == "team_output")].set_index(
+        "configuration")
+    assert last.loc["B-A", "mean"] == pytest.approx(last.loc["B", "mean"] - last.loc["A", "mean"])
+    assert last.loc["B-A", "mean"] == pytest.approx(result.difference["difference"])
+    assert (table["low"] <= table["mean"]).all() and (table["mean"] <= table["high"]).all()
+    assert pd.read_csv(io.StringIO(result.to_csv())).shape == table.shape
+
+
+def test_the_same_seed_gives_the_same_comparison():
+    b = apply_levers(BASE, {"attention_hours": 12.0})
+    first = compare(BASE, b, replications=5, seed=11)
+    quarterly_runs.cache_clear()
+    second = compare(BASE, b, replications=5, seed=11)
+    pd.testing.assert_frame_equal(first.runs, second.runs)
+    assert first.sentence == second.sentence
+
+
+def test_the_comparison_figure_shades_each_configurations_withdrawal():
+    b = apply_levers(BASE, {"withdrawn_from_quarter": 3, "withdrawn_quarters": 2})
+    result = compare(BASE, b, replications=4, seed=2)
+    figure = whatif_figure(result.summary, result.a, result.b, result.sentence)
+    axes = figure.axes
+    assert len(axes) == len(MEASURES)
+    spans = [patch for patch in axes[0].patches]
+    # A is withdrawn in quarters 5-8 and B in 3-4: six shaded quarters, none shared.
+    assert len(spans) == 6
+    assert figure.get_suptitle().replace("\n", " ") == result.sentence

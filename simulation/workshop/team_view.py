@@ -1,0 +1,162 @@
+"""The team view: one run of the Mesa agents, week by week, for a room to watch.
+
+Each member is a card: a dot coloured by the state the trainer picks (red low, green high)
+and four small bars for capability, motivation, trust and accountability, read from the
+``TeamMember`` agents themselves. A vacant slot (someone left, the post is being filled)
+shows as an empty card. Play, pause and step move the session's own model; choosing the
+other configuration, or changing it, starts a fresh run.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+import solara
+import solara.lab
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+
+from simulation.config import WEEKS_PER_QUARTER, ScenarioConfig
+from simulation.model import TeamModel
+from simulation.whatif import LABELS
+
+STATES: dict[str, str] = {
+    "capability": "Capability",
+    "motivation": "Motivation",
+    "trust": "Trust",
+    "accountability": "Accountability",
+}
+"""The member states on a card, with their names on the page."""
+
+SPEEDS: dict[str, float] = {"slow": 0.6, "normal": 0.25, "fast": 0.05}
+"""Seconds between weeks while playing."""
+
+COLOURS = colormaps["RdYlGn"]
+
+CSS = """
+.teamsim-team { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 8px; }
+.teamsim-member { width: 150px; border: 1px solid #ccc; border-radius: 8px; padding: 8px;
+                  background: #fff; font-size: 0.8rem; }
+.teamsim-member.vacant { border-style: dashed; color: #999; background: #fafafa; }
+.teamsim-dot { width: 34px; height: 34px; border-radius: 50%; display: inline-block;
+               vertical-align: middle; margin-right: 8px; border: 1px solid #0003; }
+.teamsim-bar { height: 7px; background: #eee; border-radius: 3px; margin: 1px 0 4px 0; }
+.teamsim-bar > div { height: 7px; border-radius: 3px; background: #1565c0; }
+.teamsim-week { font-size: 1.1rem; font-weight: 500; }
+"""
+
+
+def member_card(member: Any, colour_by: str) -> str:
+    """One member as an HTML card (values in data attributes, for tests and styling)."""
+    values = {state: float(getattr(member, state)) for state in STATES}
+    colour = to_hex(COLOURS(values[colour_by]))
+    bars = "".join(
+        f"<div>{title} {values[state]:.2f}</div>"
+        f"<div class='teamsim-bar'><div style='width:{100 * values[state]:.0f}%'></div></div>"
+        for state, title in STATES.items())
+    data = " ".join(f"data-{state}='{value:.4f}'" for state, value in values.items())
+    return (f"<div class='teamsim-member' data-slot='{member.slot}' {data}>"
+            f"<div><span class='teamsim-dot' style='background:{colour}'></span>"
+            f"<b>#{member.unique_id}</b></div><div class='teamsim-lever-note'>leader reads: "
+            f"{html.escape(member.situation.replace('_', ' '))}</div>{bars}</div>")
+
+
+def vacant_card(slot: int) -> str:
+    """A slot whose member left; the post is being filled."""
+    return (f"<div class='teamsim-member vacant' data-slot='{slot}' data-vacant='1'>"
+            f"<div><span class='teamsim-dot' style='background:#fff'></span>"
+            f"<b>vacant</b></div><div>someone left; the post is being filled</div></div>")
+
+
+def team_html(model: TeamModel, colour_by: str) -> str:
+    """The whole team, slot by slot."""
+    cards = [vacant_card(slot) if member is None else member_card(member, colour_by)
+             for slot, member in enumerate(model.members)]
+    return f"<div class='teamsim-team'>{''.join(cards)}</div>"
+
+
+def status_line(model: TeamModel) -> str:
+    """Where the run is, and what the leader did this week."""
+    week = model.weeks_done
+    if week == 0:
+        return f"Week 0 of {model.config.weeks}: the team as it starts."
+    quarter = (week - 1) // WEEKS_PER_QUARTER + 1
+    plan = model.leader.last_plan
+    hours = 0.0 if plan is None else plan.hours_planned
+    crisis = 0.0 if plan is None else plan.crisis_hours
+    share = model.leader.attention_share()
+    output = float(model.last_output.sum())
+    parts = [f"Week {week} of {model.config.weeks} (quarter {quarter}).",
+             f"Team output last week: {output:.2f}.",
+             f"Leader: {hours:.1f} hours for the team"]
+    if share < 1:
+        parts[-1] += f" ({100 * share:.0f}% of normal: attention withdrawn)"
+    if crisis > 0:
+        parts[-1] += f", {crisis:.1f} of them taken by a crisis"
+    parts[-1] += "."
+    return " ".join(parts)
+
+
+@solara.component
+def TeamView(a: ScenarioConfig, b: ScenarioConfig) -> None:
+    """One run of A or B, week by week, with play, pause and step."""
+    which = solara.use_reactive("A")
+    colour_by = solara.use_reactive("motivation")
+    speed = solara.use_reactive("normal")
+    playing = solara.use_reactive(False)
+    restarts = solara.use_reactive(0)
+    week = solara.use_reactive(0)  # re-renders the cards after each step
+    config = a if which.value == "A" else b
+
+    def fresh_model() -> TeamModel:
+        return TeamModel(config, seed=config.seed, replication=0)
+
+    model = solara.use_memo(fresh_model, dependencies=[config, restarts.value])
+
+    def release() -> Callable[[], None]:
+        playing.set(False)
+        week.set(0)
+        return model.release
+
+    solara.use_effect(release, [model])
+
+    def step() -> None:
+        if model.running:
+            model.step()
+        week.set(model.weeks_done)
+        if not model.running:
+            playing.set(False)
+
+    def play() -> None:
+        while playing.value and model.running:
+            time.sleep(SPEEDS[speed.value])
+            if not playing.value:
+                break
+            step()
+
+    solara.lab.use_task(play, dependencies=[playing.value, model])  # type: ignore[arg-type]
+
+    solara.Style(CSS)
+    with solara.Card("The team, week by week (one run of the Mesa agents)"):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
+            solara.ToggleButtonsSingle(value=which, values=list(LABELS))
+            solara.Button("Pause" if playing.value else "Play", color="primary",
+                          on_click=lambda: playing.set(not playing.value),
+                          disabled=not model.running, classes=["teamsim-play"])
+            solara.Button("Step", on_click=step, disabled=playing.value or not model.running,
+                          classes=["teamsim-step"])
+            solara.Button("Restart", on_click=lambda: restarts.set(restarts.value + 1),
+                          classes=["teamsim-restart"])
+            with solara.Column(style={"width": "170px"}):
+                solara.Select("Colour by", values=list(STATES), value=colour_by)
+            with solara.Column(style={"width": "120px"}):
+                solara.Select("Speed", values=list(SPEEDS), value=speed)
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(status_line(model)),
+                    classes=["teamsim-week"],
+                    attributes={"data-testid": "team-week", "data-week": str(week.value)})
+        solara.HTML(tag="div", unsafe_innerHTML=team_html(model, colour_by.value))
+        solara.Text(f"Configuration {which.value}, replication 0 of seed {config.seed}; "
+                    f"dot colour: {STATES[colour_by.value].lower()} (red low, green high).")

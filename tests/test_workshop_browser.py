@@ -1,0 +1,212 @@
+"""The workshop page in a real browser: headless Debian Chromium driven by Playwright
+against `teamsim workshop` in its own process.
+
+Expected values are computed here, in the test process, with the same engine the page uses
+(:mod:`simulation.whatif`): the page must show exactly those numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import matplotlib.image
+import pandas as pd
+import pytest
+from workshop_browser import (
+    CHART,
+    SENTENCE,
+    Workshop,
+    changed,
+    chromium,
+    lever_box,
+    lever_thumb,
+    on_tab,
+    open_page,
+    settled,
+    start_workshop,
+    type_into,
+)
+
+from simulation.model import TeamModel
+from simulation.whatif import apply_levers, compare, presets
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+SAME = "A and B are the same configuration"
+
+
+@pytest.fixture(scope="module")
+def workshop() -> Iterator[Workshop]:
+    server = start_workshop()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(workshop: Workshop) -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Any, workshop: Workshop) -> Iterator[Any]:
+    opened = open_page(browser, workshop.address)
+    yield opened
+    opened.context.close()
+
+
+def shown_mean(page: Any, label: str, measure: str) -> float:
+    cell = page.locator(f"td[data-config={label}][data-measure={measure}]")
+    return float(cell.get_attribute("data-mean"))
+
+
+def expected(preset: str, b_levers: dict[str, Any], replications: int = 30) -> Any:
+    config = presets()[preset].config
+    return compare(config, apply_levers(config, b_levers), replications, seed=config.seed)
+
+
+def test_a_preset_shows_its_story_and_its_runs(page):
+    preset = presets()["skills_gap_misdiagnosed"]
+    page.locator(".teamsim-preset").click()
+    page.get_by_role("option", name=preset.title).click()
+    page.wait_for_function(
+        "story => document.querySelector('[data-testid=story]').innerText.includes(story)",
+        arg=preset.story[:60])
+    settled(page)
+    page.wait_for_function(
+        """want => Math.abs(parseFloat(document.querySelector(
+             'td[data-config=A][data-measure=team_output]').dataset.mean) - want) < 1e-4""",
+        arg=float(expected("skills_gap_misdiagnosed", {}).summary.query(
+            "label == 'A' and quarter == 12")["team_output"].iloc[0]))
+    assert page.locator(SENTENCE).inner_text().startswith(SAME)
+    assert lever_box(page, "diagnostic_accuracy").input_value() == \
+        f"{preset.config.leader.diagnostic_accuracy:g}"
+
+
+def test_moving_a_slider_updates_the_chart_and_the_sentence_to_the_right_values(
+        page, record_property):
+    before, chart_before = settled(page), page.locator(CHART).get_attribute("src")
+    on_tab(page, "B")
+    thumb = lever_thumb(page, "systems_share")
+    thumb.focus()
+    started = time.perf_counter()
+    thumb.press("ArrowRight")  # one step: 0 -> 0.05
+    sentence = changed(page, before)
+    latency = time.perf_counter() - started
+    record_property("slider_to_chart_seconds", round(latency, 3))
+    print(f"slider change to updated chart: {latency:.2f} s")
+
+    want = expected("attention_withdrawn", {"systems_share": 0.05})
+    assert sentence == want.sentence, page.locator(".teamsim-differs").inner_text()
+    assert page.locator(CHART).get_attribute("src") != chart_before
+    for measure in ("team_output", "trust_mean"):
+        row = want.summary.query("label == 'B' and quarter == 12")
+        assert shown_mean(page, "B", measure) == pytest.approx(float(row[measure].iloc[0]),
+                                                               abs=1e-4)
+    expect(lever_box(page, "systems_share")).to_have_value("0.05")
+
+
+def test_a_typed_value_out_of_range_is_refused_and_the_page_keeps_working(page):
+    before = settled(page)
+    on_tab(page, "B")
+    type_into(page, "attention_hours", "90")
+    refusal = page.locator(".teamsim-refusal")
+    refusal.wait_for()
+    assert "Leader hours per week" in refusal.inner_text()
+    assert "90" in refusal.inner_text() and "stays at 8" in refusal.inner_text()
+    expect(lever_box(page, "attention_hours")).to_have_value("8")
+    type_into(page, "team_size", "eight")
+    page.wait_for_function("() => document.querySelector('.teamsim-refusal')"
+                           ".innerText.includes('must be a number')")
+    assert page.locator(SENTENCE).inner_text() == before
+
+    type_into(page, "attention_hours", "12")  # the server still answers
+    sentence = changed(page, before)
+    assert sentence == expected("attention_withdrawn", {"attention_hours": 12.0}).sentence
+    assert page.locator(".teamsim-refusal").count() == 0
+
+
+def test_two_participants_moving_levers_at_once_do_not_see_each_others_changes(
+        browser, workshop):
+    first, second = (open_page(browser, workshop.address) for _ in range(2))
+    try:
+        for page in (first, second):
+            on_tab(page, "B")
+        before = [settled(page) for page in (first, second)]
+        type_into(first, "crisis_rate", "3")
+        type_into(second, "turnover_rate", "0.4")
+        first_sentence = changed(first, before[0])
+        second_sentence = changed(second, before[1])
+        assert first_sentence == expected("attention_withdrawn", {"crisis_rate": 3.0}).sentence
+        assert second_sentence == expected("attention_withdrawn",
+                                           {"turnover_rate": 0.4}).sentence
+        expect(lever_box(first, "turnover_rate")).to_have_value("0.12")
+        expect(lever_box(second, "crisis_rate")).to_have_value("0.5")
+    finally:
+        first.context.close()
+        second.context.close()
+
+
+def test_export_downloads_the_chart_as_png_and_the_numbers_as_csv(page):
+    on_tab(page, "B")
+    before = settled(page)
+    type_into(page, "systems_share", "0.33")
+    changed(page, before)
+    with page.expect_download() as png_download:
+        page.get_by_role("button", name="Chart (PNG)").click()
+    png = png_download.value
+    assert png.suggested_filename == "teamsim_whatif_attention_withdrawn.png"
+    data = Path(png.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    image = matplotlib.image.imread(io.BytesIO(data), format="png")
+    assert image.shape[1] >= 1200 and image.shape[0] >= 300
+
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Numbers (CSV)").click()
+    table = pd.read_csv(csv_download.value.path())
+    want = expected("attention_withdrawn", {"systems_share": 0.33}).table()
+    assert list(table.columns) == list(want.columns)
+    assert len(table) == len(want) == 3 * 5 * 12
+    pd.testing.assert_frame_equal(table, want, check_exact=False, rtol=1e-5)
+
+
+def test_the_team_view_steps_and_plays_the_mesa_agents(page):
+    week = page.locator("[data-testid=team-week]")
+    assert week.get_attribute("data-week") == "0"
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_selector("[data-testid=team-week][data-week='1']")
+    model = TeamModel(presets()["attention_withdrawn"].config, replication=0)
+    model.step()
+    for member in model.team:
+        card = page.locator(f".teamsim-member[data-slot='{member.slot}']")
+        assert float(card.get_attribute("data-motivation")) == pytest.approx(
+            member.motivation, abs=1e-4)
+        assert float(card.get_attribute("data-capability")) == pytest.approx(
+            member.capability, abs=1e-4)
+
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("() => parseInt(document.querySelector("
+                           "'[data-testid=team-week]').dataset.week) >= 4")
+    page.get_by_role("button", name="Pause").click()
+    time.sleep(0.5)
+    paused_at = week.get_attribute("data-week")
+    time.sleep(1.0)
+    assert week.get_attribute("data-week") == paused_at
+
+
+def test_ctrl_c_stops_the_workshop_cleanly_with_a_browser_connected(browser):
+    server = start_workshop()
+    page = open_page(browser, server.address)
+    try:
+        started = time.monotonic()
+        code, out, err = server.stop(timeout=20)
+        assert code == 0, err
+        assert time.monotonic() - started < 10
+        assert "Traceback" not in err
+        assert "stopped" in out
+    finally:
+        page.context.close()

@@ -1,0 +1,165 @@
+"""Driving the workshop page: the server in its own process, Debian's Chromium under
+Playwright (never a downloaded browser), and the page's controls. Used by the browser tests,
+benchmarks/bench_workshop.py and docs/take_workshop_screenshot.py.
+
+Without Chromium the browser tests are skipped, unless ``TEAMSIM_REQUIRE_BROWSER=1`` (as
+`.ci/run` sets after installing it), when they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+"""Chromium as root on a machine with a closed network (see the env notes)."""
+
+SENTENCE = "[data-testid=sentence]"
+CHART = "img.teamsim-chart"
+OPEN_TAB = ".v-window-item--active"
+START_TIMEOUT = 60.0
+PAGE_TIMEOUT_MS = 60_000
+
+
+def find_chromium() -> str | None:
+    """Debian's Chromium, if it is installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or skip (fail under TEAMSIM_REQUIRE_BROWSER=1)."""
+    found = find_chromium()
+    if found is None:
+        message = ("Chromium is not installed (Debian: apt-get install chromium); "
+                   ".ci/run installs it")
+        if os.environ.get("TEAMSIM_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@dataclass
+class Workshop:
+    """A running `teamsim workshop` process."""
+
+    process: subprocess.Popen[str]
+    address: str
+
+    def stop(self, timeout: float = 15.0) -> tuple[int, str, str]:
+        """Ctrl-C, as a trainer would; the exit code and what it printed afterwards."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            out, err = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            out, err = self.process.communicate()
+            return -9, out, err
+        return self.process.returncode, out, err
+
+
+def start_workshop(*extra: str) -> Workshop:
+    """Start `teamsim workshop --port 0` and wait for the address it prints."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", "workshop", "--port", "0", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + START_TIMEOUT
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            line = process.stdout.readline()
+            found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+            if found:
+                return Workshop(process, found.group(0))
+        if process.poll() is not None:
+            break
+    process.kill()
+    _, err = process.communicate()
+    raise RuntimeError(f"the workshop did not start: {err[-2000:]}")
+
+
+@contextmanager
+def chromium(executable: str | None = None) -> Iterator[Any]:
+    """A headless Debian Chromium under Playwright (in a test: skipped when missing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable or chromium_path(),
+                                             args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(browser: Any, address: str, width: int = 1600, height: int = 1200) -> Any:
+    """A new participant (own browser context, so own session cookie) on the page, once its
+    first comparison is on screen."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    page.goto(address)
+    settled(page)
+    return page
+
+
+def settled(page: Any) -> str:
+    """Wait until the comparison on screen is finished; its sentence."""
+    page.wait_for_selector(f"{SENTENCE}[data-pending=False]")
+    page.wait_for_selector(CHART)
+    return page.locator(SENTENCE).inner_text()
+
+
+def changed(page: Any, before: str) -> str:
+    """Wait for a finished comparison whose sentence differs from ``before``; its sentence."""
+    page.wait_for_function(
+        """before => { const s = document.querySelector('[data-testid=sentence]');
+                       return s && s.dataset.pending === 'False' && s.innerText !== before; }""",
+        arg=before, timeout=PAGE_TIMEOUT_MS)
+    return settled(page)
+
+
+def on_tab(page: Any, label: str) -> None:
+    """Open a configuration's tab and wait for its sliding transition to end (until then
+    both tabs' panels count as open)."""
+    page.get_by_role("tab", name=f"Configuration {label}").click()
+    page.wait_for_function(
+        """() => document.querySelectorAll('.v-window-item--active').length === 1
+                 && !document.querySelector('.v-window__container--is-active')""")
+    page.wait_for_selector(f"[role=tab][aria-selected=true]:has-text('Configuration {label}')")
+
+
+def lever_box(page: Any, lever: str) -> Any:
+    """The box of a lever on the open tab."""
+    return page.locator(f"{OPEN_TAB} .teamsim-box-{lever} input")
+
+
+def lever_thumb(page: Any, lever: str) -> Any:
+    """The slider thumb of a lever on the open tab (arrow keys move it one step)."""
+    return page.locator(f"{OPEN_TAB} .teamsim-slider-{lever} [role=slider]")
+
+
+def type_into(page: Any, lever: str, text: str) -> None:
+    """Type a value into a lever's box and press Enter."""
+    box = lever_box(page, lever)
+    box.fill(text)
+    box.press("Enter")
