@@ -23,12 +23,13 @@ from results_file import machine, update_section
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from workshop_browser import (
     changed,
+    chart_source,
     chromium,
     find_chromium,
     lever_thumb,
-    on_tab,
     open_page,
     settled,
+    show_levers,
     start_workshop,
 )
 
@@ -48,11 +49,12 @@ def page_latencies(changes: int) -> list[float]:
     try:
         with chromium(executable) as browser:
             page = open_page(browser, server.address)
-            on_tab(page, "B")
+            show_levers(page, "B")
             thumb = lever_thumb(page, LEVER)
             latencies = []
             for _ in range(changes):
-                before = settled(page)
+                settled(page)
+                before = chart_source(page)
                 thumb.focus()
                 started = time.perf_counter()
                 thumb.press("ArrowRight")

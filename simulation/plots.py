@@ -117,7 +117,10 @@ def whatif_figure(summary: pd.DataFrame, a: ScenarioConfig, b: ScenarioConfig,
     column and its ``_low``/``_high`` interval ends (:func:`simulation.stats.summarise`).
     """
     _require_columns(summary, ["label", "quarter"], "the what-if summary")
-    figure = Figure(figsize=(15, 4.6), layout="constrained")
+    # Fixed margins, not constrained layout: the page redraws this figure on every change
+    # of a lever, and the layout pass would double the drawing time.
+    figure = Figure(figsize=(15, 4.6))
+    figure.subplots_adjust(left=0.035, right=0.995, top=0.80, bottom=0.21, wspace=0.2)
     axes = figure.subplots(1, len(panels))
     withdrawn = {"A": set(withdrawn_quarters(a)), "B": set(withdrawn_quarters(b))}
     shades = {quarter: ("0.85" if quarter in withdrawn["A"] and quarter in withdrawn["B"]
@@ -145,9 +148,11 @@ def whatif_figure(summary: pd.DataFrame, a: ScenarioConfig, b: ScenarioConfig,
                           for label, colour in COMPARED_COLOURS.items()]
     handles.append(Patch(color="0.6", alpha=0.5, label=f"95% interval ({runs} replications)"))
     if shades:
-        handles.append(Patch(color="0.85", label="leader's attention withdrawn"))
-    figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
-                  fontsize=LEGEND_SIZE, frameon=False)
+        tinted = withdrawn["A"] != withdrawn["B"]
+        handles.append(Patch(color="0.85", label="leader's attention withdrawn" + (
+            " (tinted: in A or B only)" if tinted else "")))
+    figure.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0),
+                  ncols=len(handles), fontsize=LEGEND_SIZE, frameon=False)
     if sentence:
         figure.suptitle(wrapped(sentence, figure, TITLE_SIZE), fontsize=TITLE_SIZE)
     return figure

@@ -32,7 +32,7 @@ CHROMIUM_FLAGS = [
 
 SENTENCE = "[data-testid=sentence]"
 CHART = "img.teamsim-chart"
-OPEN_TAB = ".v-window-item--active"
+SHOWN_LEVERS = ".teamsim-levers"
 START_TIMEOUT = 60.0
 PAGE_TIMEOUT_MS = 60_000
 
@@ -129,33 +129,36 @@ def settled(page: Any) -> str:
     return page.locator(SENTENCE).inner_text()
 
 
+def chart_source(page: Any) -> str:
+    """The chart image's address: a new one for every finished comparison."""
+    return page.locator(CHART).get_attribute("src")
+
+
 def changed(page: Any, before: str) -> str:
-    """Wait for a finished comparison whose sentence differs from ``before``; its sentence."""
+    """Wait for a finished comparison whose chart differs from the one whose address was
+    ``before`` (see :func:`chart_source`); its sentence."""
     page.wait_for_function(
         """before => { const s = document.querySelector('[data-testid=sentence]');
-                       return s && s.dataset.pending === 'False' && s.innerText !== before; }""",
+                       const c = document.querySelector('img.teamsim-chart');
+                       return s && c && s.dataset.pending === 'False' && c.src !== before; }""",
         arg=before, timeout=PAGE_TIMEOUT_MS)
     return settled(page)
 
 
-def on_tab(page: Any, label: str) -> None:
-    """Open a configuration's tab and wait for its sliding transition to end (until then
-    both tabs' panels count as open)."""
-    page.get_by_role("tab", name=f"Configuration {label}").click()
-    page.wait_for_function(
-        """() => document.querySelectorAll('.v-window-item--active').length === 1
-                 && !document.querySelector('.v-window__container--is-active')""")
-    page.wait_for_selector(f"[role=tab][aria-selected=true]:has-text('Configuration {label}')")
+def show_levers(page: Any, label: str) -> None:
+    """Show a configuration's levers."""
+    page.get_by_role("button", name=f"Configuration {label}").click()
+    page.wait_for_selector(f"{SHOWN_LEVERS} [data-config={label}]", state="attached")
 
 
 def lever_box(page: Any, lever: str) -> Any:
-    """The box of a lever on the open tab."""
-    return page.locator(f"{OPEN_TAB} .teamsim-box-{lever} input")
+    """The box of a lever of the configuration shown."""
+    return page.locator(f"{SHOWN_LEVERS} .teamsim-box-{lever} input")
 
 
 def lever_thumb(page: Any, lever: str) -> Any:
-    """The slider thumb of a lever on the open tab (arrow keys move it one step)."""
-    return page.locator(f"{OPEN_TAB} .teamsim-slider-{lever} [role=slider]")
+    """The slider thumb of a lever of the configuration shown (arrow keys move it one step)."""
+    return page.locator(f"{SHOWN_LEVERS} .teamsim-slider-{lever} [role=slider]")
 
 
 def type_into(page: Any, lever: str, text: str) -> None:

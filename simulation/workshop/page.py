@@ -125,9 +125,10 @@ def LeverSlider(lever: Lever, value: float, low: float, high: float,
 
 
 @solara.component
-def LeverControl(lever: Lever, value: float, config: Any,
+def LeverControl(label: str, lever: Lever, value: float, config: Any,
                  on_value: Callable[[str, Any], bool]) -> None:
-    """One lever: its name, a slider and a box to type a number into."""
+    """One lever of configuration ``label``: its name, a slider and a box to type a number
+    into."""
     low, high = lever.bounds(config)
     refusals, set_refusals = solara.use_state(0)
 
@@ -151,8 +152,11 @@ def LeverControl(lever: Lever, value: float, config: Any,
         f"{lever.label} <span class='teamsim-lever-note'>{low:g}–{high:g}{note}</span>"),
         classes=["teamsim-lever-label"])
     with solara.Row(style={"align-items": "center", "gap": "6px"}):
-        LeverSlider(lever, value, low, high, commit).key(f"slider-{lever.name}-{value}")
-        TypedBox(lever, value, typed).key(f"box-{lever.name}-{value}-{refusals}")
+        # Keys remount a control when its value is set from outside (so it shows the value,
+        # or shows it again after a refusal); they name the configuration, so that A's
+        # controls are never reused for B's.
+        LeverSlider(lever, value, low, high, commit).key(f"{label}-slider-{lever.name}-{value}")
+        TypedBox(lever, value, typed).key(f"{label}-box-{lever.name}-{value}-{refusals}")
 
 
 @solara.component
@@ -205,7 +209,7 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Any,
         solara.HTML(tag="div", unsafe_innerHTML=group, classes=["teamsim-group"])
         for lever in LEVERS.values():
             if lever.group == group:
-                LeverControl(lever, levers.value[lever.name], config, set_lever)
+                LeverControl(label, lever, levers.value[lever.name], config, set_lever)
 
 
 def numbers_table(whatif: WhatIf) -> str:
@@ -264,7 +268,7 @@ def Page() -> None:
     preset = catalogue[preset_name.value]
     levers = {label: solara.use_reactive(levers_of(preset.config)) for label in LABELS}
     refusal = solara.use_reactive("")
-    tab = solara.use_reactive(0)
+    editing = solara.use_reactive(f"Configuration {LABELS[0]}")
     replications = solara.use_reactive(DEFAULT_REPLICATIONS)
 
     def choose_preset(name: str) -> None:
@@ -285,13 +289,19 @@ def Page() -> None:
                       class_="teamsim-preset", hide_details=True)
             solara.HTML(tag="div", unsafe_innerHTML=preset.story, classes=["teamsim-story"],
                         attributes={"data-testid": "story"})
-            with solara.Column():  # a fixed place, so a message does not remount the tabs
+            with solara.Column():  # a fixed place, so a message does not remount the levers
                 if refusal.value:
                     solara.Error(refusal.value, classes=["teamsim-refusal"])
-            with solara.lab.Tabs(value=tab):
-                for label in LABELS:
-                    with solara.lab.Tab(f"Configuration {label}"):
-                        LeverPanel(label, levers[label], preset.config, refusal)
+            # One configuration's levers on screen at a time (not tabs holding both): a
+            # second, hidden set of the same controls is a second set of event handlers.
+            solara.ToggleButtonsSingle(value=editing, values=[f"Configuration {label}"
+                                                              for label in LABELS],
+                                       classes=["teamsim-editing"])
+            label = editing.value[-1]
+            with solara.Column(classes=["teamsim-levers"],
+                               style={"padding": "0"}).key(f"levers-{label}"):
+                solara.HTML(tag="div", attributes={"data-config": label})
+                LeverPanel(label, levers[label], preset.config, refusal).key(f"panel-{label}")
         with solara.Column():
             solara.HTML(tag="div", unsafe_innerHTML=differences(levers["A"].value,
                                                                 levers["B"].value),

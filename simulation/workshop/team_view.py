@@ -37,15 +37,16 @@ SPEEDS: dict[str, float] = {"slow": 0.6, "normal": 0.25, "fast": 0.05}
 COLOURS = colormaps["RdYlGn"]
 
 CSS = """
-.teamsim-team { display: flex; flex-wrap: wrap; gap: 10px; margin-top: 8px; }
-.teamsim-member { width: 150px; border: 1px solid #ccc; border-radius: 8px; padding: 8px;
-                  background: #fff; font-size: 0.8rem; }
+.teamsim-team { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
+.teamsim-member { width: 112px; border: 1px solid #ccc; border-radius: 8px; padding: 6px;
+                  background: #fff; font-size: 0.75rem; line-height: 1.25; }
 .teamsim-member.vacant { border-style: dashed; color: #999; background: #fafafa; }
-.teamsim-dot { width: 34px; height: 34px; border-radius: 50%; display: inline-block;
+.teamsim-dot { width: 28px; height: 28px; border-radius: 50%; display: inline-block;
                vertical-align: middle; margin-right: 8px; border: 1px solid #0003; }
 .teamsim-bar { height: 7px; background: #eee; border-radius: 3px; margin: 1px 0 4px 0; }
 .teamsim-bar > div { height: 7px; border-radius: 3px; background: #1565c0; }
 .teamsim-week { font-size: 1.1rem; font-weight: 500; }
+.teamsim-situation { color: #777; font-style: italic; min-height: 2.5em; }
 """
 
 
@@ -60,8 +61,9 @@ def member_card(member: Any, colour_by: str) -> str:
     data = " ".join(f"data-{state}='{value:.4f}'" for state, value in values.items())
     return (f"<div class='teamsim-member' data-slot='{member.slot}' {data}>"
             f"<div><span class='teamsim-dot' style='background:{colour}'></span>"
-            f"<b>#{member.unique_id}</b></div><div class='teamsim-lever-note'>leader reads: "
-            f"{html.escape(member.situation.replace('_', ' '))}</div>{bars}</div>")
+            f"<b>#{member.unique_id}</b></div><div class='teamsim-situation' title='how the "
+            f"leader reads this member'>{html.escape(member.situation.replace('_', ' '))}"
+            f"</div>{bars}</div>")
 
 
 def vacant_card(slot: int) -> str:
