@@ -21,6 +21,7 @@ import solara
 import solara.lab
 from reacton.ipyvue import use_event
 
+from simulation.config import ScenarioConfig
 from simulation.plots import OUTCOME_TITLES, whatif_figure
 from simulation.scenario import ConfigError
 from simulation.strategies import REGISTRY
@@ -71,7 +72,7 @@ class Shown:
         return self.whatif.sentence
 
 
-def show(a: Any, b: Any, replications: int) -> Shown:
+def show(a: ScenarioConfig, b: ScenarioConfig, replications: int) -> Shown:
     """Run the comparison and draw its chart (in a worker thread)."""
     whatif = compare(a, b, replications=replications, seed=a.seed)
     figure = whatif_figure(whatif.summary, whatif.a, whatif.b, whatif.sentence)
@@ -98,8 +99,12 @@ def shown_value(value: Any) -> str:
 
 
 def parse_typed(lever: Lever, text: str) -> float | int:
-    """A number typed into a lever's box; ValueError if it is not one."""
-    number = float(text.strip().replace(",", "."))
+    """A number typed into a lever's box (a decimal comma is read as a point); ValueError,
+    with the problem in words, if it is not the lever's kind of number."""
+    try:
+        number = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise ValueError(f"must be a number, got {text.strip()!r}") from None
     if lever.whole:
         if not number.is_integer():
             raise ValueError(f"must be a whole number, got {text.strip()!r}")
@@ -125,8 +130,9 @@ def LeverSlider(lever: Lever, value: float, low: float, high: float,
 
 
 @solara.component
-def LeverControl(label: str, lever: Lever, value: float, config: Any,
-                 on_value: Callable[[str, Any], bool]) -> None:
+def LeverControl(label: str, lever: Lever, value: float, config: ScenarioConfig,
+                 on_value: Callable[[str, Any], bool],
+                 on_refused: Callable[[str, str], None]) -> None:
     """One lever of configuration ``label``: its name, a slider and a box to type a number
     into."""
     low, high = lever.bounds(config)
@@ -140,8 +146,7 @@ def LeverControl(label: str, lever: Lever, value: float, config: Any,
         try:
             number = parse_typed(lever, text)
         except ValueError as error:
-            problem = str(error) if "whole" in str(error) else f"must be a number, got {text!r}"
-            on_value(lever.name, ConfigError("levers", lever.name, problem))
+            on_refused(lever.name, str(error))
             set_refusals(refusals + 1)
             return
         if not on_value(lever.name, number):
@@ -174,30 +179,28 @@ def TypedBox(lever: Lever, value: float, on_typed: Callable[[str], None]) -> Non
 
 
 @solara.component
-def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Any,
+def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: ScenarioConfig,
                refusal: solara.Reactive[str]) -> None:
     """The levers of one configuration."""
     config = apply_levers(base, levers.value)
 
-    def set_lever(name: str, value: Any) -> bool:
-        """Accept a value (True) or refuse it with a message naming the lever (False)."""
-        current = levers.value[name]
-        if isinstance(value, ConfigError):
-            error = value
-        else:
-            proposed = {**levers.value, name: value}
-            try:
-                apply_levers(base, proposed)
-            except ConfigError as caught:
-                error = caught
-            else:
-                levers.set(proposed)
-                refusal.set("")
-                return True
+    def refuse(name: str, problem: str) -> None:
+        """Say, naming the lever, why a value was refused and what the lever stays at."""
         lever_label = "Strategy" if name == STRATEGY else LEVERS[name].label
-        refusal.set(f"{label}: refused. {lever_label} {error.problem}; it stays at "
-                    f"{shown_value(current)}.")
-        return False
+        refusal.set(f"{label}: refused. {lever_label} {problem}; it stays at "
+                    f"{shown_value(levers.value[name])}.")
+
+    def set_lever(name: str, value: Any) -> bool:
+        """Accept a value (True), or refuse it with a message naming the lever (False)."""
+        proposed = {**levers.value, name: value}
+        try:
+            apply_levers(base, proposed)
+        except ConfigError as error:
+            refuse(name, error.problem)
+            return False
+        levers.set(proposed)
+        refusal.set("")
+        return True
 
     strategy_names = REGISTRY.names()
     rv.Select(label="Strategy", items=strategy_names, v_model=levers.value[STRATEGY],
@@ -209,7 +212,7 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Any,
         solara.HTML(tag="div", unsafe_innerHTML=group, classes=["teamsim-group"])
         for lever in LEVERS.values():
             if lever.group == group:
-                LeverControl(label, lever, levers.value[lever.name], config, set_lever)
+                LeverControl(label, lever, levers.value[lever.name], config, set_lever, refuse)
 
 
 def numbers_table(whatif: WhatIf) -> str:
@@ -233,7 +236,7 @@ def numbers_table(whatif: WhatIf) -> str:
 
 
 @solara.component
-def Comparison(a: Any, b: Any, replications: int, preset: str) -> None:
+def Comparison(a: ScenarioConfig, b: ScenarioConfig, replications: int, preset: str) -> None:
     """The difference in words, the chart, the numbers and the export buttons."""
     task = solara.lab.use_task(lambda: show(a, b, replications),  # type: ignore[arg-type]
                                dependencies=[a, b, replications])
