@@ -24,13 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from workshop_browser import (
     changed,
     chart_source,
-    chromium,
-    find_chromium,
     lever_thumb,
-    open_page,
+    page_on_workshop,
     settled,
     show_levers,
-    start_workshop,
 )
 
 from simulation.whatif import apply_levers, presets, quarterly_runs
@@ -42,27 +39,18 @@ STEP = 0.05
 
 def page_latencies(changes: int) -> list[float]:
     """Seconds from each key press to the finished comparison on screen."""
-    executable = find_chromium()
-    if executable is None:
-        sys.exit("bench_workshop: Chromium is not installed (Debian: apt-get install chromium)")
-    server = start_workshop()
-    try:
-        with chromium(executable) as browser:
-            page = open_page(browser, server.address)
-            show_levers(page, "B")
-            thumb = lever_thumb(page, LEVER)
-            latencies = []
-            for _ in range(changes):
-                settled(page)
-                before = chart_source(page)
-                thumb.focus()
-                started = time.perf_counter()
-                thumb.press("ArrowRight")
-                changed(page, before)
-                latencies.append(time.perf_counter() - started)
-            page.context.close()
-    finally:
-        server.stop()
+    with page_on_workshop("bench_workshop") as page:
+        show_levers(page, "B")
+        thumb = lever_thumb(page, LEVER)
+        latencies = []
+        for _ in range(changes):
+            settled(page)
+            before = chart_source(page)
+            thumb.focus()
+            started = time.perf_counter()
+            thumb.press("ArrowRight")
+            changed(page, before)
+            latencies.append(time.perf_counter() - started)
     return latencies
 
 

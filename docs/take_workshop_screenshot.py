@@ -16,11 +16,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from workshop_browser import (  # noqa: E402 (the helpers live with the browser tests)
     changed,
     chart_source,
-    chromium,
-    find_chromium,
-    open_page,
+    page_on_workshop,
     show_levers,
-    start_workshop,
     type_into,
 )
 
@@ -29,27 +26,18 @@ WEEKS = 20
 
 
 def main() -> None:
-    executable = find_chromium()
-    if executable is None:
-        sys.exit("take_workshop_screenshot: Chromium is not installed (apt-get install chromium)")
-    server = start_workshop()
-    try:
-        with chromium(executable) as browser:
-            page = open_page(browser, server.address, width=1600, height=1380)
-            show_levers(page, "B")
-            for lever, value in (("systems_share", "0.33"), ("systems_until_quarter", "4")):
-                before = chart_source(page)
-                type_into(page, lever, value)
-                changed(page, before)
-            for _ in range(WEEKS):
-                week = int(page.locator("[data-testid=team-week]").get_attribute("data-week"))
-                page.get_by_role("button", name="Step").click()
-                page.wait_for_selector(f"[data-testid=team-week][data-week='{week + 1}']")
-            page.locator("h2").scroll_into_view_if_needed()
-            page.screenshot(path=str(PICTURE))
-            page.context.close()
-    finally:
-        server.stop()
+    with page_on_workshop("take_workshop_screenshot", width=1600, height=1380) as page:
+        show_levers(page, "B")
+        for lever, value in (("systems_share", "0.33"), ("systems_until_quarter", "4")):
+            before = chart_source(page)
+            type_into(page, lever, value)
+            changed(page, before)
+        for _ in range(WEEKS):
+            week = int(page.locator("[data-testid=team-week]").get_attribute("data-week"))
+            page.get_by_role("button", name="Step").click()
+            page.wait_for_selector(f"[data-testid=team-week][data-week='{week + 1}']")
+        page.locator("h2").scroll_into_view_if_needed()
+        page.screenshot(path=str(PICTURE))
     print(f"wrote {PICTURE}")
 
 

@@ -110,6 +110,23 @@ def chromium(executable: str | None = None) -> Iterator[Any]:
             browser.close()
 
 
+@contextmanager
+def page_on_workshop(script: str, width: int = 1600, height: int = 1200) -> Iterator[Any]:
+    """For scripts (benchmark, screenshot): a page on a freshly started workshop, in Debian's
+    Chromium; exits with a one-line message when Chromium is not installed."""
+    executable = find_chromium()
+    if executable is None:
+        sys.exit(f"{script}: Chromium is not installed (Debian: apt-get install chromium)")
+    server = start_workshop()
+    try:
+        with chromium(executable) as browser:
+            page = open_page(browser, server.address, width, height)
+            yield page
+            page.context.close()
+    finally:
+        server.stop()
+
+
 def open_page(browser: Any, address: str, width: int = 1600, height: int = 1200) -> Any:
     """A new participant (own browser context, so own session cookie) on the page, once its
     first comparison is on screen."""
