@@ -202,10 +202,13 @@ def test_the_team_view_steps_and_plays_the_mesa_agents(page):
     assert week.get_attribute("data-week") == paused_at
 
 
-def test_ctrl_c_stops_the_workshop_cleanly_with_a_browser_connected(browser):
+def test_ctrl_c_stops_the_workshop_cleanly_with_a_browser_connected_and_playing(browser):
     server = start_workshop()
     page = open_page(browser, server.address)
     try:
+        page.get_by_role("button", name="Play").click()
+        page.wait_for_function("() => parseInt(document.querySelector("
+                               "'[data-testid=team-week]').dataset.week) >= 2")
         started = time.monotonic()
         code, out, err = server.stop(timeout=20)
         assert code == 0, err

@@ -75,4 +75,7 @@ def serve(port: int = DEFAULT_PORT, announce: Callable[[str], None] = print) -> 
     try:
         server.run(sockets=[sock])
     finally:
+        from simulation.workshop.team_view import SHUTTING_DOWN
+
+        SHUTTING_DOWN.set()
         sock.close()

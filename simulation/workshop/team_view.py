@@ -10,7 +10,7 @@ other configuration, or changing it, starts a fresh run.
 from __future__ import annotations
 
 import html
-import time
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +35,10 @@ SPEEDS: dict[str, float] = {"slow": 0.6, "normal": 0.25, "fast": 0.05}
 """Seconds between weeks while playing."""
 
 COLOURS = colormaps["RdYlGn"]
+
+SHUTTING_DOWN = threading.Event()
+"""Set when the server stops: every playing team view stops at its next week (their
+threads would otherwise keep the process alive until their runs end)."""
 
 CSS = """
 .teamsim-team { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 8px; }
@@ -133,9 +137,8 @@ def TeamView(a: ScenarioConfig, b: ScenarioConfig) -> None:
             playing.set(False)
 
     def play() -> None:
-        while playing.value and model.running:
-            time.sleep(SPEEDS[speed.value])
-            if not playing.value:
+        while playing.value and model.running and not SHUTTING_DOWN.is_set():
+            if SHUTTING_DOWN.wait(SPEEDS[speed.value]) or not playing.value:
                 break
             step()
 
