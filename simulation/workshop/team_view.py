@@ -137,12 +137,14 @@ def TeamView(a: ScenarioConfig, b: ScenarioConfig) -> None:
             playing.set(False)
 
     def play() -> None:
-        while playing.value and model.running and not SHUTTING_DOWN.is_set():
+        # Stops when paused, at the run's end, when the server stops, or when the task is
+        # cancelled (its dependencies changed, or the participant's session closed).
+        while playing.value and model.running and task.is_current():
             if SHUTTING_DOWN.wait(SPEEDS[speed.value]) or not playing.value:
                 break
             step()
 
-    solara.lab.use_task(play, dependencies=[playing.value, model])  # type: ignore[arg-type]
+    task = solara.lab.use_task(play, dependencies=[playing.value, model])  # type: ignore[arg-type]
 
     solara.Style(CSS)
     with solara.Card("The team, week by week (one run of the Mesa agents)"):
