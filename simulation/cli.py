@@ -45,6 +45,7 @@ from simulation.sensitivity import model_function, sobol
 from simulation.store import STORE_FILE
 from simulation.sweep import SweepError, SweepSummary, settings_of, sweep
 from simulation.validation import PATTERNS, PatternResult, check_all
+from simulation.workshop import server as workshop_server  # Solara loads only when serving
 
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("team_output", "output"),
@@ -175,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     workshop = commands.add_parser(
         "workshop", help="serve the what-if page for workshops on 127.0.0.1 (Ctrl-C stops it)")
-    workshop.add_argument("--port", type=int, default=8765,
-                          help="port to serve on (default 8765; 0 picks a free one)")
+    workshop.add_argument("--port", type=int, default=workshop_server.DEFAULT_PORT,
+                          help=f"port to serve on (default {workshop_server.DEFAULT_PORT}; 0 "
+                               f"picks a free one)")
 
     commands.add_parser("list", help="list the shipped scenarios, experiments and strategies")
 
@@ -546,11 +548,9 @@ def command_workshop(args: argparse.Namespace) -> int:
     """`teamsim workshop`: serve the what-if page until Ctrl-C."""
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port: must be from 0 to 65535, got {args.port}")
-    from simulation.workshop.server import PortError, serve
-
     try:
-        serve(args.port, announce=lambda line: print(line, flush=True))
-    except PortError as error:
+        workshop_server.serve(args.port, announce=lambda line: print(line, flush=True))
+    except workshop_server.PortError as error:
         raise UsageError(str(error)) from None
     except KeyboardInterrupt:
         # uvicorn shuts down gracefully on Ctrl-C, then raises the signal again.

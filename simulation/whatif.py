@@ -246,6 +246,7 @@ def compare(a: ScenarioConfig, b: ScenarioConfig, replications: int = 30,
 def quarterly_runs(config: ScenarioConfig, seed: int, replications: int) -> pd.DataFrame:
     """A configuration's quarterly rows over its replications. Kept for the next call: on
     the page, moving one of B's levers leaves A as it was, so only B runs again. (The runs
-    are a pure function of these arguments, so sharing them between sessions is safe; do not
-    modify the frame.)"""
+    are a pure function of these arguments, so sharing them between sessions is safe, as
+    long as no strategy is registered anew under a name already used; do not modify the
+    frame.)"""
     return run_batch(config, seed, range(replications)).quarterly_frame()

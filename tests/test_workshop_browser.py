@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from workshop_browser import (
     SENTENCE,
+    SHOWN_LEVERS,
     Workshop,
     changed,
     chart_source,
@@ -32,6 +33,7 @@ from workshop_browser import (
 )
 
 from simulation.model import TeamModel
+from simulation.plugins import load_plugins
 from simulation.whatif import apply_levers, compare, presets
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -217,3 +219,38 @@ def test_ctrl_c_stops_the_workshop_cleanly_with_a_browser_connected_and_playing(
         assert "stopped" in out
     finally:
         page.context.close()
+
+
+PLUGIN = """
+from simulation import interventions as iv
+from simulation import strategies
+
+def clarify_then_train(observation, hours):
+    weights = strategies.empty_weights(observation)
+    unclear = observation.clarity < 0.6
+    weights[..., iv.CLARIFY] = unclear * (1 - observation.clarity)
+    weights[..., iv.TRAIN] = ~unclear * (1 - observation.capability)
+    return strategies.spread(weights * observation.active[..., None], hours)
+
+strategies.register("clarify_then_train", clarify_then_train, "clarity first, then skills")
+"""
+
+
+def test_a_students_strategy_loaded_as_a_plugin_can_be_chosen_on_the_page(browser, tmp_path):
+    plugin = tmp_path / "my_strategies.py"
+    plugin.write_text(PLUGIN, encoding="utf-8")
+    server = start_workshop("--plugin", str(plugin))
+    page = open_page(browser, server.address)
+    try:
+        show_levers(page, "B")
+        before = chart_source(page)
+        page.locator(f"{SHOWN_LEVERS} .teamsim-strategy").click()
+        page.get_by_role("option", name="clarify_then_train").click()
+        sentence = changed(page, before)
+        load_plugins([str(plugin)])
+        assert sentence == expected("attention_withdrawn",
+                                    {"strategy": "clarify_then_train"}).sentence
+        assert "clarity first, then skills" in page.locator(SHOWN_LEVERS).inner_text()
+    finally:
+        page.context.close()
+        server.stop()

@@ -74,10 +74,10 @@ class Workshop:
         return self.process.returncode, out, err
 
 
-def start_workshop(*extra: str) -> Workshop:
-    """Start `teamsim workshop --port 0` and wait for the address it prints."""
+def start_workshop(*options: str) -> Workshop:
+    """Start `teamsim [OPTIONS] workshop --port 0` and wait for the address it prints."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulation.cli", "workshop", "--port", "0", *extra],
+        [sys.executable, "-m", "simulation.cli", *options, "workshop", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + START_TIMEOUT
