@@ -13,6 +13,7 @@ from simulation import cli, strategies
 from simulation import interventions as iv
 from simulation.config import Parameters, ScenarioConfig
 from simulation.dynamics import WeekConditions
+from simulation.experiment_file import ExperimentConfig, load_experiment
 from simulation.state import INITIAL_DRAWS, TeamState, initial_state
 
 
@@ -77,3 +78,32 @@ def teamsim(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> Outcome:
     code = cli.main([str(arg) for arg in argv])
     captured = capsys.readouterr()
     return Outcome(code, captured.out, captured.err)
+
+
+def only_error_line(err: str) -> str:
+    """The only line of standard error (and no traceback in it)."""
+    lines = err.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def assert_one_error_line(outcome: Outcome, *names: str) -> str:
+    """A bad-input exit: code 2, nothing on stdout, one stderr line naming ``names``."""
+    assert outcome.code == 2
+    assert outcome.out == ""  # in particular, no table
+    line = only_error_line(outcome.err)
+    for name in names:
+        assert name in line
+    return line
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder by its relative path, with its bytes."""
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def load_as_cli(path: Path) -> ExperimentConfig:
+    """An experiment file loaded as the command line loads it (strategy names checked)."""
+    return load_experiment(path, strategy_exists=strategies.REGISTRY.__contains__)

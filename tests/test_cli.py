@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import Outcome, teamsim
+from conftest import Outcome, assert_one_error_line, folder_bytes, teamsim
 
 from simulation import cli
 from simulation import interventions as iv
@@ -48,24 +48,6 @@ def write_small_scenario(folder: Path, name: str = "small.toml") -> Path:
     path = folder / name
     path.write_text(SMALL_SCENARIO, encoding="utf-8")
     return path
-
-
-def folder_bytes(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder by its relative path, with its bytes."""
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-def assert_one_error_line(outcome: Outcome, *names: str) -> str:
-    """A bad-input exit: code 2, nothing on stdout, one stderr line naming ``names``."""
-    assert outcome.code == 2
-    assert outcome.out == ""  # in particular, no table
-    lines = outcome.err.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {outcome.err!r}"
-    assert "Traceback" not in outcome.err
-    for name in names:
-        assert name in lines[0]
-    return lines[0]
 
 
 @dataclass(frozen=True)

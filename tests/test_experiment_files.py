@@ -9,12 +9,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import assert_one_error_line, load_as_cli, teamsim
 
 from simulation import cli, strategies
 from simulation.experiment_file import (
     ExperimentConfig,
     SampleConfig,
-    load_experiment,
     shipped_experiments,
 )
 from simulation.sampling import design_points, sample_points
@@ -23,11 +23,6 @@ from simulation.sweep import settings_of
 
 SHIPPED = shipped_experiments()
 SMALL_SCENARIO = 'name = "small"\nquarters = 2\nreplications = 3\nseed = 4242\n'
-
-
-def load(path: Path) -> ExperimentConfig:
-    """An experiment file loaded as the command line loads it (strategy names checked)."""
-    return load_experiment(path, strategy_exists=strategies.REGISTRY.__contains__)
 
 
 def write_experiment(folder: Path, text: str, name: str = "experiment.toml") -> Path:
@@ -48,7 +43,7 @@ def test_experiments_are_shipped() -> None:
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_shipped_experiment_loads_and_expands_to_uniquely_labelled_settings(name: str) -> None:
-    experiment = load(SHIPPED[name])
+    experiment = load_as_cli(SHIPPED[name])
     settings = settings_of(experiment)
     labels = [setting.label for setting in settings]
     assert len(set(labels)) == len(labels), Counter(labels).most_common(3)
@@ -62,7 +57,7 @@ def test_shipped_experiment_loads_and_expands_to_uniquely_labelled_settings(name
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_shipped_experiment_settings_carry_their_strategy_and_factors(name: str) -> None:
-    experiment = load(SHIPPED[name])
+    experiment = load_as_cli(SHIPPED[name])
     for setting in settings_of(experiment):
         assert setting.config.leader.strategy == setting.strategy
         assert setting.strategy in strategies.REGISTRY
@@ -126,7 +121,7 @@ def test_bad_experiment_raises_one_line_naming_the_file_and_key(
         in_tmp_path: Path, text: str | None, key: str | None) -> None:
     path = write_bad_experiment(in_tmp_path, text)
     with pytest.raises(ConfigError) as raised:
-        load(path)
+        load_as_cli(path)
     message = str(raised.value)
     assert "\n" not in message
     assert message.startswith(f"{path}: ")
@@ -148,7 +143,7 @@ def test_a_bad_experiment_is_not_mistaken_for_a_good_one(in_tmp_path: Path) -> N
         "lists": 'strategies = ["coach", "hands_off"]\noutcomes = ["team_output"]\n',
     }
     for name, text in good.items():
-        experiment = load(write_experiment(in_tmp_path, text, f"{name}.toml"))
+        experiment = load_as_cli(write_experiment(in_tmp_path, text, f"{name}.toml"))
         assert experiment.name == name
 
 
@@ -159,17 +154,8 @@ def test_sweep_of_a_bad_experiment_exits_2_in_one_line_and_writes_nothing(
         key: str | None) -> None:
     path = write_bad_experiment(in_tmp_path, text)
     before = sorted(in_tmp_path.iterdir())
-    capsys.readouterr()
-    code = cli.main(["sweep", path.name, "--workers", "1"])
-    captured = capsys.readouterr()
-    assert code == 2
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert path.name in lines[0]
-    if key is not None:
-        assert key in lines[0]
-    assert "Traceback" not in captured.err
+    outcome = teamsim(capsys, "sweep", path.name, "--workers", "1")
+    assert_one_error_line(outcome, path.name, *([] if key is None else [key]))
     assert not (in_tmp_path / "results").exists()
     assert sorted(in_tmp_path.iterdir()) == before
 
@@ -185,13 +171,13 @@ reference = "coahc"
 def test_a_reference_that_labels_no_setting_is_refused(in_tmp_path: Path) -> None:
     path = write_experiment(in_tmp_path, REFERENCE_TO_NOTHING)
     with pytest.raises(ConfigError) as raised:
-        settings_of(load(path))
+        settings_of(load_as_cli(path))
     assert raised.value.key == "reference"
     message = str(raised.value)
     assert "\n" not in message
     assert str(path) in message and "coahc" in message
     fixed = REFERENCE_TO_NOTHING.replace("coahc", "coach")
-    assert [s.label for s in settings_of(load(write_experiment(in_tmp_path, fixed)))] == [
+    assert [s.label for s in settings_of(load_as_cli(write_experiment(in_tmp_path, fixed)))] == [
         "hands_off", "coach"]
 
 
@@ -236,7 +222,7 @@ BOUNDS = {"leader.attention_hours": (2.0, 16.0), "leader.diagnostic_accuracy": (
 
 
 def latin_hypercube(folder: Path, seed: int = 5, size: int = 10) -> ExperimentConfig:
-    return load(write_experiment(folder, LATIN_HYPERCUBE.format(seed=seed, size=size),
+    return load_as_cli(write_experiment(folder, LATIN_HYPERCUBE.format(seed=seed, size=size),
                                  f"lhs_{seed}_{size}.toml"))
 
 
@@ -272,7 +258,7 @@ def test_the_same_seed_gives_the_same_design_and_another_seed_another(
 
 def test_sobol_sample_gives_size_points_within_the_bounds(in_tmp_path: Path) -> None:
     text = LATIN_HYPERCUBE.format(seed=3, size=16).replace("latin_hypercube", "sobol")
-    points = sample_points(load(write_experiment(in_tmp_path, text)))
+    points = sample_points(load_as_cli(write_experiment(in_tmp_path, text)))
     assert len(points) == 16
     hours = [point["leader.attention_hours"] for point in points]
     assert all(2.0 <= value <= 16.0 for value in hours)
@@ -293,7 +279,7 @@ size = 12
 
 
 def test_sample_bounds_accept_integer_keys(in_tmp_path: Path) -> None:
-    experiment = load(write_experiment(in_tmp_path, INTEGER_BOUNDS))
+    experiment = load_as_cli(write_experiment(in_tmp_path, INTEGER_BOUNDS))
     assert experiment.factors == ["team.size", "leader.withdrawn_from_quarter"]
 
 
@@ -322,7 +308,7 @@ def test_a_sampled_integer_key_takes_whole_numbers_within_its_bounds(
 def test_a_sampled_integer_key_gives_every_value_the_same_weight(in_tmp_path: Path) -> None:
     """A Latin hypercube of 10 points over the whole numbers 1 to 5 takes each twice:
     the end values are as likely as the inner ones."""
-    experiment = load(write_experiment(in_tmp_path, INTEGER_BOUNDS.replace(
+    experiment = load_as_cli(write_experiment(in_tmp_path, INTEGER_BOUNDS.replace(
         "size = 12", "size = 10").replace('"team.size" = [3, 12]', '"team.size" = [1, 5]')))
     counts = Counter(point["team.size"] for point in sample_points(experiment))
     assert counts == {1: 2, 2: 2, 3: 2, 4: 2, 5: 2}
@@ -346,7 +332,7 @@ size = 4
 
 
 def test_grid_crossed_with_a_sample_gives_every_combination(in_tmp_path: Path) -> None:
-    experiment = load(write_experiment(in_tmp_path, GRID_BY_SAMPLE))
+    experiment = load_as_cli(write_experiment(in_tmp_path, GRID_BY_SAMPLE))
     points = design_points(experiment)
     assert len(points) == 2 * 3 * 4
     sampled = sample_points(experiment)
@@ -364,7 +350,7 @@ def test_grid_crossed_with_a_sample_gives_every_combination(in_tmp_path: Path) -
 
 def test_a_grid_alone_is_the_full_factorial_in_file_order(in_tmp_path: Path) -> None:
     text = GRID_BY_SAMPLE.split("[sample]")[0]
-    points = design_points(load(write_experiment(in_tmp_path, text)))
+    points = design_points(load_as_cli(write_experiment(in_tmp_path, text)))
     assert [(p["leader.bias_strength"], p["environment.pressure"]) for p in points] == list(
         itertools.product([0.0, 0.5], [0.2, 0.4, 0.6]))
 

@@ -30,15 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import Outcome, teamsim
+from conftest import Outcome, folder_bytes, load_as_cli, only_error_line, teamsim
 from scipy import stats
 
 import simulation
-from simulation import cli, executors, strategies
+from simulation import cli, executors
 from simulation import sweep as sweep_module
 from simulation.compare import COMPARED_OUTCOMES
 from simulation.executors import InProcessExecutor, Progress, stream
-from simulation.experiment_file import ExperimentConfig, load_experiment, shipped_experiments
+from simulation.experiment_file import ExperimentConfig, shipped_experiments
 from simulation.randomness import RunNoise
 from simulation.report import write_report
 from simulation.reproduce import reproduce, write_results_readme
@@ -89,31 +89,12 @@ def write_experiment(folder: Path, text: str, name: str = "experiment.toml",
     return path
 
 
-def load(path: Path) -> ExperimentConfig:
-    """An experiment loaded as the command line loads it."""
-    return load_experiment(path, strategy_exists=strategies.REGISTRY.__contains__)
-
-
-def folder_bytes(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder by its relative path, with its bytes."""
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
 def ledger(folder: Path) -> list[tuple[Any, ...]]:
     """The runs table of a store: (setting, replication, seed, status, error), in order."""
     with contextlib.closing(sqlite3.connect(folder / STORE_FILE)) as connection:
         return connection.execute(
             "SELECT setting, replication, seed, status, error FROM runs "
             "ORDER BY setting, replication").fetchall()
-
-
-def one_line(err: str) -> str:
-    """The only line of standard error."""
-    lines = err.splitlines()
-    assert len(lines) == 1, f"expected one line on stderr, got {err!r}"
-    assert "Traceback" not in err
-    return lines[0]
 
 
 @dataclass(frozen=True)
@@ -135,7 +116,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Swept:
         patch.chdir(home)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = cli.main(["sweep", path.name, "--workers", "1", "--quiet", "--out", "out"])
-    return Swept(Outcome(code, out.getvalue(), err.getvalue()), load(path), home / "out")
+    return Swept(Outcome(code, out.getvalue(), err.getvalue()), load_as_cli(path), home / "out")
 
 
 # --- common random numbers ------------------------------------------------------------------
@@ -200,7 +181,7 @@ def test_stored_replication_k_is_the_run_of_seed_and_replication_k(swept: Swept)
 
 def test_in_process_local_processes_and_dask_give_identical_runs(in_tmp_path: Path) -> None:
     pytest.importorskip("distributed")
-    experiment = load(write_experiment(in_tmp_path, TWO_STRATEGIES))
+    experiment = load_as_cli(write_experiment(in_tmp_path, TWO_STRATEGIES))
     where = {
         "in_process": ({"workers": 1}, "in this process"),
         "processes": ({"workers": 2}, "2 local worker processes"),
@@ -373,7 +354,7 @@ def test_a_sweep_killed_mid_way_resumes_to_the_store_of_an_uninterrupted_one(
         outcome_rows = db.execute("SELECT COUNT(*) FROM outcomes").fetchone()[0]
     assert outcome_rows == KILLED_QUARTERS * killed
 
-    experiment = load(path)
+    experiment = load_as_cli(path)
     resumed = sweep(experiment, in_tmp_path / "killed", workers=1, resume=True,
                     show_progress=False)
     assert (resumed.skipped, resumed.done, resumed.failed) == (killed, KILLED_TOTAL - killed, 0)
@@ -401,7 +382,7 @@ def test_sweeping_into_a_used_folder_needs_resume_or_overwrite(
     before = folder_bytes(in_tmp_path / "out")
     outcome = teamsim(capsys, "sweep", path, "--out", "out", "--workers", "1", "--quiet")
     assert outcome.code == 2
-    line = one_line(outcome.err)
+    line = only_error_line(outcome.err)
     assert "--resume" in line and "--overwrite" in line
     assert str(Path("out") / STORE_FILE) in line
     assert outcome.out == ""
@@ -431,7 +412,7 @@ def test_resuming_a_changed_experiment_is_refused(capsys: pytest.CaptureFixture[
     outcome = teamsim(capsys, "sweep", path, "--out", "out", "--workers", "1", "--quiet",
                       "--resume")
     assert outcome.code == 2
-    line = one_line(outcome.err)
+    line = only_error_line(outcome.err)
     assert "different" in line and "--overwrite" in line
     assert folder_bytes(in_tmp_path / "out") == before
 
@@ -441,7 +422,7 @@ def test_resume_and_overwrite_together_are_refused(capsys: pytest.CaptureFixture
     path = write_experiment(in_tmp_path, SMALL_EXPERIMENT.format(seed=1))
     outcome = teamsim(capsys, "sweep", path, "--resume", "--overwrite")
     assert outcome.code == 2
-    assert "--resume" in one_line(outcome.err)
+    assert "--resume" in only_error_line(outcome.err)
     assert not (in_tmp_path / "results").exists()
 
 
@@ -494,7 +475,7 @@ def test_failing_runs_are_recorded_and_the_sweep_goes_on(
     outcome = teamsim(capsys, "--plugin", plugin, "sweep", experiment, "--workers", "2",
                       "--out", "out", "--quiet")
     assert outcome.code == 1
-    line = one_line(outcome.err)
+    line = only_error_line(outcome.err)
     assert "3 runs failed" in line
     assert "ValueError: refuses 12 hours" in line
     assert "2 settings: 3 runs done, 3 failed" in outcome.out
@@ -642,7 +623,7 @@ def test_report_of_a_folder_without_a_store_fails_in_one_line(
     (in_tmp_path / "empty").mkdir()
     outcome = teamsim(capsys, "report", "empty")
     assert outcome.code == 2
-    assert STORE_FILE in one_line(outcome.err)
+    assert STORE_FILE in only_error_line(outcome.err)
     assert list((in_tmp_path / "empty").iterdir()) == []
 
 
@@ -756,7 +737,7 @@ def test_compare_of_a_single_name_fails_in_one_line(capsys: pytest.CaptureFixtur
                                                     in_tmp_path: Path) -> None:
     outcome = teamsim(capsys, "compare", "coach")
     assert outcome.code == 2
-    assert "at least two" in one_line(outcome.err)
+    assert "at least two" in only_error_line(outcome.err)
     assert not (in_tmp_path / "results").exists()
 
 
@@ -781,7 +762,7 @@ def test_results_readme_names_each_experiment_links_its_report_and_states_a_find
     for name, other in (("alpha", "coach"), ("beta", "micromanager")):
         path = write_experiment(in_tmp_path / "files", REPRODUCED.format(
             name=name, title=f"Hands off against {other}", other=other), f"{name}.toml")
-        sweep(load(path), results / name, workers=1, show_progress=False)
+        sweep(load_as_cli(path), results / name, workers=1, show_progress=False)
         reports.append(write_report(results / name))
     readme = write_results_readme(results, reports, 1.0)
     assert readme == results / "README.md"
@@ -823,7 +804,7 @@ size = 4
 
 
 def test_a_sampled_design_reports_without_a_tornado_chart(in_tmp_path: Path) -> None:
-    experiment = load(write_experiment(in_tmp_path, SAMPLED))
+    experiment = load_as_cli(write_experiment(in_tmp_path, SAMPLED))
     sweep(experiment, in_tmp_path / "out", workers=1, show_progress=False)
     report = write_report(in_tmp_path / "out")
     names = {path.name for path in report.written}
