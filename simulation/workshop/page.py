@@ -86,9 +86,14 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> str:
     changed = []
     for name in (STRATEGY, *LEVERS):
         if a[name] != b[name]:
-            label = "Strategy" if name == STRATEGY else LEVERS[name].label
-            changed.append(f"{label} {shown_value(a[name])} → {shown_value(b[name])}")
+            changed.append(f"{lever_label(name)} {shown_value(a[name])} → "
+                           f"{shown_value(b[name])}")
     return "B differs from A in: " + "; ".join(changed) if changed else ""
+
+
+def lever_label(name: str) -> str:
+    """What the page calls a lever."""
+    return "Strategy" if name == STRATEGY else LEVERS[name].label
 
 
 def shown_value(value: Any) -> str:
@@ -186,8 +191,7 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Scenar
 
     def refuse(name: str, problem: str) -> None:
         """Say, naming the lever, why a value was refused and what the lever stays at."""
-        lever_label = "Strategy" if name == STRATEGY else LEVERS[name].label
-        refusal.set(f"{label}: refused. {lever_label} {problem}; it stays at "
+        refusal.set(f"{label}: refused. {lever_label(name)} {problem}; it stays at "
                     f"{shown_value(levers.value[name])}.")
 
     def set_lever(name: str, value: Any) -> bool:
