@@ -23,11 +23,12 @@ from pathlib import Path
 import numpy as np
 from results_file import machine, update_section
 
-from simulation import dynamics, load_scenario
-from simulation import interventions as iv
-from simulation.batch import run_batch
-from simulation.experiment import run_once
-from simulation.state import INITIAL_DRAWS, initial_state
+from simulation import load_scenario
+from simulation.engines.batch import run_batch
+from simulation.experiments.replications import run_once
+from simulation.model import dynamics
+from simulation.model import interventions as iv
+from simulation.model.state import INITIAL_DRAWS, initial_state
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "baseline"
@@ -79,8 +80,8 @@ def floor_rate(runs: int) -> float:
 SWEEP_PROBE = """
 import resource, sys, tempfile, time
 from pathlib import Path
-from simulation.experiment_file import parse_experiment
-from simulation.sweep import sweep
+from simulation.experiments.experiment_files import parse_experiment
+from simulation.experiments.sweep import sweep
 if __name__ == "__main__":
     experiment = parse_experiment({"name": "large", "scenarios": ["baseline"],
         "replications": int(sys.argv[1])}, "large", Path.cwd())

@@ -19,7 +19,7 @@ import mesa
 from results_file import machine, update_section
 
 from simulation import load_scenario
-from simulation.experiment import run_once
+from simulation.experiments.replications import run_once
 
 
 class FloorAgent(mesa.Agent):

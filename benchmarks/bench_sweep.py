@@ -26,8 +26,8 @@ import mesa
 from results_file import machine, update_section
 
 from simulation import TeamModel, load_scenario
-from simulation.experiment_file import load_experiment
-from simulation.sweep import sweep
+from simulation.experiments.experiment_files import load_experiment
+from simulation.experiments.sweep import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 STRATEGIES = ("hands_off", "firefighter", "micromanager", "diagnose_and_match",
@@ -82,8 +82,8 @@ def sweep_rate(replications: int, workers: int, engine: str = "mesa") -> float:
 MEMORY_PROBE = """
 import dataclasses, resource, sys, tempfile
 from pathlib import Path
-from simulation.experiment_file import parse_experiment
-from simulation.sweep import sweep
+from simulation.experiments.experiment_files import parse_experiment
+from simulation.experiments.sweep import sweep
 if __name__ == "__main__":
     replications = int(sys.argv[1])
     experiment = parse_experiment({"name": "memory", "scenarios": ["baseline"],

@@ -30,8 +30,8 @@ from workshop_browser import (
     show_levers,
 )
 
-from simulation.whatif import apply_levers, presets, quarterly_runs
 from simulation.workshop.page import DEFAULT_PRESET, show
+from simulation.workshop.whatif import apply_levers, presets, quarterly_runs
 
 LEVER = "systems_share"
 STEP = 0.05

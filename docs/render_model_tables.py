@@ -2,8 +2,8 @@
 
 The model description is hand-written. Only the tables that restate what the code already
 says are generated: the scenario keys and model parameters (from the field metadata in
-``simulation.config``), the state variables (``simulation.state``), the intervention
-catalogue and the root-cause matrix (``simulation.interventions``), the registered
+``simulation.model.config``), the state variables (``simulation.model.state``), the intervention
+catalogue and the root-cause matrix (``simulation.model.interventions``), the registered
 strategies and the shipped scenarios. Each sits between two marker comments::
 
     <!-- generated: parameters -->
@@ -34,8 +34,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from simulation import config, interventions, state, strategies
-from simulation.agents import SlotState, TeamMember
+from simulation.engines.agents import SlotState, TeamMember
+from simulation.model import config, interventions, state, strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "docs" / "MODEL.md"

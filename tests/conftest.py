@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulation import cli, strategies
-from simulation import interventions as iv
-from simulation.config import Parameters, ScenarioConfig
-from simulation.dynamics import WeekConditions
-from simulation.experiment_file import ExperimentConfig, load_experiment
-from simulation.state import INITIAL_DRAWS, TeamState, initial_state
+from simulation import cli
+from simulation.experiments.experiment_files import ExperimentConfig, load_experiment
+from simulation.model import interventions as iv
+from simulation.model import strategies
+from simulation.model.config import Parameters, ScenarioConfig
+from simulation.model.dynamics import WeekConditions
+from simulation.model.state import INITIAL_DRAWS, TeamState, initial_state
 
 
 def make_state(members: int = 1, **levels: float) -> TeamState:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from simulation import strategies
-from simulation.batch import run_batch
-from simulation.experiment import run_once
-from simulation.scenario import load_scenario, shipped_scenarios, with_overrides
+from simulation import TeamModel
+from simulation.engines.batch import run_batch
+from simulation.experiments.replications import run_once
+from simulation.model import strategies
+from simulation.model.config import WEEKS_PER_QUARTER
+from simulation.model.scenario import load_scenario, shipped_scenarios, with_overrides
 
 SEEDS = 50
 TOLERANCE = 1e-9
@@ -74,7 +77,7 @@ def test_a_strategy_written_for_one_team_runs_in_the_batch_one_team_at_a_time():
 
 
 def test_a_batch_run_in_blocks_is_the_same_as_one_block(monkeypatch):
-    from simulation import batch
+    from simulation.engines import batch
 
     config = with_overrides(load_scenario("crisis_heavy_year"), {"quarters": 3})
     whole = run_batch(config, 5, range(7)).quarterly_frame()
@@ -82,3 +85,36 @@ def test_a_batch_run_in_blocks_is_the_same_as_one_block(monkeypatch):
     blocks = run_batch(config, 5, range(7))
     assert len(blocks.records) == 3
     pd.testing.assert_frame_equal(blocks.quarterly_frame(), whole)
+
+
+EDGES = Path(__file__).resolve().parent / "scenarios" / "calendar_edges.toml"
+
+
+def test_the_engines_agree_week_by_week_at_the_calendars_edges():
+    """Attention stretches at their boundaries, scheduled crises and hires starting in a
+    quarter's first week: the Mesa model's SimPy calendar and the batched timeline give
+    the same weeks, and the scenario reaches every one of those edges."""
+    config = load_scenario(EDGES)
+    replications = range(12)
+    batched = run_batch(config, 3, replications, member_detail=True)
+    first_weeks_hired = 0
+    for k in replications:
+        model = TeamModel(config, seed=3, replication=k).run()
+        expected = model.weekly_frame()
+        got = batched.record.weekly_frame(config.weeks, run=k)
+        pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=0,
+                                      atol=TOLERANCE)
+        pd.testing.assert_frame_equal(
+            batched.quarterly_frame().query("replication == @k").reset_index(drop=True),
+            model.quarterly_frame(), check_exact=False, rtol=0, atol=TOLERANCE)
+        hired_weeks = expected.loc[expected.hires > 0, "week"]
+        first_weeks_hired += int(((hired_weeks - 1) % WEEKS_PER_QUARTER == 0).sum())
+    assert first_weeks_hired > 0, "no new hire started in a quarter's first week"
+    levels = model.weekly_frame().groupby("quarter").attention_level.first()
+    # quarter 2 reassigned (0.5); 3: the later stretch (0.7) wins; 4: the stretch's last,
+    # inclusive quarter (0.7); 5: normal; 6: the open-ended stretch (0.0); a deputy
+    # carries a quarter of what is withdrawn.
+    np.testing.assert_allclose(levels.to_numpy(),
+                               [1.0, 0.625, 0.775, 0.775, 1.0, 0.25])
+    crises = model.weekly_frame().set_index("week").crises
+    assert crises[14] >= 2 and crises[13] >= 1 and crises[26] >= 1 and crises[78] >= 1

@@ -22,8 +22,8 @@ import pytest
 from conftest import Outcome, assert_one_error_line, folder_bytes, teamsim
 
 from simulation import cli
-from simulation import interventions as iv
-from simulation.scenario import load_scenario, to_dict
+from simulation.model import interventions as iv
+from simulation.model.scenario import load_scenario, to_dict
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED_NAMES = sorted(path.stem for path in (REPOSITORY / "scenarios").glob("*.toml"))
@@ -363,7 +363,7 @@ def test_unknown_strategy_override_fails_in_one_line(capsys: pytest.CaptureFixtu
 
 
 PLUGIN = """\
-from simulation import strategies
+from simulation.model import strategies
 
 
 def recognise_everyone(observation, hours):

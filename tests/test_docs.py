@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from types import ModuleType
 
-from simulation.config import Parameters
+from simulation.model.config import Parameters
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "docs" / "MODEL.md"

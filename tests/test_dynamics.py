@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import calm_week, dose, make_state
 
-from simulation import diagnosis, dynamics
-from simulation import interventions as iv
-from simulation.config import ROOT_CAUSES, Parameters
+from simulation.model import diagnosis, dynamics
+from simulation.model import interventions as iv
+from simulation.model.config import ROOT_CAUSES, Parameters
 
 NOBODY = np.zeros(1, dtype=bool)
 EVERYONE = np.ones(1, dtype=bool)

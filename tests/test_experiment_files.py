@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 from conftest import assert_one_error_line, load_as_cli, teamsim
 
-from simulation import cli, strategies
-from simulation.experiment_file import (
+from simulation import cli
+from simulation.experiments.experiment_files import (
     ExperimentConfig,
     SampleConfig,
     shipped_experiments,
 )
-from simulation.sampling import design_points, sample_points
-from simulation.scenario import ConfigError
-from simulation.sweep import settings_of
+from simulation.experiments.sampling import design_points, sample_points
+from simulation.experiments.sweep import settings_of
+from simulation.model import strategies
+from simulation.model.scenario import ConfigError
 
 SHIPPED = shipped_experiments()
 SMALL_SCENARIO = 'name = "small"\nquarters = 2\nreplications = 3\nseed = 4242\n'

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from simulation import TeamModel, load_scenario
-from simulation.agents import Leader, TeamMember
-from simulation.experiment import run_once, run_replications
-from simulation.scenario import with_overrides
+from simulation.engines.agents import Leader, TeamMember
+from simulation.experiments.replications import run_once, run_replications
+from simulation.model.scenario import with_overrides
 
 PACKAGE = Path(__file__).resolve().parents[1] / "simulation"
 
@@ -41,8 +41,8 @@ def test_same_seed_gives_identical_results_in_another_process():
     config_path = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
     script = (
         "import sys; from simulation import load_scenario;"
-        "from simulation.experiment import run_once;"
-        "from simulation.scenario import with_overrides;"
+        "from simulation.experiments.replications import run_once;"
+        "from simulation.model.scenario import with_overrides;"
         f"c = with_overrides(load_scenario(r'{config_path}'), {{'quarters': 3}});"
         "print(run_once(c, seed=9, replication=2).to_json(double_precision=15))"
     )

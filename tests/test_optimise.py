@@ -7,8 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation import interventions as iv
-from simulation.optimise import (
+from simulation.analysis.optimise import (
     ALLOCATION,
     Objective,
     compare_with_built_ins,
@@ -16,7 +15,8 @@ from simulation.optimise import (
     optimise,
     verdict,
 )
-from simulation.scenario import load_scenario, with_overrides
+from simulation.model import interventions as iv
+from simulation.model.scenario import load_scenario, with_overrides
 
 CONFIG = with_overrides(load_scenario("baseline"), {"quarters": 3})
 

@@ -10,7 +10,7 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from simulation import plots
+from simulation.figures import charts as plots
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LABELS = ("coach", "micromanager", "leader.attention_hours=8")

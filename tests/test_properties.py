@@ -10,16 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulation import TeamModel
-from simulation.config import (
+from simulation.model.config import (
     EnvironmentConfig,
     LeaderConfig,
     Parameters,
     ScenarioConfig,
     TeamConfig,
 )
-from simulation.scenario import to_dict, with_overrides
-from simulation.state import MEMBER_VARIABLES, TEAM_VARIABLES
-from simulation.strategies import REGISTRY
+from simulation.model.scenario import to_dict, with_overrides
+from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES
+from simulation.model.strategies import REGISTRY
 
 UNBOUNDED_MEMBER_STATES = {"tenure_weeks", "recent_output"}
 

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.experiment import run_once
-from simulation.scenario import load_scenario, shipped_scenarios
+from simulation.experiments.replications import run_once
+from simulation.model.scenario import load_scenario, shipped_scenarios
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "scenarios.csv"
 OUTCOMES = ["team_output", "capability_mean", "motivation_mean", "trust_mean",

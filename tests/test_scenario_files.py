@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import simulation
-from simulation import strategies
-from simulation.metrics import outcome_columns
-from simulation.scenario import ConfigError, load_scenario, shipped_scenarios, with_overrides
+from simulation.model import strategies
+from simulation.model.metrics import outcome_columns
+from simulation.model.scenario import ConfigError, load_scenario, shipped_scenarios, with_overrides
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SHIPPED_FILES = sorted(SCENARIO_DIR.glob("*.toml"))

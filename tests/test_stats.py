@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from simulation import stats
+from simulation.experiments import stats
 
 
 def test_mean_interval_matches_scipys_t_interval():

@@ -34,17 +34,18 @@ from conftest import Outcome, folder_bytes, load_as_cli, only_error_line, teamsi
 from scipy import stats
 
 import simulation
-from simulation import cli, executors
-from simulation import sweep as sweep_module
-from simulation.compare import COMPARED_OUTCOMES
-from simulation.executors import InProcessExecutor, Progress, stream
-from simulation.experiment_file import ExperimentConfig, shipped_experiments
-from simulation.randomness import RunNoise
-from simulation.report import write_report
-from simulation.reproduce import reproduce, write_results_readme
-from simulation.stats import paired_comparisons
-from simulation.store import STORE_FILE, export, load_runs
-from simulation.sweep import settings_of, sweep
+from simulation import cli
+from simulation.experiments import executors
+from simulation.experiments import sweep as sweep_module
+from simulation.experiments.comparison import COMPARED_OUTCOMES
+from simulation.experiments.executors import InProcessExecutor, Progress, stream
+from simulation.experiments.experiment_files import ExperimentConfig, shipped_experiments
+from simulation.experiments.report import write_report
+from simulation.experiments.reproduce import reproduce, write_results_readme
+from simulation.experiments.stats import paired_comparisons
+from simulation.experiments.store import STORE_FILE, export, load_runs
+from simulation.experiments.sweep import settings_of, sweep
+from simulation.model.randomness import RunNoise
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SMALL_SCENARIO = """\
@@ -164,7 +165,8 @@ def test_stored_replication_k_is_the_run_of_seed_and_replication_k(swept: Swept)
     runs = load_runs(swept.folder)
     setting = settings_of(swept.experiment)[3]
     for k in (0, 2):
-        expected = simulation.experiment.run_once(setting.config, swept.experiment.seed, k)
+        expected = simulation.experiments.replications.run_once(setting.config,
+                                                                swept.experiment.seed, k)
         stored = runs[(runs.setting == setting.index) & (runs.replication == k)]
         np.testing.assert_allclose(stored["team_output"].to_numpy(),
                                    expected["team_output"].to_numpy(), rtol=1e-12)
@@ -431,7 +433,7 @@ def test_resume_and_overwrite_together_are_refused(capsys: pytest.CaptureFixture
 PICKY_PLUGIN = """\
 import numpy as np
 
-from simulation import strategies
+from simulation.model import strategies
 
 
 def picky(observation, hours):
@@ -605,7 +607,7 @@ def test_report_regenerates_every_table_and_figure_without_running_a_model(
         raise AssertionError("report ran a model")
 
     monkeypatch.setattr(sweep_module, "run_once", no_runs)
-    monkeypatch.setattr(simulation.experiment, "run_once", no_runs)
+    monkeypatch.setattr(simulation.experiments.replications, "run_once", no_runs)
     monkeypatch.setattr(simulation.TeamModel, "run", no_runs)
     outcome = teamsim(capsys, "report", folder)
     assert outcome.code == 0, outcome.err

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulation.validation import PATTERNS, Band, Measurement, check, parameters_with
+from simulation.analysis.patterns import PATTERNS, Band, Measurement, check, parameters_with
 
 CI_REPLICATIONS = 12
 SEED = 20261123
@@ -66,7 +66,7 @@ def test_a_measurement_holds_only_when_its_whole_interval_is_in_the_band():
 
 
 def test_calibration_moves_a_mistuned_parameter_back_toward_the_band():
-    from simulation.calibration import calibrate, objective
+    from simulation.analysis.calibration import calibrate, objective
 
     mistuned = parameters_with({"train_rate": 0.2})
     before = objective(mistuned, ["P10"], 6, SEED)
@@ -82,7 +82,7 @@ def test_the_evidence_page_is_current():
     was measured with; regenerate it (`teamsim patterns --write-docs`) after a change."""
     from pathlib import Path
 
-    from simulation.evidence import model_fingerprint
+    from simulation.analysis.evidence import model_fingerprint
 
     page = Path(__file__).resolve().parents[1] / "docs" / "VALIDATION.md"
     assert f"Model fingerprint: `{model_fingerprint()}`" in page.read_text(encoding="utf-8")

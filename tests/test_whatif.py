@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from simulation import load_scenario
-from simulation.plots import whatif_figure
-from simulation.scenario import ConfigError, shipped_scenarios
-from simulation.whatif import (
+from simulation.figures.charts import whatif_figure
+from simulation.model.scenario import ConfigError, shipped_scenarios
+from simulation.workshop.whatif import (
     LEVER_KEYS,
     MEASURES,
     apply_levers,

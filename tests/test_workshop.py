@@ -8,8 +8,8 @@ import socket
 import pytest
 from conftest import teamsim
 
-from simulation.whatif import LEVERS, levers_of, presets
 from simulation.workshop.page import differences, parse_typed
+from simulation.workshop.whatif import LEVERS, levers_of, presets
 
 
 def test_a_port_in_use_is_a_one_line_error(capsys):

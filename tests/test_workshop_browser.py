@@ -2,7 +2,7 @@
 against `teamsim workshop` in its own process.
 
 Expected values are computed here, in the test process, with the same engine the page uses
-(:mod:`simulation.whatif`): the page must show exactly those numbers.
+(:mod:`simulation.workshop.whatif`): the page must show exactly those numbers.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from workshop_browser import (
     type_into,
 )
 
-from simulation.model import TeamModel
-from simulation.plugins import load_plugins
-from simulation.whatif import apply_levers, compare, presets
+from simulation.engines.mesa_model import TeamModel
+from simulation.experiments.plugins import load_plugins
+from simulation.workshop.whatif import apply_levers, compare, presets
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -222,8 +222,8 @@ def test_ctrl_c_stops_the_workshop_cleanly_with_a_browser_connected_and_playing(
 
 
 PLUGIN = """
-from simulation import interventions as iv
-from simulation import strategies
+from simulation.model import interventions as iv
+from simulation.model import strategies
 
 def clarify_then_train(observation, hours):
     weights = strategies.empty_weights(observation)

@@ -5,7 +5,7 @@
   the comparison chart and its sentence, export.
 - :mod:`simulation.workshop.team_view` shows one run of the Mesa agents week by week.
 
-The engine behind it is :mod:`simulation.whatif`; this package only lays it out. Every
+The engine behind it is :mod:`simulation.workshop.whatif`; this package only lays it out. Every
 browser session has its own state (Solara keeps component state per session), so two
 participants moving sliders at once do not see each other's changes.
 """

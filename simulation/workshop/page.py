@@ -21,11 +21,12 @@ import solara
 import solara.lab
 from reacton.ipyvue import use_event
 
-from simulation.config import ScenarioConfig
-from simulation.plots import OUTCOME_TITLES, whatif_figure
-from simulation.scenario import ConfigError
-from simulation.strategies import REGISTRY
-from simulation.whatif import (
+from simulation.figures.charts import OUTCOME_TITLES, whatif_figure
+from simulation.model.config import ScenarioConfig
+from simulation.model.scenario import ConfigError
+from simulation.model.strategies import REGISTRY
+from simulation.workshop.team_view import TeamView
+from simulation.workshop.whatif import (
     LABELS,
     LEVERS,
     MEASURES,
@@ -37,7 +38,6 @@ from simulation.whatif import (
     levers_of,
     presets,
 )
-from simulation.workshop.team_view import TeamView
 
 DEFAULT_PRESET = "attention_withdrawn"
 REPLICATION_CHOICES = ("10", "30", "100")

@@ -19,9 +19,9 @@ import solara.lab
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from simulation.config import WEEKS_PER_QUARTER, ScenarioConfig
-from simulation.model import TeamModel
-from simulation.whatif import LABELS
+from simulation.engines.mesa_model import TeamModel
+from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
+from simulation.workshop.whatif import LABELS
 
 STATES: dict[str, str] = {
     "capability": "Capability",
@@ -91,8 +91,8 @@ def status_line(model: TeamModel) -> str:
         return f"Week 0 of {model.config.weeks}: the team as it starts."
     quarter = (week - 1) // WEEKS_PER_QUARTER + 1
     plan = model.leader.last_plan
-    hours = 0.0 if plan is None else plan.hours_planned
-    crisis = 0.0 if plan is None else plan.crisis_hours
+    hours = 0.0 if plan is None else float(plan.hours_planned)
+    crisis = 0.0 if plan is None else float(plan.crisis_hours)
     share = model.leader.attention_share()
     output = float(model.last_output.sum())
     parts = [f"Week {week} of {model.config.weeks} (quarter {quarter}).",

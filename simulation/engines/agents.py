@@ -1,0 +1,116 @@
+"""Mesa agents: the team members and their leader.
+
+Agents are thin. A :class:`TeamMember` is a person in a slot of the team; their state
+lives in the model's arrays (so the equations run over the whole team at once) and reads
+as attributes (``member.capability``). When a member leaves, their agent is removed and a
+new agent (a new person, with a new ``unique_id``) fills the slot when the vacancy is
+filled. The :class:`Leader` observes, plans and spends the week's hours.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import mesa
+
+from simulation.model.config import LeaderConfig
+from simulation.model.diagnosis import Observation
+from simulation.model.state import MEMBER_VARIABLES
+from simulation.model.strategies import SITUATIONS, RegisteredStrategy, classify_situations
+from simulation.model.week import LeaderWeek, WeekOutcome
+
+if TYPE_CHECKING:
+    from simulation.engines.mesa_model import TeamModel
+
+
+class SlotState:
+    """Descriptor: a member's view of one state variable in the model's arrays."""
+
+    def __init__(self, variable: str) -> None:
+        self.variable = variable
+        self.__doc__ = MEMBER_VARIABLES[variable]
+
+    def __get__(self, member: TeamMember | None, owner: type | None = None) -> Any:
+        if member is None:
+            return self
+        return float(getattr(member.model.state, self.variable)[member.slot])
+
+
+class TeamMember(mesa.Agent):
+    """A person in the team: capability, motivation, trust, accountability and the rest."""
+
+    model: TeamModel
+
+    capability = SlotState("capability")
+    capability_ceiling = SlotState("capability_ceiling")
+    capability_anchor = SlotState("capability_anchor")
+    motivation = SlotState("motivation")
+    motivation_anchor = SlotState("motivation_anchor")
+    trust = SlotState("trust")
+    accountability = SlotState("accountability")
+    accountability_anchor = SlotState("accountability_anchor")
+    scrutiny = SlotState("scrutiny")
+    role_clarity = SlotState("role_clarity")
+    role_clarity_anchor = SlotState("role_clarity_anchor")
+    recent_output = SlotState("recent_output")
+    obstacles = SlotState("obstacles")
+    habit_strength = SlotState("habit_strength")
+    exhaustion = SlotState("exhaustion")
+    tenure_weeks = SlotState("tenure_weeks")
+
+    def __init__(self, model: TeamModel, slot: int) -> None:
+        super().__init__(model)
+        self.slot = slot
+
+    @property
+    def output(self) -> float:
+        """What the member produced last week."""
+        return float(self.model.last_output[self.slot])
+
+    @property
+    def situation(self) -> str:
+        """The member's situation as the leader read it last week (situational leadership)."""
+        observation = self.model.leader.observation
+        if observation is None:
+            return "unobserved"
+        return SITUATIONS[int(classify_situations(observation)[self.slot])]
+
+    def __repr__(self) -> str:
+        return (f"TeamMember(slot={self.slot}, capability={self.capability:.2f}, "
+                f"motivation={self.motivation:.2f}, trust={self.trust:.2f}, "
+                f"accountability={self.accountability:.2f})")
+
+
+class Leader(mesa.Agent):
+    """The team's leader: finite attention, a fallible diagnosis and a strategy.
+
+    Her week (observe, plan, fit the plan into the hours crises leave) is the leader's part
+    of :func:`simulation.model.week.simulate_week`; the agent keeps what she saw and did.
+    """
+
+    model: TeamModel
+
+    def __init__(self, model: TeamModel, config: LeaderConfig,
+                 strategy: RegisteredStrategy) -> None:
+        super().__init__(model)
+        self.config = config
+        self.strategy = strategy
+        self.observation: Observation | None = None
+        self.last_plan: LeaderWeek | None = None
+        self._share = 1.0
+
+    @property
+    def attention_hours(self) -> float:
+        """Hours a week the leader gives the team when not pulled away."""
+        return self.config.attention_hours
+
+    def attention_share(self) -> float:
+        """Share of the normal leadership the team got in the week last worked (the
+        attention schedule's level, with a deputy carrying a share of what is withdrawn)."""
+        return self._share
+
+    def remember(self, outcome: WeekOutcome) -> None:
+        """Keep the week's reading of the team and plan (for views and notebooks)."""
+        self.observation = outcome.leader.observation
+        self.last_plan = outcome.leader
+        self._share = float(outcome.events.attention_share)

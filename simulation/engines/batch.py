@@ -1,0 +1,137 @@
+"""The batched engine: many runs of one scenario at once, state as ``(runs, members)``.
+
+It computes what the Mesa model computes, with the same code: the week of
+:func:`simulation.model.week.simulate_week` (over arrays ``(runs, members)`` instead of
+``(members,)``), the same pre-drawn noise of each run (:mod:`simulation.model.randomness`)
+and the same quarterly roll-up (:class:`simulation.model.metrics.WeeklyRecord`). What SimPy
+does one event at a time for the agent model (the attention schedule, crises, obstacles,
+changed conditions, vacancies and hiring delays) is laid out here as arrays over weeks,
+from the same random numbers and the same rules (:mod:`simulation.model.calendar_rules`).
+Replication k of a batch is the same run as ``TeamModel(config, seed=seed,
+replication=k)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulation.model import calendar_rules as rules
+from simulation.model.config import Parameters, ScenarioConfig
+from simulation.model.leadership import attention_share
+from simulation.model.metrics import WeeklyRecord
+from simulation.model.randomness import draw_batch_noise
+from simulation.model.state import initial_state
+from simulation.model.strategies import REGISTRY, StrategyRegistry
+from simulation.model.week import WeekEvents, simulate_week
+
+BLOCK = 1024
+"""Most runs simulated together: larger batches run in blocks of this size, which keeps
+the arrays in the processor's caches (the runs are independent, so nothing changes)."""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The weekly records of every run of a batch (one per block), and its tidy quarterly
+    table."""
+
+    config: ScenarioConfig
+    seed: int
+    replications: tuple[int, ...]
+    records: tuple[WeeklyRecord, ...]
+
+    @property
+    def record(self) -> WeeklyRecord:
+        """The weekly record of a batch simulated as one block."""
+        if len(self.records) != 1:
+            raise ValueError("this batch ran in several blocks: see .records")
+        return self.records[0]
+
+    def quarterly_frame(self) -> pd.DataFrame:
+        """One tidy row per (run, quarter), with the same columns, in the same order, as
+        ``TeamModel.quarterly_frame`` (runs in the order given, quarters ascending)."""
+        quarters = self.config.quarters
+        runs = len(self.replications)
+        columns: dict[str, list[np.ndarray]] = {}
+        for record in self.records:
+            for quarter in range(1, quarters + 1):
+                for name, values in record.quarter_columns(quarter).items():
+                    columns.setdefault(name, []).append(values)
+        blocks = len(self.records)
+        data: dict[str, object] = {
+            "scenario": self.config.name,
+            "strategy": self.config.leader.strategy,
+            "seed": self.seed,
+            "replication": np.repeat(np.asarray(self.replications, dtype=np.int64), quarters),
+            "quarter": np.tile(np.arange(1, quarters + 1), runs),
+        }
+        for name, parts in columns.items():
+            per_block = [np.stack(parts[b * quarters:(b + 1) * quarters], axis=1)
+                         for b in range(blocks)]
+            data[name] = np.concatenate(per_block).reshape(-1)
+        return pd.DataFrame(data)
+
+
+def stack_parameters(sets: Sequence[Parameters]) -> Parameters:
+    """One Parameters whose every field holds one value per run (arrays ``(runs,)``; the
+    equations broadcast them, so the fields' float annotation is knowingly stretched)."""
+    return Parameters(**{name: np.array([getattr(one, name) for one in sets], dtype=float)
+                         for name in Parameters.__dataclass_fields__})  # type: ignore[arg-type]
+
+
+def _block_parameters(parameters: Parameters, rows: slice) -> Parameters:
+    """Per-run parameters of a block, shaped ``(runs, 1)`` to broadcast over members."""
+    return Parameters(**{name: getattr(parameters, name)[rows, None]
+                         for name in Parameters.__dataclass_fields__})
+
+
+def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
+              registry: StrategyRegistry = REGISTRY, member_detail: bool = False,
+              parameters: Parameters | None = None) -> BatchResult:
+    """Run replications ``replications`` of a scenario under base seed ``seed`` at once.
+    ``member_detail`` keeps every week's member states (for weekly frames), not only each
+    quarter's last. ``parameters`` (from :func:`stack_parameters`) gives every run its own
+    model constants, in place of the scenario's; a sensitivity analysis varies them."""
+    reps = tuple(int(k) for k in replications)
+    records = []
+    for start in range(0, len(reps), BLOCK):
+        rows = slice(start, start + BLOCK)
+        block = (config.parameters if parameters is None
+                 else _block_parameters(parameters, rows))
+        records.append(_run_block(config, seed, reps[rows], registry, member_detail, block))
+    return BatchResult(config, seed, reps, tuple(records))
+
+
+def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
+               registry: StrategyRegistry, member_detail: bool,
+               p: Parameters) -> WeeklyRecord:
+    """One block of runs, simulated together."""
+    members, weeks, runs = config.team.size, config.weeks, len(reps)
+    strategy = registry.get(config.leader.strategy)
+    noise = draw_batch_noise(seed, list(reps), weeks, members)
+    calendar = rules.timeline(config, noise)
+    shares = np.asarray(attention_share(calendar.attention_level, config.leader.deputy_share))
+    state = initial_state(config, noise.initial)
+    last_output = np.zeros((runs, members))
+    hire_week = np.full((runs, members), -1)
+    record = WeeklyRecord(weeks, members, runs=runs, member_detail=member_detail)
+
+    for week in range(weeks):
+        events = WeekEvents(
+            attention_share=np.asarray(shares[week]),
+            crises_active=calendar.crises_active[:, week],
+            crises_started=calendar.crises_started[:, week],
+            obstacle_shock=calendar.obstacle_shock[:, week],
+            change_shock=calendar.change_shock[:, week],
+            hired=hire_week == week)
+        outcome = simulate_week(state, last_output, week, events, noise.week(week), config,
+                                strategy, p)
+        state, last_output = outcome.state, outcome.produced.member_output
+        if outcome.leaving.any():
+            hire_week = np.where(outcome.leaving, rules.hire_start_week(week, config),
+                                 hire_week)
+        record.record(week, outcome)
+    return record

@@ -1,0 +1,147 @@
+"""TeamModel: the Mesa model of a team and its leader, stepped one week at a time.
+
+    model = TeamModel(scenario="baseline", seed=7)
+    model.run()
+    model.quarterly_frame()
+
+Each ``step()`` advances the SimPy calendar through one week: that week's events (crises,
+obstacles, changed conditions, new hires, the attention schedule), then the week's work
+(:func:`simulation.model.week.simulate_week`: the leader observes, plans and spends the
+hours the week leaves; the team produces and its state moves by the equations; members
+may leave), then, at a quarter's end, the quarterly review. The agents follow the state:
+a departure removes its agent, a new hire is a new agent in the slot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from simulation.engines.agents import Leader, TeamMember
+from simulation.engines.simpy_calendar import Calendar
+from simulation.model import interventions as iv
+from simulation.model.config import ScenarioConfig
+from simulation.model.metrics import WeeklyRecord
+from simulation.model.randomness import draw_run_noise, run_generator
+from simulation.model.scenario import load_scenario
+from simulation.model.state import initial_state
+from simulation.model.strategies import REGISTRY, StrategyRegistry
+from simulation.model.week import simulate_week
+
+
+class TeamModel(mesa.Model):
+    """A team of members and their leader over simulated quarters.
+
+    Args:
+        scenario: a ScenarioConfig, a scenario file path or a shipped scenario's name.
+        seed: base seed of the replications (the scenario's own seed if None).
+        replication: which replication of that seed this run is (common random numbers:
+            replication k meets the same random numbers under every strategy).
+        registry: where the leader's strategy is looked up.
+    """
+
+    def __init__(self, scenario: ScenarioConfig | str | Path = "baseline", *,
+                 seed: int | None = None, replication: int = 0,
+                 registry: StrategyRegistry = REGISTRY) -> None:
+        config = scenario if isinstance(scenario, ScenarioConfig) else load_scenario(scenario)
+        self.config = config
+        self.params = config.parameters
+        self.seed = config.seed if seed is None else int(seed)
+        self.replication = replication
+        generator = run_generator(self.seed, replication)
+        members = config.team.size
+        # The run's noise is drawn before Mesa touches the generator, so its layout does not
+        # depend on Mesa's internals.
+        self.noise = draw_run_noise(generator, config.weeks, members)
+        super().__init__(rng=generator)
+        self.state = initial_state(config, self.noise.initial)
+        self.last_output = np.zeros(members)
+        self.members: list[TeamMember | None] = [TeamMember(self, slot)
+                                                 for slot in range(members)]
+        self.leader = Leader(self, config.leader, registry.get(config.leader.strategy))
+        self.record = WeeklyRecord(config.weeks, members)
+        self.quarter_rows: list[dict[str, Any]] = []
+        self.calendar = Calendar(config, self.noise, self._work_week, self._review_quarter)
+
+    # --- Mesa interface -------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Simulate one week."""
+        self.calendar.run_week()
+        self.running = not self.calendar.finished
+
+    def run(self) -> TeamModel:
+        """Simulate every remaining week of the scenario."""
+        while not self.calendar.finished:
+            self.step()
+        return self
+
+    def release(self) -> None:
+        """Drop Mesa's class-level reference to this model so a long sweep does not leak."""
+        mesa.Agent._ids.pop(self, None)
+
+    # --- the week -------------------------------------------------------------------------
+
+    @property
+    def weeks_done(self) -> int:
+        """Weeks simulated so far."""
+        return self.calendar.week
+
+    @property
+    def team(self) -> list[TeamMember]:
+        """The members currently in the team (vacant slots left out)."""
+        return [member for member in self.members if member is not None]
+
+    def _work_week(self, week: int) -> None:
+        events = self.calendar.take_week_events()
+        for slot in np.flatnonzero(events.hired):
+            self.members[slot] = TeamMember(self, int(slot))
+        outcome = simulate_week(self.state, self.last_output, week, events,
+                                self.noise.week(week), self.config, self.leader.strategy,
+                                self.params)
+        self.state, self.last_output = outcome.state, outcome.produced.member_output
+        self.leader.remember(outcome)
+        for slot in np.flatnonzero(outcome.leaving):
+            self._depart(int(slot), week)
+        self.record.record(week, outcome, np.array(
+            [m.unique_id if m is not None else 0 for m in self.members]))
+
+    def _depart(self, slot: int, week: int) -> None:
+        """A member leaves: their agent is removed and the vacancy opens."""
+        member = self.members[slot]
+        if member is not None:
+            member.remove()
+        self.members[slot] = None
+        self.calendar.start_hiring(slot, week)
+
+    def _review_quarter(self, quarter: int) -> None:
+        row = {"quarter": quarter, **self.record.quarter_row(quarter)}
+        self.quarter_rows.append(row)
+
+    # --- results --------------------------------------------------------------------------
+
+    def quarterly_frame(self) -> pd.DataFrame:
+        """One tidy row per completed quarter, with the run's identity."""
+        frame = pd.DataFrame(self.quarter_rows)
+        frame.insert(0, "scenario", self.config.name)
+        frame.insert(1, "strategy", self.config.leader.strategy)
+        frame.insert(2, "seed", self.seed)
+        frame.insert(3, "replication", self.replication)
+        return frame
+
+    def weekly_frame(self) -> pd.DataFrame:
+        """One row per simulated week."""
+        return self.record.weekly_frame(self.weeks_done)
+
+    def member_frame(self) -> pd.DataFrame:
+        """Member-level detail: one row per member per simulated week."""
+        return self.record.member_frame(self.weeks_done)
+
+    def hours_by_intervention(self) -> dict[str, float]:
+        """Leader hours granted so far, per intervention."""
+        totals = np.sum(self.record.hours[: self.weeks_done, 0], axis=0)
+        return {name: float(totals[index]) for index, name in enumerate(iv.NAMES)}

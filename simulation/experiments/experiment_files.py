@@ -1,0 +1,300 @@
+"""Experiment files: base scenarios, the strategies compared, the factors varied and how
+often, loaded into a typed, frozen ExperimentConfig with one-line errors.
+
+    name = "attention_budget"
+    scenarios = ["baseline"]               # shipped names, or paths beside this file
+    strategies = ["hands_off", "coach"]    # omit to keep each scenario's own
+    replications = 20
+    seed = 1
+    outcomes = ["team_output", "trust_mean"]
+    quarters = [4, 8, 12]
+    reference = "hands_off"                # the setting others are compared against
+
+    [grid]                                 # a full factorial over dotted keys
+    "leader.attention_hours" = [2, 4, 8, 16]
+
+    [sample]                               # and/or a sampled design over bounds
+    method = "latin_hypercube"             # or "sobol"
+    size = 32
+    [sample.bounds]
+    "leader.diagnostic_accuracy" = [0.3, 1.0]
+
+    [precision]                            # optional: add replications until precise
+    outcome = "team_output"
+    quarter = 8
+    half_width = 0.05
+    max_replications = 200
+
+Like scenario files, experiment files are data, never code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulation.model.config import NAME_PATTERN, ScenarioConfig, described
+from simulation.model.metrics import outcome_columns
+from simulation.model.scenario import (
+    ConfigError,
+    build,
+    check_range,
+    check_scalar,
+    load_scenario,
+    read_toml,
+    resolve_scenario_path,
+    resolve_shipped,
+    shipped_files,
+    with_overrides,
+)
+
+DEFAULT_OUTCOMES: tuple[str, ...] = (
+    "team_output", "output_per_member", "headcount", "capability_mean", "motivation_mean",
+    "trust_mean", "accountability_mean", "role_clarity_mean", "obstacles_mean",
+    "habit_strength_mean", "exhaustion_mean", "psychological_safety", "systems",
+    "breaches", "departures",
+)
+"""Outcomes stored when an experiment does not choose its own."""
+
+SAMPLING_METHODS = ("latin_hypercube", "sobol")
+
+
+@dataclass(frozen=True)
+class SampleConfig:
+    """A sampled design: ``size`` points over the ``bounds`` of some dotted keys."""
+
+    method: str = described("latin_hypercube", "how points are drawn",
+                            choices=SAMPLING_METHODS)
+    size: int = described(16, "number of points", 1, 1_000_000)
+    bounds: tuple[tuple[str, float, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class PrecisionConfig:
+    """Sequential replication: add replications until the interval is narrow enough."""
+
+    outcome: str = described("team_output", "the outcome whose interval must be narrow")
+    quarter: int = described(0, "the quarter it is measured at; 0 means the last", 0, 1000)
+    half_width: float = described(0.05, "target 95% interval half-width", 1e-12, 1e12)
+    max_replications: int = described(
+        500, "the most replications a setting may get", 2, 1_000_000)
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """An experiment: what is compared and varied, over how many replications."""
+
+    name: str = described("experiment", "short name; results go to results/<name>/",
+                          pattern=NAME_PATTERN)
+    title: str = described("", "one-line title")
+    description: str = described("", "what the experiment asks, in plain words")
+    scenarios: tuple[str, ...] = described(("baseline",), "base scenarios")
+    strategies: tuple[str, ...] = described((), "strategies compared; empty keeps each "
+                                                "scenario's own")
+    replications: int = described(20, "replications per setting", 1, 1_000_000)
+    seed: int = described(20261123, "base seed; replication k is shared by all settings",
+                          0, 2**63 - 1)
+    outcomes: tuple[str, ...] = described(DEFAULT_OUTCOMES, "outcomes stored and analysed")
+    quarters: tuple[int, ...] = described((), "quarters of interest; empty means the last")
+    reference: str = described("", "label of the setting others are compared against; "
+                                    "empty means the first")
+    grid: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    sample: SampleConfig | None = None
+    precision: PrecisionConfig | None = None
+    base_configs: tuple[ScenarioConfig, ...] = field(default=(), compare=False, repr=False)
+    """The loaded base scenarios, in the order of ``scenarios``."""
+    source: str = ""
+
+    @property
+    def factors(self) -> list[str]:
+        """The dotted keys the experiment varies, grid first."""
+        sampled = [key for key, _, _ in self.sample.bounds] if self.sample else []
+        return [key for key, _ in self.grid] + sampled
+
+
+TOP_KEYS = {f.name for f in dataclasses.fields(ExperimentConfig)} - {"base_configs", "source"}
+
+
+def shipped_experiments() -> dict[str, Path]:
+    """Shipped experiment names mapped to their files."""
+    return shipped_files("experiments")
+
+
+def resolve_experiment_path(name_or_path: str | Path) -> Path:
+    """An experiment file path from a path or the name of a shipped experiment."""
+    return resolve_shipped(name_or_path, "experiments")
+
+
+def load_experiment(path: str | Path,
+                    strategy_exists: Callable[[str], bool] | None = None) -> ExperimentConfig:
+    """Read and validate an experiment file (or a shipped experiment by name)."""
+    path = resolve_experiment_path(path)
+    source = str(path)
+    data = read_toml(path)
+    if not data:
+        raise ConfigError(source, "", "the file is empty")
+    data = {"name": path.stem, **data}
+    return parse_experiment(data, source, path.parent, strategy_exists)
+
+
+def parse_experiment(data: Mapping[str, Any], source: str, folder: Path,
+                     strategy_exists: Callable[[str], bool] | None = None) -> ExperimentConfig:
+    """Validate an experiment given as a mapping (as parsed from TOML)."""
+    for key in data:
+        if key not in TOP_KEYS:
+            raise ConfigError(source, key, f"unknown key (known: {', '.join(sorted(TOP_KEYS))})")
+    plain = {key: data[key] for key in ("name", "title", "description", "replications",
+                                        "seed", "reference") if key in data}
+    values: dict[str, Any] = {}
+    for key, value in plain.items():
+        values[key] = _scalar(key, value, source)
+    for key in ("scenarios", "strategies", "outcomes"):
+        if key in data:
+            values[key] = _text_list(key, data[key], source)
+    if "quarters" in data:
+        values["quarters"] = _int_list("quarters", data["quarters"], source)
+    if "sample" in data:
+        values["sample"] = _sample(data["sample"], source)
+    if "precision" in data:
+        values["precision"] = build(PrecisionConfig, data["precision"], source, "precision.")
+
+    scenarios = values.get("scenarios", ExperimentConfig.scenarios)
+    if not scenarios:
+        raise ConfigError(source, "scenarios", "must name at least one scenario")
+    bases = tuple(_load_base(name, folder, source, index, strategy_exists)
+                  for index, name in enumerate(scenarios))
+    values["base_configs"] = bases
+    values["grid"] = _grid(data.get("grid", {}), source, bases[0])
+    for index, strategy in enumerate(values.get("strategies", ())):
+        if strategy_exists is not None and not strategy_exists(strategy):
+            raise ConfigError(source, f"strategies[{index}]", f"unknown strategy {strategy!r}")
+    known = set(outcome_columns())
+    for index, outcome in enumerate(values.get("outcomes", ())):
+        if outcome not in known:
+            raise ConfigError(source, f"outcomes[{index}]", f"unknown outcome {outcome!r}")
+    horizon = min(base.quarters for base in bases)
+    for index, quarter in enumerate(values.get("quarters", ())):
+        if not 1 <= quarter <= horizon:
+            raise ConfigError(source, f"quarters[{index}]",
+                              f"must be between 1 and {horizon}, got {quarter}")
+    experiment = ExperimentConfig(**values, source=source)
+    if experiment.sample is not None:
+        for key, low, high in experiment.sample.bounds:
+            whole = _key_type(key, source, f"sample.bounds.{key}") is int
+            for bound in (low, high):
+                value = round(bound) if whole else bound
+                _check_override(bases[0], key, value, source, f"sample.bounds.{key}")
+    precision = experiment.precision
+    if precision is not None:
+        if precision.outcome not in experiment.outcomes:
+            raise ConfigError(source, "precision.outcome",
+                              f"must be one of the experiment's outcomes, got "
+                              f"{precision.outcome!r}")
+        if precision.quarter > horizon:
+            raise ConfigError(source, "precision.quarter",
+                              f"must be at most {horizon}, got {precision.quarter}")
+    return experiment
+
+
+def _load_base(name: str, folder: Path, source: str, index: int,
+               strategy_exists: Callable[[str], bool] | None) -> ScenarioConfig:
+    beside = folder / name
+    target = beside if beside.suffix == ".toml" and beside.exists() else name
+    try:
+        return load_scenario(resolve_scenario_path(target), strategy_exists)
+    except ConfigError as error:
+        raise ConfigError(source, f"scenarios[{index}]", f"{error}") from None
+
+
+def _scalar(key: str, value: Any, source: str) -> Any:
+    spec = {f.name: f for f in dataclasses.fields(ExperimentConfig)}[key]
+    hint = typing.get_type_hints(ExperimentConfig)[key]
+    checked = check_scalar(hint, value, source, key)
+    check_range(spec.metadata, checked, source, key)
+    return checked
+
+
+def _text_list(key: str, value: Any, source: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(source, key, "must be a list of names")
+    if len(set(value)) != len(value):
+        raise ConfigError(source, key, "names a value twice")
+    return tuple(value)
+
+
+def _int_list(key: str, value: Any, source: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in value):
+        raise ConfigError(source, key, "must be a list of whole numbers")
+    return tuple(value)
+
+
+def _grid(table: Any, source: str, base: ScenarioConfig) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(source, "grid", "must be a table of dotted keys and lists of values")
+    grid = []
+    for key, values in table.items():
+        where = f"grid.{key}"
+        if not isinstance(values, list) or not values:
+            raise ConfigError(source, where, "must be a non-empty list of values")
+        for value in values:
+            _check_override(base, key, value, source, where)
+        grid.append((key, tuple(values)))
+    return tuple(grid)
+
+
+def _sample(table: Any, source: str) -> SampleConfig:
+    if not isinstance(table, Mapping):
+        raise ConfigError(source, "sample", "must be a table")
+    bounds_table = table.get("bounds", {})
+    rest = {key: value for key, value in table.items() if key != "bounds"}
+    config = build(SampleConfig, rest, source, "sample.")
+    if config.method == "sobol" and config.size & (config.size - 1):
+        raise ConfigError(source, "sample.size",
+                          f"must be a power of 2 for a Sobol sample, got {config.size}")
+    if not isinstance(bounds_table, Mapping) or not bounds_table:
+        raise ConfigError(source, "sample.bounds", "must be a table of dotted keys with "
+                                                   "[low, high] bounds")
+    bounds = []
+    for key, pair in bounds_table.items():
+        where = f"sample.bounds.{key}"
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(x, int | float) and not isinstance(x, bool)
+                           for x in pair)):
+            raise ConfigError(source, where, "must be [low, high]")
+        low, high = float(pair[0]), float(pair[1])
+        if not low < high:
+            raise ConfigError(source, where, f"low must be below high, got [{low}, {high}]")
+        bounds.append((key, low, high))
+    return dataclasses.replace(config, bounds=tuple(bounds))
+
+
+def _check_override(base: ScenarioConfig, key: str, value: Any, source: str,
+                    where: str) -> None:
+    """Check that a dotted key exists in a scenario and takes the value."""
+    try:
+        with_overrides(base, {key: value}, source)
+    except ConfigError as error:
+        raise ConfigError(source, where, error.problem) from None
+
+
+def _key_type(key: str, source: str, where: str) -> type:
+    try:
+        return key_type(key)
+    except (KeyError, TypeError):
+        raise ConfigError(source, where, "unknown key") from None
+
+
+def key_type(key: str) -> type:
+    """The Python type a dotted scenario key takes (int, float, str or bool)."""
+    cls: Any = ScenarioConfig
+    parts = key.split(".")
+    for part in parts[:-1]:
+        cls = typing.get_type_hints(cls)[part]
+    return typing.get_type_hints(cls)[parts[-1]]

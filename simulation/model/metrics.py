@@ -1,0 +1,190 @@
+"""What is measured each week and rolled up per quarter.
+
+The weekly record is a set of arrays (week first); the quarterly roll-up turns it into one
+tidy row per quarter. States are reported as they stand at the end of the quarter (mean
+and spread over the filled slots); output, hours and events are averaged or counted over
+the quarter's weeks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulation.model import dynamics
+from simulation.model import interventions as iv
+from simulation.model.config import WEEKS_PER_QUARTER
+from simulation.model.state import TEAM_VARIABLES
+from simulation.model.week import WeekOutcome
+
+REPORTED_MEMBER_STATES: tuple[str, ...] = (
+    "capability", "motivation", "trust", "accountability", "role_clarity", "obstacles",
+    "habit_strength", "exhaustion", "scrutiny", "tenure_weeks",
+)
+"""Member states kept in the weekly record and reported per quarter."""
+
+EVENT_COUNTS: tuple[str, ...] = ("breaches", "kept_commitments", "departures", "hires",
+                                 "crises")
+"""Events counted per week and summed per quarter."""
+
+
+def outcome_columns() -> list[str]:
+    """Every outcome column of the quarterly table, in order."""
+    states = [f"{name}_{stat}" for name in REPORTED_MEMBER_STATES for stat in ("mean", "sd")]
+    hours = [f"hours_{name}" for name in iv.NAMES]
+    return (["team_output", "output_per_member", "headcount", *states, *TEAM_VARIABLES,
+             *hours, "hours_planned", "crisis_hours", *EVENT_COUNTS, "attention_level"])
+
+
+@dataclass
+class WeeklyRecord:
+    """Arrays of one or more runs, one entry per week, weeks first: team arrays are
+    ``(weeks, runs)``, member arrays ``(weeks, runs, members)``. The Mesa model keeps one
+    run; the batched engine many. Both roll quarters up with the same code.
+
+    With ``member_detail`` off (the batched engine in sweeps), member states are kept only
+    for the last week of each quarter, which is all the quarterly roll-up reads.
+    """
+
+    weeks: int
+    members: int
+    runs: int = 1
+    member_detail: bool = True
+    team_output: np.ndarray = field(init=False)
+    member_output: np.ndarray = field(init=False)
+    member_states: dict[str, np.ndarray] = field(init=False)
+    active: np.ndarray = field(init=False)
+    member_ids: np.ndarray = field(init=False)
+    team_states: dict[str, np.ndarray] = field(init=False)
+    hours: np.ndarray = field(init=False)
+    hours_planned: np.ndarray = field(init=False)
+    crisis_hours: np.ndarray = field(init=False)
+    attention_level: np.ndarray = field(init=False)
+    events: dict[str, np.ndarray] = field(init=False)
+
+    def __post_init__(self) -> None:
+        runs, weeks, members = self.runs, self.weeks, self.members
+        kept = weeks if self.member_detail else weeks // WEEKS_PER_QUARTER
+        self.team_output = np.zeros((weeks, runs))
+        self.member_output = np.zeros((kept, runs, members))
+        self.member_states = {name: np.zeros((kept, runs, members))
+                              for name in REPORTED_MEMBER_STATES}
+        self.active = np.zeros((kept, runs, members))
+        self.member_ids = np.zeros((kept, runs, members), dtype=np.int64)
+        self.headcount = np.zeros((weeks, runs))
+        self.team_states = {name: np.zeros((weeks, runs)) for name in TEAM_VARIABLES}
+        self.hours = np.zeros((weeks, runs, iv.COUNT))
+        self.hours_planned = np.zeros((weeks, runs))
+        self.crisis_hours = np.zeros((weeks, runs))
+        self.attention_level = np.zeros((weeks, runs))
+        self.events = {name: np.zeros((weeks, runs)) for name in EVENT_COUNTS}
+
+    def _member_row(self, week: int) -> int | None:
+        """Where a week's member states go (None: not kept)."""
+        if self.member_detail:
+            return week
+        if (week + 1) % WEEKS_PER_QUARTER == 0:
+            return week // WEEKS_PER_QUARTER
+        return None
+
+    def _quarter_end_row(self, quarter: int) -> int:
+        last = quarter * WEEKS_PER_QUARTER - 1
+        return last if self.member_detail else quarter - 1
+
+    def record(self, week: int, outcome: WeekOutcome,
+               member_ids: np.ndarray | None = None) -> None:
+        """Store one week of every run: output produced, the state at the week's end, the
+        leader's hours and the week's events (arrays with the run axis first, or a single
+        run's without it)."""
+        state, led = outcome.state, outcome.leader
+        self.team_output[week] = outcome.produced.team_output
+        self.headcount[week] = np.sum(state.active, axis=-1)
+        row = self._member_row(week)
+        if row is not None:
+            self.member_output[row] = outcome.produced.member_output
+            for name in REPORTED_MEMBER_STATES:
+                self.member_states[name][row] = getattr(state, name)
+            self.active[row] = state.active
+            if member_ids is not None:
+                self.member_ids[row] = member_ids
+        for name in TEAM_VARIABLES:
+            self.team_states[name][week] = getattr(state, name)
+        self.hours[week] = np.sum(led.granted, axis=-2)
+        self.hours_planned[week] = led.hours_planned
+        self.crisis_hours[week] = led.crisis_hours
+        self.attention_level[week] = outcome.events.attention_share
+        for name, count in outcome.counts().items():
+            self.events[name][week] = count
+
+    def quarter_columns(self, quarter: int) -> dict[str, np.ndarray]:
+        """The roll-up of a (1-based) quarter: every outcome, one value per run."""
+        weeks = slice((quarter - 1) * WEEKS_PER_QUARTER, quarter * WEEKS_PER_QUARTER)
+        last = quarter * WEEKS_PER_QUARTER - 1
+        end = self._quarter_end_row(quarter)
+        active = self.active[end]
+        headcount = np.mean(self.headcount[weeks], axis=0)
+        team_output = np.mean(self.team_output[weeks], axis=0)
+        columns: dict[str, np.ndarray] = {
+            "team_output": team_output,
+            "output_per_member": np.divide(team_output, headcount,
+                                           out=np.zeros_like(team_output),
+                                           where=headcount > 0),
+            "headcount": headcount,
+        }
+        for name in REPORTED_MEMBER_STATES:
+            values = self.member_states[name][end]
+            columns[f"{name}_mean"] = dynamics.team_mean(values, active)
+            columns[f"{name}_sd"] = dynamics.team_spread(values, active)
+        for name in TEAM_VARIABLES:
+            columns[name] = self.team_states[name][last]
+        quarter_hours = np.sum(self.hours[weeks], axis=0)
+        for index, name in enumerate(iv.NAMES):
+            columns[f"hours_{name}"] = quarter_hours[:, index]
+        columns["hours_planned"] = np.sum(self.hours_planned[weeks], axis=0)
+        columns["crisis_hours"] = np.sum(self.crisis_hours[weeks], axis=0)
+        for name in EVENT_COUNTS:
+            columns[name] = np.sum(self.events[name][weeks], axis=0)
+        columns["attention_level"] = np.mean(self.attention_level[weeks], axis=0)
+        return columns
+
+    def quarter_row(self, quarter: int, run: int = 0) -> dict[str, float]:
+        """The roll-up of a (1-based) quarter for one run."""
+        return {name: float(values[run])
+                for name, values in self.quarter_columns(quarter).items()}
+
+    def weekly_frame(self, weeks_done: int, run: int = 0) -> pd.DataFrame:
+        """One row per week of a run: team output, headcount, team and member states
+        (needs ``member_detail``)."""
+        done = slice(0, weeks_done)
+        active = self.active[done, run]
+        data: dict[str, np.ndarray] = {
+            "week": np.arange(1, weeks_done + 1),
+            "quarter": np.arange(weeks_done) // WEEKS_PER_QUARTER + 1,
+            "team_output": self.team_output[done, run],
+            "headcount": self.headcount[done, run],
+        }
+        for name in REPORTED_MEMBER_STATES:
+            data[f"{name}_mean"] = dynamics.team_mean(self.member_states[name][done, run],
+                                                      active)
+        for name in TEAM_VARIABLES:
+            data[name] = self.team_states[name][done, run]
+        for name in EVENT_COUNTS:
+            data[name] = self.events[name][done, run]
+        data["attention_level"] = self.attention_level[done, run]
+        return pd.DataFrame(data)
+
+    def member_frame(self, weeks_done: int, run: int = 0) -> pd.DataFrame:
+        """Member-level detail of a run: one row per (week, filled slot) (needs
+        ``member_detail``)."""
+        week_index, slot_index = np.nonzero(self.active[:weeks_done, run] > 0)
+        data: dict[str, np.ndarray] = {
+            "week": week_index + 1,
+            "slot": slot_index,
+            "member_id": self.member_ids[week_index, run, slot_index],
+            "output": self.member_output[week_index, run, slot_index],
+        }
+        for name in REPORTED_MEMBER_STATES:
+            data[name] = self.member_states[name][week_index, run, slot_index]
+        return pd.DataFrame(data)

@@ -1,0 +1,178 @@
+"""The team's state as arrays, so that the equations run over a whole team (or many) at once.
+
+Member variables have shape ``(..., members)``; team variables have shape ``(...)``; the
+doses in effect have shape ``(..., members, interventions)``. A single run uses
+``(members,)``; a batch of runs ``(runs, members)``. The Mesa agents in
+:mod:`simulation.engines.agents` read their own slot of these arrays as attributes.
+
+Every variable lies in [0, 1] unless its description says otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.model import interventions
+from simulation.model.config import Parameters, ScenarioConfig
+
+MEMBER_VARIABLES: dict[str, str] = {
+    "capability": "skill to do the job (ability)",
+    "capability_ceiling": "the capability this member can reach with development",
+    "capability_anchor": "the capability that holds without practice or attention",
+    "motivation": "willingness to put effort into the work",
+    "motivation_anchor": "the motivation the member drifts back to when nobody attends",
+    "trust": "trust in the leader",
+    "accountability": "follow-through: owning and finishing commitments",
+    "accountability_anchor": "the accountability that holds without attention",
+    "scrutiny": "felt monitoring (the transient Hawthorne effect)",
+    "role_clarity": "how clear the member is about what is expected of them",
+    "role_clarity_anchor": "the role clarity that holds without attention",
+    "obstacles": "obstacles the member runs into (0 none, 1 blocked)",
+    "habit_strength": "how far good practice is embedded in the member's habits",
+    "exhaustion": "accumulated strain without recovery",
+    "tenure_weeks": "weeks in the role (0 upward)",
+    "active": "1 when the slot is filled, 0 while it is vacant",
+    "recent_output": "the member's sense of their recent output (0 upward)",
+}
+"""Per-member state: name and meaning."""
+
+TEAM_VARIABLES: dict[str, str] = {
+    "psychological_safety": "team-level trust: safe to speak up, ask, admit mistakes",
+    "direction_clarity": "clarity of the team's goals and direction",
+    "barriers": "obstacles in the environment (0 none, 1 blocked)",
+    "systems": "embedded systems and practice (monitoring, process, documentation)",
+}
+"""Team-level state: name and meaning."""
+
+CORE_STATES: tuple[str, ...] = ("capability", "motivation", "trust", "accountability")
+"""The four core member states the product reports first."""
+
+
+@dataclass(frozen=True)
+class TeamState:
+    """Arrays of the team's state; see MEMBER_VARIABLES and TEAM_VARIABLES for meanings."""
+
+    capability: np.ndarray
+    capability_ceiling: np.ndarray
+    capability_anchor: np.ndarray
+    motivation: np.ndarray
+    motivation_anchor: np.ndarray
+    trust: np.ndarray
+    accountability: np.ndarray
+    accountability_anchor: np.ndarray
+    scrutiny: np.ndarray
+    role_clarity: np.ndarray
+    role_clarity_anchor: np.ndarray
+    obstacles: np.ndarray
+    habit_strength: np.ndarray
+    exhaustion: np.ndarray
+    tenure_weeks: np.ndarray
+    active: np.ndarray
+    recent_output: np.ndarray
+    dose_in_effect: np.ndarray
+    psychological_safety: np.ndarray
+    direction_clarity: np.ndarray
+    barriers: np.ndarray
+    systems: np.ndarray
+
+    def replace(self, **changes: np.ndarray) -> TeamState:
+        """A copy with some arrays replaced."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def members(self) -> int:
+        """Number of member slots."""
+        return int(self.capability.shape[-1])
+
+
+INITIAL_DRAWS = 8
+"""Standard normal draws per member slot used to set up the starting team."""
+
+
+def initial_state(config: ScenarioConfig, draws: np.ndarray) -> TeamState:
+    """The starting team from the scenario and standard normal draws ``(..., members, 8)``."""
+    team, env = config.team, config.environment
+    z = np.asarray(draws, dtype=float)
+    shape = z.shape[:-1]
+
+    def drawn(mean: float, sd: float, column: int) -> np.ndarray:
+        return np.clip(mean + sd * z[..., column], 0.0, 1.0)
+
+    capability = drawn(team.capability, team.capability_sd, 0)
+    ceiling = np.maximum(capability, np.clip(team.capability_ceiling + 0.05 * z[..., 1], 0, 1))
+    motivation = drawn(team.motivation, team.motivation_sd, 2)
+    accountability = drawn(team.accountability, team.spread, 4)
+    role_clarity = drawn(team.role_clarity, team.spread, 5)
+    tenure = 52.0 * np.maximum(0.0, team.tenure_years + team.tenure_years_sd * z[..., 6])
+    team_shape = shape[:-1]
+    return TeamState(
+        capability=capability,
+        capability_ceiling=ceiling,
+        capability_anchor=capability.copy(),
+        motivation=motivation,
+        motivation_anchor=motivation.copy(),
+        trust=drawn(team.trust, team.trust_sd, 3),
+        accountability=accountability,
+        accountability_anchor=accountability.copy(),
+        scrutiny=np.zeros(shape),
+        role_clarity=role_clarity,
+        role_clarity_anchor=role_clarity.copy(),
+        obstacles=drawn(team.obstacles, team.spread, 7),
+        habit_strength=np.full(shape, team.habit_strength),
+        exhaustion=np.full(shape, team.exhaustion),
+        tenure_weeks=tenure,
+        active=np.ones(shape),
+        recent_output=np.zeros(shape),
+        dose_in_effect=np.zeros((*shape, interventions.COUNT)),
+        psychological_safety=np.full(team_shape, team.psychological_safety),
+        direction_clarity=np.full(team_shape, env.direction_clarity),
+        barriers=np.full(team_shape, env.barriers),
+        systems=np.full(team_shape, team.systems),
+    )
+
+
+def with_departures(state: TeamState, leaving: np.ndarray) -> TeamState:
+    """The state after the members in mask ``leaving`` have left: their slots go vacant."""
+    return state.replace(active=np.where(leaving, 0.0, state.active))
+
+
+def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndarray,
+                   config: ScenarioConfig, parameters: Parameters | None = None) -> TeamState:
+    """The state after new hires fill the slots in mask ``hired``.
+
+    A new hire starts with low capability (drawn around the team's new-hire mean), neutral
+    trust, the honeymoon motivation of a new starter, low role clarity, no habits and no
+    tenure.
+    """
+    p: Parameters = config.parameters if parameters is None else parameters
+    capability = np.clip(config.team.new_hire_capability
+                         + p.new_hire_capability_sd * capability_draw, 0.0, 1.0)
+    ceiling = np.maximum(capability, config.team.capability_ceiling)
+
+    def fill(current: np.ndarray, value: np.ndarray | float) -> np.ndarray:
+        return np.where(hired, value, current)
+
+    return state.replace(
+        capability=fill(state.capability, capability),
+        capability_ceiling=fill(state.capability_ceiling, ceiling),
+        capability_anchor=fill(state.capability_anchor, capability),
+        motivation=fill(state.motivation, p.new_hire_motivation),
+        motivation_anchor=fill(state.motivation_anchor, p.new_hire_motivation),
+        trust=fill(state.trust, p.trust_neutral),
+        accountability=fill(state.accountability, p.new_hire_accountability),
+        accountability_anchor=fill(state.accountability_anchor, p.new_hire_accountability),
+        scrutiny=fill(state.scrutiny, 0.0),
+        role_clarity=fill(state.role_clarity, p.new_hire_role_clarity),
+        role_clarity_anchor=fill(state.role_clarity_anchor, p.new_hire_role_clarity),
+        obstacles=fill(state.obstacles, state.barriers[..., None]
+                       * np.ones_like(state.obstacles)),
+        habit_strength=fill(state.habit_strength, 0.0),
+        exhaustion=fill(state.exhaustion, 0.0),
+        tenure_weeks=fill(state.tenure_weeks, 0.0),
+        active=fill(state.active, 1.0),
+        recent_output=fill(state.recent_output, 0.0),
+        dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
+    )

@@ -1,0 +1,263 @@
+"""Leader strategies: what the leader observes and the hours available in, doses out.
+
+Every strategy has the same shape::
+
+    def strategy(observation: Observation, hours: np.ndarray) -> np.ndarray
+
+``observation`` is the leader's (noisy, possibly biased) reading of the team, member
+arrays of shape ``(..., members)``; ``hours`` has shape ``(...)``. The strategy returns
+leader hours per member per intervention, shape ``(..., members, interventions)``, adding
+up to at most ``hours``. Built-in strategies are written over arrays, so one call serves a
+single team or a batch of runs.
+
+Strategies live in an explicit registry. Register your own by name::
+
+    from simulation.model import strategies
+    strategies.register("praise_everyone", praise_everyone, "recognition for all")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation.model import interventions as iv
+from simulation.model.config import ROOT_CAUSES
+from simulation.model.diagnosis import Observation
+
+Strategy = Callable[[Observation, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class RegisteredStrategy:
+    """A strategy with its name and a one-line description."""
+
+    name: str
+    plan: Strategy
+    description: str
+    vectorised: bool = False
+    """Whether the strategy works on a batch of runs at once (arrays ``(runs, members)``);
+    if not, the batched engine calls it one team at a time."""
+
+
+class StrategyRegistry:
+    """Strategies by name. Nothing is registered implicitly: every entry is a call."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, RegisteredStrategy] = {}
+
+    def register(self, name: str, plan: Strategy, description: str = "",
+                 *, replace: bool = False, vectorised: bool = False) -> None:
+        """Add a strategy under ``name``; refuses to shadow one unless ``replace``.
+        Declare ``vectorised=True`` if it is written over arrays with leading axes, so the
+        batched engine can call it for many runs at once."""
+        if not name.isidentifier():
+            raise ValueError(f"strategy name {name!r} must be a Python identifier")
+        if name in self._entries and not replace:
+            raise ValueError(f"a strategy named {name!r} is already registered")
+        summary = (plan.__doc__ or "").strip().split("\n\n")[0]
+        text = description or " ".join(summary.split())
+        self._entries[name] = RegisteredStrategy(name, plan, text, vectorised)
+
+    def get(self, name: str) -> RegisteredStrategy:
+        """The strategy registered under ``name``."""
+        try:
+            return self._entries[name]
+        except KeyError:
+            known = ", ".join(sorted(self._entries))
+            raise KeyError(f"unknown strategy {name!r} (known: {known})") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def names(self) -> list[str]:
+        """Registered names, in registration order."""
+        return list(self._entries)
+
+
+REGISTRY = StrategyRegistry()
+"""The registry the model and the command line look strategies up in."""
+
+
+def register(name: str, plan: Strategy, description: str = "", *, replace: bool = False,
+             vectorised: bool = False) -> None:
+    """Register a strategy in the package registry (see :class:`StrategyRegistry`)."""
+    REGISTRY.register(name, plan, description, replace=replace, vectorised=vectorised)
+
+
+def get(name: str) -> RegisteredStrategy:
+    """Look up a strategy in the package registry."""
+    return REGISTRY.get(name)
+
+
+# ---------------------------------------------------------------------------------------
+# Helpers for writing strategies
+
+
+def spread(weights: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """Share ``hours`` out in proportion to non-negative ``weights (..., members, K)``.
+
+    Where all weights are zero the leader spends nothing.
+    """
+    weights = np.maximum(weights, 0.0)
+    total = np.sum(weights, axis=(-2, -1), keepdims=True)
+    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+    return share * np.asarray(hours, dtype=float)[..., None, None]
+
+
+def empty_weights(observation: Observation) -> np.ndarray:
+    """Zero weights, shape ``(..., members, interventions)``."""
+    return np.zeros((*observation.shape, iv.COUNT))
+
+
+def profile(**shares: float) -> np.ndarray:
+    """An intervention mix by name, e.g. ``profile(train=0.5, coach=0.5)``."""
+    mix = np.zeros(iv.COUNT)
+    for name, share in shares.items():
+        mix[iv.index(name)] = share
+    return mix
+
+
+def need(observation: Observation) -> np.ndarray:
+    """How much each filled slot needs attention: the sum of its observed gaps."""
+    return np.sum(observation.gaps, axis=-1) * observation.active
+
+
+# ---------------------------------------------------------------------------------------
+# Built-in strategies
+
+
+def hands_off(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Spends no hours on the team: the comparison for every other strategy."""
+    return empty_weights(observation)
+
+
+def firefighter(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Reacts to the currently worst performer and assumes a motivation problem."""
+    output = np.where(observation.active > 0, observation.output, np.inf)
+    worst = np.argmin(output, axis=-1)
+    chosen = np.arange(observation.shape[-1]) == worst[..., None]
+    weights = chosen[..., None] * profile(recognise=0.5, monitor=0.5)
+    return spread(weights * observation.active[..., None], hours)
+
+
+def micromanager(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Checks on everyone, closely and often."""
+    weights = observation.active[..., None] * profile(micromanage=0.6, monitor=0.4)
+    return spread(weights, hours)
+
+
+CAUSE_REMEDIES = np.array([profile(**iv.REMEDIES[cause]) for cause in ROOT_CAUSES])
+"""The root-cause matrix (interventions.REMEDIES) as an array, one row per root cause."""
+
+DIAGNOSIS_THRESHOLD = 0.2
+"""Observed gaps smaller than this are left alone by diagnose_and_match."""
+
+
+def diagnose_and_match(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Diagnoses each member's gaps and applies the matched intervention to each, in
+    proportion to how far the gap exceeds a threshold."""
+    excess = np.maximum(observation.gaps - DIAGNOSIS_THRESHOLD, 0.0)
+    weights = (excess @ CAUSE_REMEDIES) * observation.active[..., None]
+    return spread(weights, hours)
+
+
+SITUATIONS: tuple[str, ...] = (
+    "new_to_role",
+    "struggling",
+    "motivated_but_under_skilled",
+    "capable_but_unmotivated",
+    "experienced_performer",
+    "developing",
+)
+"""The individual situations of situational leadership (Hersey & Blanchard)."""
+
+SITUATION_APPROACH = np.array([
+    profile(clarify=0.4, train=0.4, monitor=0.2),                # directing
+    profile(clarify=0.3, coach=0.3, monitor=0.2, recognise=0.2),  # directing and supporting
+    profile(train=0.5, coach=0.5),                                # coaching
+    profile(recognise=0.5, empower=0.3, coach=0.2),               # supporting
+    profile(empower=1.0),                                         # delegating
+    profile(coach=0.5, clarify=0.2, recognise=0.3),               # coaching lightly
+])
+"""The approach for each situation, in SITUATIONS order."""
+
+SITUATION_EMPHASIS = np.array([1.0, 1.2, 1.0, 1.0, 0.3, 0.8])
+"""How much of the leader's attention each situation draws per unit of need."""
+
+
+def classify_situations(observation: Observation) -> np.ndarray:
+    """Each member's situation as an index into SITUATIONS, from the leader's reading."""
+    capable = observation.capability >= 0.5
+    motivated = observation.motivation >= 0.5
+    experienced = observation.tenure_weeks >= 104
+    return np.select(
+        [observation.tenure_weeks < 26,
+         ~capable & ~motivated,
+         ~capable & motivated,
+         capable & ~motivated,
+         capable & motivated & experienced & (observation.capability >= 0.6)],
+        [0, 1, 2, 3, 4], default=5)
+
+
+def situational(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """A different approach for each member's situation: directing the new, coaching the
+    under-skilled, supporting the unmotivated, delegating to experienced performers."""
+    situation = classify_situations(observation)
+    emphasis = SITUATION_EMPHASIS[situation] * need(observation)
+    return spread(SITUATION_APPROACH[situation] * emphasis[..., None], hours)
+
+
+MARGINAL_GAINS_MIX = profile(clarify=0.13, train=0.14, coach=0.14, recognise=0.13,
+                             remove_obstacles=0.13, monitor=0.13, build_systems=0.2)
+"""Small steady shares on every dimension plus building systems."""
+
+
+def marginal_gains(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Small steady gains on every dimension for every member, plus building systems."""
+    return spread(observation.active[..., None] * MARGINAL_GAINS_MIX, hours)
+
+
+def big_push(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """One big push on one dimension: every hour into training the whole team."""
+    return spread(observation.active[..., None] * profile(train=1.0), hours)
+
+
+def coach(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Development, feedback and empowerment: grows people, then gives them room."""
+    development = need(observation)[..., None] * profile(train=0.3, coach=0.45, monitor=0.25)
+    autonomy = (observation.capability * observation.active)[..., None] * profile(empower=0.4)
+    return spread(development + autonomy, hours)
+
+
+def clarify_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Only clarifies expectations and goals, for every member alike."""
+    return spread(observation.active[..., None] * profile(clarify=1.0), hours)
+
+
+def train_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Only trains, for every member alike."""
+    return spread(observation.active[..., None] * profile(train=1.0), hours)
+
+
+def monitor_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Only monitors and gives feedback, for every member alike (the Hawthorne leader)."""
+    return spread(observation.active[..., None] * profile(monitor=1.0), hours)
+
+
+def build_capability(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Invests in capability and systems (training and embedding practice) instead of
+    fighting today's fires: slower now, stronger later (Repenning & Sterman 2002)."""
+    return spread(observation.active[..., None] * profile(train=0.6, build_systems=0.4),
+                  hours)
+
+
+for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
+                     ("micromanager", micromanager), ("diagnose_and_match", diagnose_and_match),
+                     ("situational", situational), ("marginal_gains", marginal_gains),
+                     ("big_push", big_push), ("coach", coach),
+                     ("clarify_only", clarify_only), ("train_only", train_only),
+                     ("monitor_only", monitor_only), ("build_capability", build_capability)):
+    register(_name, _plan, vectorised=True)

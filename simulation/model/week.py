@@ -1,0 +1,162 @@
+"""One week of a team and its leader, written once for every engine.
+
+:func:`simulate_week` is a pure function over arrays with any leading axes: one team
+(member arrays ``(members,)``) in the Mesa model, or many runs at once (``(runs,
+members)``) in the batched engine. In order: the week's new hires start; the leader reads
+the team through noise and bias, plans the week with her strategy and fits the plan into
+the hours the week's crises leave; the team works and its state moves by the equations;
+then members decide whether to leave. What the calendar brings to the week comes in as
+:class:`WeekEvents`, built by each engine from :mod:`simulation.model.calendar_rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from simulation.model import diagnosis, dynamics, leadership
+from simulation.model.config import Parameters, ScenarioConfig
+from simulation.model.diagnosis import Observation
+from simulation.model.randomness import WeekNoise
+from simulation.model.state import TeamState, with_departures, with_new_hires
+from simulation.model.strategies import RegisteredStrategy
+
+
+@dataclass(frozen=True)
+class WeekEvents:
+    """What the calendar brings to one week; team arrays have the state's leading shape."""
+
+    attention_share: np.ndarray
+    """Share of normal leadership the team gets (the schedule, with any deputy)."""
+    crises_active: np.ndarray
+    """Crises under way this week."""
+    crises_started: np.ndarray
+    """Crises that broke out this week."""
+    obstacle_shock: np.ndarray
+    """Share of the free path blocked by obstacles that emerged this week."""
+    change_shock: np.ndarray
+    """Share of direction clarity lost to conditions that changed this week."""
+    hired: np.ndarray
+    """``(..., members)`` mask of slots whose new hires start this week."""
+
+
+@dataclass(frozen=True)
+class LeaderWeek:
+    """The leader's week: what she saw, the hours she meant to give and what she gave."""
+
+    hours_planned: np.ndarray
+    """Hours the leader meant to give the team this week."""
+    crisis_hours: np.ndarray
+    """Hours crises took from them."""
+    observation: Observation
+    """Her reading of the team."""
+    planned: np.ndarray
+    """Doses planned, ``(..., members, interventions)``."""
+    granted: np.ndarray
+    """Doses given after crises took their hours."""
+    kept: np.ndarray
+    """Weight in [0, 1) of each member's 1:1 that was held (0 if none was held)."""
+    breached: np.ndarray
+    """Weight in [0, 1) of each member's planned 1:1 that was cancelled (a broken
+    commitment; 0 if none was)."""
+
+
+@dataclass(frozen=True)
+class WeekOutcome:
+    """What one week did: the new state, what the team produced, the leader's week, who
+    left, and the week's event counts (as the weekly record stores them)."""
+
+    state: TeamState
+    produced: dynamics.WeekResult
+    leader: LeaderWeek
+    events: WeekEvents
+    leaving: np.ndarray
+    """``(..., members)`` mask of members who left at the week's end."""
+
+    def counts(self) -> dict[str, np.ndarray]:
+        """The week's events, one count per run (see ``metrics.EVENT_COUNTS``)."""
+        return {
+            "breaches": np.count_nonzero(self.leader.breached, axis=-1).astype(float),
+            "kept_commitments": np.count_nonzero(self.leader.kept, axis=-1).astype(float),
+            "departures": np.sum(self.leaving, axis=-1).astype(float),
+            "hires": np.sum(self.events.hired, axis=-1).astype(float),
+            "crises": np.asarray(self.events.crises_started, dtype=float),
+        }
+
+
+def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
+         observation_noise: np.ndarray, config: ScenarioConfig,
+         strategy: RegisteredStrategy, p: Parameters) -> LeaderWeek:
+    """The leader's part of the week: observe, plan, and fit the plan into the hours left.
+
+    A reassigned leader handles only her share of the team's crises; whoever covers for
+    her handles the rest.
+    """
+    leader, env = config.leader, config.environment
+    share = np.asarray(events.attention_share, dtype=float)
+    hours = np.broadcast_to(leader.attention_hours * share, state.active.shape[:-1])
+    crisis = env.crisis_hours * np.asarray(events.crises_active) * share
+    observation = diagnosis.observe(state, last_output, observation_noise,
+                                    leader.diagnostic_accuracy, leader.bias_cause,
+                                    leader.bias_strength, p)
+    planned = leadership.plan_doses(strategy, observation, hours,
+                                    leadership.systems_share(leader, week))
+    granted, kept, breached = leadership.fit_week(planned, np.maximum(hours - crisis, 0.0), p)
+    return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached)
+
+
+def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters
+                  ) -> dynamics.WeekConditions:
+    """What the environment imposes this week: its pressure, raised while a crisis is under
+    way, the baselines it drifts back to, and the week's shocks."""
+    env = config.environment
+    in_crisis = np.asarray(events.crises_active) > 0
+    return dynamics.WeekConditions(
+        pressure=np.minimum(
+            env.pressure + np.where(in_crisis, dynamics.team_level(p.crisis_pressure), 0.0),
+            1.0),
+        direction_baseline=np.asarray(env.direction_clarity),
+        barrier_baseline=np.asarray(env.barriers),
+        obstacle_shock=np.asarray(events.obstacle_shock),
+        change_shock=np.asarray(events.change_shock),
+    )
+
+
+def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
+                  noise: WeekNoise, config: ScenarioConfig, strategy: RegisteredStrategy,
+                  p: Parameters) -> WeekOutcome:
+    """One week: new hires start, the leader leads, the team works, some may leave."""
+    state = hire(state, events.hired, noise.hire, config, p)
+    led = lead(state, last_output, week, events, noise.observation, config, strategy, p)
+    state, produced = dynamics.advance_week(state, led.granted, led.kept, led.breached,
+                                            conditions_of(events, config, p), p)
+    leaving = noise.turnover < dynamics.leaving_probability(
+        state, config.environment.turnover_rate, p)
+    if leaving.any():
+        state = with_departures(state, leaving)
+    return WeekOutcome(state, produced, led, events, leaving)
+
+
+def hire(state: TeamState, hired: np.ndarray, draws: np.ndarray, config: ScenarioConfig,
+         p: Parameters) -> TeamState:
+    """``with_new_hires`` for the slots in mask ``hired``. In a batch, only the runs that
+    hire this week are touched (the same numbers, without rewriting every run's arrays)."""
+    if not hired.any():
+        return state
+    if hired.ndim == 1:
+        return with_new_hires(state, hired, draws, config, p)
+    runs = np.flatnonzero(hired.any(axis=-1))
+    names = [f.name for f in fields(TeamState)]
+    part = with_new_hires(TeamState(**{name: getattr(state, name)[runs] for name in names}),
+                          hired[runs], draws[runs], config, _rows(p, runs))
+    # Each week makes new state arrays, so the hiring runs' rows are written in place.
+    for name in names:
+        getattr(state, name)[runs] = getattr(part, name)
+    return state
+
+
+def _rows(p: Parameters, rows: np.ndarray) -> Parameters:
+    """Some runs' parameters (per-run arrays sliced; plain numbers as they are)."""
+    return Parameters(**{name: (value[rows] if isinstance(value, np.ndarray) else value)
+                         for name, value in vars(p).items()})
