@@ -4,7 +4,7 @@ Each figure is a ratio measured in the same invocation:
 1. batched engine against the Mesa model, runs per second on the same scenario, at 1,000
    and 10,000 runs (the Mesa model's rate is measured on a sample of its runs);
 2. batched engine against a plain numpy loop of the same core equations with no
-   strategies or events (``dynamics.advance_week`` with no doses): the floor;
+   strategies or events (``team_dynamics.advance_week`` with no doses): the floor;
 3. a 100,000-run sweep (8 members, 12 quarters) through ``teamsim sweep``'s engine on this
    machine's cores, store included: wall time and peak memory.
 The Mesa model against Mesa's own floor is benchmarks/bench_model.py.
@@ -26,8 +26,8 @@ from results_file import machine, update_section
 from simulation import load_scenario
 from simulation.engines.batch import run_batch
 from simulation.experiments.replications import run_once
-from simulation.model import dynamics
 from simulation.model import interventions as iv
+from simulation.model import team_dynamics
 from simulation.model.state import INITIAL_DRAWS, initial_state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,13 +66,13 @@ def floor_rate(runs: int) -> float:
         state = initial_state(config, rng.standard_normal((runs, members, INITIAL_DRAWS)))
         doses = np.zeros((runs, members, iv.COUNT))
         none = np.zeros((runs, members))
-        calm = dynamics.WeekConditions(
+        calm = team_dynamics.WeekConditions(
             pressure=np.full(runs, config.environment.pressure),
             direction_baseline=np.asarray(config.environment.direction_clarity),
             barrier_baseline=np.asarray(config.environment.barriers),
             obstacle_shock=np.zeros(runs), change_shock=np.zeros(runs))
         for _ in range(weeks):
-            state, _ = dynamics.advance_week(state, doses, none, none, calm, p)
+            state, _ = team_dynamics.advance_week(state, doses, none, none, calm, p)
         best = min(best, time.perf_counter() - start)
     return runs / best
 
@@ -106,7 +106,7 @@ def large_sweep(runs: int) -> tuple[int, float, float, float]:
     return int(count), float(seconds), int(parent) / 1024, int(child) / 1024
 
 
-PROFILED = (("dynamics.py", "advance_week", "the equations (advance_week)"),
+PROFILED = (("team_dynamics.py", "advance_week", "the equations (advance_week)"),
             ("randomness.py", "draw_batch_noise", "drawing each run's noise"),
             ("diagnosis.py", "observe", "the leader's noisy reading"),
             ("leadership.py", "plan_doses", "the strategy's plan"),
@@ -165,7 +165,7 @@ def main() -> None:
     lines += [
         "",
         f"The Mesa model's rate is measured on {args.mesa_runs} runs; the floor is a plain "
-        "loop of `dynamics.advance_week` with no doses, events, noise or records.",
+        "loop of `team_dynamics.advance_week` with no doses, events, noise or records.",
         "",
         "Where the batched engine's time goes (cProfile, 1,000 runs, cumulative share): "
         + "; ".join(f"{words} {100 * share:.0f}%" for words, share in shares) + ".",

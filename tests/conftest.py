@@ -14,8 +14,8 @@ from simulation.experiments.experiment_files import ExperimentConfig, load_exper
 from simulation.model import interventions as iv
 from simulation.model import strategies
 from simulation.model.config import Parameters, ScenarioConfig
-from simulation.model.dynamics import WeekConditions
 from simulation.model.state import INITIAL_DRAWS, TeamState, initial_state
+from simulation.model.team_dynamics import WeekConditions
 
 
 def make_state(members: int = 1, **levels: float) -> TeamState:

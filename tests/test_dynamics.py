@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import calm_week, dose, make_state
 
-from simulation.model import diagnosis, dynamics
+from simulation.model import diagnosis, equations, member_dynamics, team_dynamics
 from simulation.model import interventions as iv
 from simulation.model.config import ROOT_CAUSES, Parameters
 
@@ -18,7 +18,7 @@ def run_weeks(state, doses, weeks, params, kept=NOBODY, breached=NOBODY):
     """Advance a team ``weeks`` weeks under the same doses; the states and outputs seen."""
     history, outputs = [state], []
     for _ in range(weeks):
-        state, result = dynamics.advance_week(state, doses, kept, breached, calm_week(),
+        state, result = team_dynamics.advance_week(state, doses, kept, breached, calm_week(),
                                               params)
         history.append(state)
         outputs.append(result.team_output)
@@ -33,11 +33,11 @@ def weeks_to_close_half(series: np.ndarray, start: float, target: float) -> int:
 
 def test_trust_drops_faster_than_it_grows(params):
     state = make_state(trust=0.6)
-    after_kept, _ = dynamics.advance_week(state, dose(coach=1.0), EVERYONE, NOBODY,
+    after_kept, _ = team_dynamics.advance_week(state, dose(coach=1.0), EVERYONE, NOBODY,
                                           calm_week(), params)
-    after_breach, _ = dynamics.advance_week(state, dose(coach=1.0), NOBODY, EVERYONE,
+    after_breach, _ = team_dynamics.advance_week(state, dose(coach=1.0), NOBODY, EVERYONE,
                                             calm_week(), params)
-    neither, _ = dynamics.advance_week(state, dose(coach=1.0), NOBODY, NOBODY, calm_week(),
+    neither, _ = team_dynamics.advance_week(state, dose(coach=1.0), NOBODY, NOBODY, calm_week(),
                                        params)
     gain = after_kept.trust[0] - neither.trust[0]
     loss = neither.trust[0] - after_breach.trust[0]
@@ -130,18 +130,18 @@ def test_training_takes_members_away_from_work_at_first(params):
 
 
 def test_exhaustion_builds_under_overload_and_recovers_without_it(params):
-    tired = dynamics.exhaustion_step(np.array([0.2]), np.asarray(0.95), params)
-    rested = dynamics.exhaustion_step(np.array([0.2]), np.asarray(0.2), params)
+    tired = member_dynamics.exhaustion_step(np.array([0.2]), np.asarray(0.95), params)
+    rested = member_dynamics.exhaustion_step(np.array([0.2]), np.asarray(0.2), params)
     assert tired[0] > 0.2 > rested[0]
 
 
 def test_low_motivation_and_trust_raise_the_chance_of_leaving(params):
     content = make_state(motivation=0.8, trust=0.8)
     unhappy = make_state(motivation=0.2, trust=0.2)
-    assert (dynamics.leaving_probability(unhappy, 0.12, params)[0]
-            > 5 * dynamics.leaving_probability(content, 0.12, params)[0])
+    assert (equations.leaving_probability(unhappy, 0.12, params)[0]
+            > 5 * equations.leaving_probability(content, 0.12, params)[0])
     vacant = content.replace(active=np.zeros(1))
-    assert dynamics.leaving_probability(vacant, 0.12, params)[0] == 0
+    assert equations.leaving_probability(vacant, 0.12, params)[0] == 0
 
 
 def test_output_needs_both_ability_and_motivation(params):
@@ -150,20 +150,20 @@ def test_output_needs_both_ability_and_motivation(params):
     both = make_state(capability=0.9, motivation=0.9)
     no_training = np.zeros(1)
     pressure = np.asarray(0.35)
-    assert dynamics.member_output(able_unwilling, no_training, pressure, params)[0] == 0
-    assert dynamics.member_output(willing_unable, no_training, pressure, params)[0] == 0
-    assert dynamics.member_output(both, no_training, pressure, params)[0] > 0.3
+    assert equations.member_output(able_unwilling, no_training, pressure, params)[0] == 0
+    assert equations.member_output(willing_unable, no_training, pressure, params)[0] == 0
+    assert equations.member_output(both, no_training, pressure, params)[0] > 0.3
 
 
 def test_psychological_safety_adds_collaboration(params):
     outputs = np.array([0.5, 0.5])
-    assert (dynamics.team_output(outputs, np.asarray(0.9), params)
-            > dynamics.team_output(outputs, np.asarray(0.1), params))
+    assert (equations.team_output(outputs, np.asarray(0.9), params)
+            > equations.team_output(outputs, np.asarray(0.1), params))
 
 
 def test_allocation_keeps_every_meeting_when_the_plan_fits():
     planned = dose(members=3, coach=1.0)
-    granted, cancelled = dynamics.allocate_hours(planned, np.asarray(3.0))
+    granted, cancelled = equations.allocate_hours(planned, np.asarray(3.0))
     np.testing.assert_array_equal(granted, planned)
     assert not cancelled.any()
 
@@ -171,7 +171,7 @@ def test_allocation_keeps_every_meeting_when_the_plan_fits():
 def test_allocation_cancels_the_largest_plans_first_until_the_rest_fits():
     planned = np.zeros((4, iv.COUNT))
     planned[:, iv.COACH] = [1.0, 3.0, 2.0, 0.5]
-    granted, cancelled = dynamics.allocate_hours(planned, np.asarray(2.0))
+    granted, cancelled = equations.allocate_hours(planned, np.asarray(2.0))
     assert cancelled.tolist() == [False, True, True, False]
     assert granted.sum() == pytest.approx(1.5)
 
@@ -179,7 +179,7 @@ def test_allocation_cancels_the_largest_plans_first_until_the_rest_fits():
 def test_allocation_works_on_a_batch_of_runs():
     planned = np.zeros((2, 3, iv.COUNT))
     planned[..., iv.COACH] = 1.0
-    granted, cancelled = dynamics.allocate_hours(planned, np.array([3.0, 1.0]))
+    granted, cancelled = equations.allocate_hours(planned, np.array([3.0, 1.0]))
     assert cancelled.sum(axis=-1).tolist() == [0, 2]
     assert granted.sum(axis=(-2, -1)).tolist() == [3.0, 1.0]
 
@@ -213,10 +213,10 @@ def test_equations_run_over_a_batch_of_runs_as_over_one_team(params):
     doses = rng.uniform(0, 1, size=(4, 3, iv.COUNT))
     kept = rng.uniform(size=(4, 3)) < 0.5
     breached = ~kept
-    batched, batch_result = dynamics.advance_week(batch, doses, kept, breached, calm_week(),
+    batched, batch_result = team_dynamics.advance_week(batch, doses, kept, breached, calm_week(),
                                                   params)
     for run, team in enumerate(teams):
-        single, result = dynamics.advance_week(team, doses[run], kept[run], breached[run],
+        single, result = team_dynamics.advance_week(team, doses[run], kept[run], breached[run],
                                                calm_week(), params)
         for name in team.__dataclass_fields__:
             np.testing.assert_allclose(getattr(batched, name)[run], getattr(single, name),
@@ -233,8 +233,8 @@ def test_every_intervention_has_a_lag_and_a_saturation():
 
 def test_a_cancelled_check_in_breaks_less_trust_than_a_cancelled_hour(params):
     state = make_state(trust=0.6)
-    weights = dynamics.commitment_weight(np.array([0.1, 1.0]), params)
+    weights = equations.commitment_weight(np.array([0.1, 1.0]), params)
     assert 0 < weights[0] < weights[1] < 1
-    after = [dynamics.advance_week(state, dose(coach=1.0), NOBODY, np.array([w]),
+    after = [team_dynamics.advance_week(state, dose(coach=1.0), NOBODY, np.array([w]),
                                    calm_week(), params)[0].trust[0] for w in weights]
     assert after[1] < after[0] < state.trust[0]

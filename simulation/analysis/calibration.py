@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from simulation.analysis.patterns import Measurement, check_all
-from simulation.model.config import Parameters, field_docs
+from simulation.model.config import DEFAULT_SEED, Parameters, field_docs
 
 HAND_TUNED = ("train_rate", "trust_gain", "trust_breach_loss", "empower_trust_rate",
               "monitor_accountability_rate", "accountability_drift", "direction_floor",
@@ -56,7 +56,7 @@ class Step:
 
 
 def calibrate(names: Sequence[str], start: Parameters | None = None,
-              ids: Sequence[str] = (), replications: int = 12, seed: int = 20261123,
+              ids: Sequence[str] = (), replications: int = 12, seed: int = DEFAULT_SEED,
               step: float = 0.3, rounds: int = 3,
               log: Callable[[Step], None] | None = None) -> tuple[Parameters, float]:
     """Coordinate search: try each parameter a factor ``exp(+-step)`` away; keep any move

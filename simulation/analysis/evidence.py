@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from simulation import __version__
 from simulation.analysis.patterns import PATTERNS, PatternResult, Runs
 from simulation.engines.batch import run_batch
-from simulation.experiments.replications import git_revision
+from simulation.experiments.publishing import git_revision
 from simulation.figures import charts as plots
 from simulation.model.config import Parameters
 from simulation.model.scenario import load_scenario, shipped_scenarios, to_dict

@@ -23,7 +23,7 @@ from simulation.engines.batch import run_batch
 from simulation.experiments.stats import paired_comparisons, summarise
 from simulation.model import interventions as iv
 from simulation.model import strategies
-from simulation.model.config import ScenarioConfig
+from simulation.model.config import DEFAULT_SEED, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.scenario import with_overrides
 
@@ -103,7 +103,7 @@ class Optimum:
     verdict: str
 
 
-def optimise(config: ScenarioConfig, objective: Objective, seed: int = 20261123,
+def optimise(config: ScenarioConfig, objective: Objective, seed: int = DEFAULT_SEED,
              replications: int = 20, maxiter: int = 15, popsize: int = 8,
              workers: int = 1, log: Callable[[str], None] | None = None) -> Optimum:
     """Search the mix, then compare it with every built-in strategy."""

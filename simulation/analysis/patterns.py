@@ -23,8 +23,8 @@ import pandas as pd
 
 from simulation.engines.mesa_model import TeamModel
 from simulation.experiments.stats import mean_interval
-from simulation.model import dynamics
-from simulation.model.config import WEEKS_PER_QUARTER, Parameters, ScenarioConfig
+from simulation.model import equations
+from simulation.model.config import DEFAULT_SEED, WEEKS_PER_QUARTER, Parameters, ScenarioConfig
 from simulation.model.scenario import with_overrides
 from simulation.model.state import initial_state
 
@@ -231,7 +231,7 @@ def breach_and_recovery(ctx: Context) -> tuple[Measurement, Measurement]:
 def one_commitment_gain(model: TeamModel, trust: float) -> float:
     """Trust one kept weekly 1:1 of the leader's usual size builds at a trust level."""
     hours = model.leader.attention_hours / model.config.team.size
-    weight = float(dynamics.commitment_weight(np.asarray(hours), model.params))
+    weight = float(equations.commitment_weight(np.asarray(hours), model.params))
     return model.params.trust_gain * weight * (1.0 - trust)
 
 
@@ -513,7 +513,7 @@ PATTERNS: dict[str, Pattern] = {p.id: p for p in (
 )}
 
 
-def check(pattern: Pattern, replications: int = 30, seed: int = 20261123,
+def check(pattern: Pattern, replications: int = 30, seed: int = DEFAULT_SEED,
           parameters: Parameters | None = None) -> PatternResult:
     """Run one pattern's check."""
     started = time.monotonic()
@@ -524,7 +524,7 @@ def check(pattern: Pattern, replications: int = 30, seed: int = 20261123,
                          time.monotonic() - started, context.runs)
 
 
-def check_all(ids: Sequence[str] = (), replications: int = 30, seed: int = 20261123,
+def check_all(ids: Sequence[str] = (), replications: int = 30, seed: int = DEFAULT_SEED,
               parameters: Parameters | None = None,
               progress: Callable[[PatternResult], None] | None = None) -> list[PatternResult]:
     """Run several patterns (all by default), in registry order."""

@@ -41,22 +41,9 @@ class TeamMember(mesa.Agent):
 
     model: TeamModel
 
-    capability = SlotState("capability")
-    capability_ceiling = SlotState("capability_ceiling")
-    capability_anchor = SlotState("capability_anchor")
-    motivation = SlotState("motivation")
-    motivation_anchor = SlotState("motivation_anchor")
-    trust = SlotState("trust")
-    accountability = SlotState("accountability")
-    accountability_anchor = SlotState("accountability_anchor")
-    scrutiny = SlotState("scrutiny")
-    role_clarity = SlotState("role_clarity")
-    role_clarity_anchor = SlotState("role_clarity_anchor")
-    recent_output = SlotState("recent_output")
-    obstacles = SlotState("obstacles")
-    habit_strength = SlotState("habit_strength")
-    exhaustion = SlotState("exhaustion")
-    tenure_weeks = SlotState("tenure_weeks")
+    if TYPE_CHECKING:
+        # Every member state variable is a float attribute (set below from the list).
+        def __getattr__(self, name: str) -> float: ...
 
     def __init__(self, model: TeamModel, slot: int) -> None:
         super().__init__(model)
@@ -79,6 +66,10 @@ class TeamMember(mesa.Agent):
         return (f"TeamMember(slot={self.slot}, capability={self.capability:.2f}, "
                 f"motivation={self.motivation:.2f}, trust={self.trust:.2f}, "
                 f"accountability={self.accountability:.2f})")
+
+
+for _variable in MEMBER_VARIABLES:
+    setattr(TeamMember, _variable, SlotState(_variable))
 
 
 class Leader(mesa.Agent):

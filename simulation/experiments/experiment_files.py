@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulation.model.config import NAME_PATTERN, ScenarioConfig, described
+from simulation.model.config import DEFAULT_SEED, NAME_PATTERN, ScenarioConfig, described
 from simulation.model.metrics import outcome_columns
 from simulation.model.scenario import (
     ConfigError,
@@ -96,7 +96,7 @@ class ExperimentConfig:
     strategies: tuple[str, ...] = described((), "strategies compared; empty keeps each "
                                                 "scenario's own")
     replications: int = described(20, "replications per setting", 1, 1_000_000)
-    seed: int = described(20261123, "base seed; replication k is shared by all settings",
+    seed: int = described(DEFAULT_SEED, "base seed; replication k is shared by all settings",
                           0, 2**63 - 1)
     outcomes: tuple[str, ...] = described(DEFAULT_OUTCOMES, "outcomes stored and analysed")
     quarters: tuple[int, ...] = described((), "quarters of interest; empty means the last")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from simulation import __version__
 from simulation.experiments.experiment_files import load_experiment, shipped_experiments
-from simulation.experiments.replications import git_revision
+from simulation.experiments.publishing import git_revision
 from simulation.experiments.report import Report, headline_table, write_report
 from simulation.experiments.store import STORE_FILE
 from simulation.experiments.sweep import SweepSummary, sweep

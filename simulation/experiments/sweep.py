@@ -25,7 +25,8 @@ from simulation.engines.batch import run_batch
 from simulation.experiments import plugins
 from simulation.experiments.executors import Progress, open_executor, stream
 from simulation.experiments.experiment_files import ExperimentConfig
-from simulation.experiments.replications import git_revision, package_versions, run_once
+from simulation.experiments.publishing import git_revision, package_versions
+from simulation.experiments.replications import run_once
 from simulation.experiments.sampling import design_points
 from simulation.experiments.stats import replications_needed
 from simulation.experiments.store import DONE, FAILED, STORE_FILE, ResultsStore, RunRecord

@@ -14,6 +14,9 @@ from typing import Any
 WEEKS_PER_QUARTER = 13
 """Weekly steps in a simulated quarter."""
 
+DEFAULT_SEED = 20261123
+"""The base seed used wherever none is given (scenarios, experiments, checks, the page)."""
+
 NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 """What a scenario's or experiment's name may be: it names a folder under results/."""
 
@@ -128,6 +131,11 @@ class Parameters:
         0.015, "share of trust lost per week by a fully experienced, capable member", 0, 1)
     micromanage_safety_loss: float = described(
         0.02, "share of psychological safety lost per week at full team dose", 0, 1)
+    micromanage_novice_sting: float = described(
+        0.25, "share of micromanagement's full harm that a novice with no capability feels",
+        0, 1)
+    micromanage_full_sting_seasoning: float = described(
+        0.5, "experience x capability at which micromanagement harms fully", 0.01, 1)
     micromanage_lag: float = described(1.0, "weeks before micromanagement acts", 1, 52)
     micromanage_saturation: float = described(
         0.5, "hours per member for 63% of full effect", 0.05, 40)
@@ -320,7 +328,7 @@ class ScenarioConfig:
     description: str = described("", "the story the scenario tells, in plain words")
     quarters: int = described(12, "quarters simulated (13 weekly steps each)", 1, 100)
     replications: int = described(20, "default number of replications", 1, 100000)
-    seed: int = described(20261123, "default base seed of the replications", 0, 2**63 - 1)
+    seed: int = described(DEFAULT_SEED, "default base seed of the replications", 0, 2**63 - 1)
     team: TeamConfig = field(default_factory=TeamConfig, metadata=spec("the team"))
     leader: LeaderConfig = field(default_factory=LeaderConfig, metadata=spec("the leader"))
     environment: EnvironmentConfig = field(

@@ -13,13 +13,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.model import dynamics
+from simulation.model import equations
 from simulation.model.config import ROOT_CAUSES, Parameters
 from simulation.model.state import TeamState
 
-OBSERVED_READINGS = len(ROOT_CAUSES) + 2
-"""Standard normal draws per member per week for the leader's readings (5 gaps, trust,
-exhaustion), in that order."""
+CAUSE: dict[str, int] = {cause: index for index, cause in enumerate(ROOT_CAUSES)}
+"""Where each root cause sits on the last axis of a gap array."""
+
+READINGS: tuple[str, ...] = (*ROOT_CAUSES, "trust", "exhaustion")
+"""What the leader reads each week, in the order of the reading errors' last axis: the
+gap on each root cause, then trust and exhaustion (read with the same noise)."""
+
+OBSERVED_READINGS = len(READINGS)
+"""Standard normal draws per member per week for the leader's readings."""
+
+READING: dict[str, int] = {reading: index for index, reading in enumerate(READINGS)}
+"""Where each reading's error sits on the last axis of the observation noise."""
 
 
 @dataclass(frozen=True)
@@ -54,38 +63,40 @@ class Observation:
     @property
     def capability(self) -> np.ndarray:
         """Observed capability."""
-        return 1.0 - self.gaps[..., 0]
+        return 1.0 - self.gaps[..., CAUSE["capability"]]
 
     @property
     def motivation(self) -> np.ndarray:
         """Observed motivation."""
-        return 1.0 - self.gaps[..., 1]
+        return 1.0 - self.gaps[..., CAUSE["motivation"]]
 
     @property
     def obstacles(self) -> np.ndarray:
         """Observed obstacle load."""
-        return self.gaps[..., 2]
+        return self.gaps[..., CAUSE["environment"]]
 
     @property
     def clarity(self) -> np.ndarray:
         """Observed clarity of direction and role."""
-        return 1.0 - self.gaps[..., 3]
+        return 1.0 - self.gaps[..., CAUSE["direction"]]
 
     @property
     def accountability(self) -> np.ndarray:
         """Observed accountability."""
-        return 1.0 - self.gaps[..., 4]
+        return 1.0 - self.gaps[..., CAUSE["accountability"]]
 
 
 def true_gaps(state: TeamState, p: Parameters) -> np.ndarray:
-    """The real gap on each root cause, shape ``(..., members, 5)``."""
-    return np.stack([
-        1.0 - state.capability,
-        1.0 - state.motivation,
-        dynamics.obstacle_load(state.obstacles, state.barriers),
-        1.0 - dynamics.clarity(state.role_clarity, state.direction_clarity),
-        1.0 - dynamics.effective_accountability(state.accountability, state.scrutiny, p),
-    ], axis=-1)
+    """The real gap on each root cause, shape ``(..., members, 5)`` in ROOT_CAUSES order."""
+    gaps = {
+        "capability": 1.0 - state.capability,
+        "motivation": 1.0 - state.motivation,
+        "environment": equations.obstacle_load(state.obstacles, state.barriers),
+        "direction": 1.0 - equations.clarity(state.role_clarity, state.direction_clarity),
+        "accountability": 1.0 - equations.effective_accountability(
+            state.accountability, state.scrutiny, p),
+    }
+    return np.stack([gaps[cause] for cause in ROOT_CAUSES], axis=-1)
 
 
 def biased(gaps: np.ndarray, cause: int, strength: float) -> np.ndarray:
@@ -113,8 +124,8 @@ def observe(state: TeamState, last_output: np.ndarray, noise: np.ndarray, accura
     per_reading = sd[..., None] if isinstance(sd, np.ndarray) else sd  # per-run values
     gaps = np.clip(true_gaps(state, p) + per_reading * noise[..., : len(ROOT_CAUSES)],
                    0.0, 1.0)
-    gaps = biased(gaps, ROOT_CAUSES.index(bias_cause), bias_strength)
-    trust = np.clip(state.trust + sd * noise[..., len(ROOT_CAUSES)], 0.0, 1.0)
-    exhaustion = np.clip(state.exhaustion + sd * noise[..., len(ROOT_CAUSES) + 1], 0.0, 1.0)
+    gaps = biased(gaps, CAUSE[bias_cause], bias_strength)
+    trust = np.clip(state.trust + sd * noise[..., READING["trust"]], 0.0, 1.0)
+    exhaustion = np.clip(state.exhaustion + sd * noise[..., READING["exhaustion"]], 0.0, 1.0)
     return Observation(gaps=gaps, trust=trust, exhaustion=exhaustion, output=last_output,
                        tenure_weeks=state.tenure_weeks, active=state.active)

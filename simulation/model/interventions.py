@@ -2,8 +2,9 @@
 
 Each intervention matches a root cause of a performance gap (or, for system building,
 empowerment and micromanagement, a way of leading). The numbers (weekly effect at full
-dose, lag, saturation) live in :class:`simulation.model.config.Parameters` so that they can be
-calibrated and varied; the equations that apply them live in :mod:`simulation.model.dynamics`.
+dose, lag, saturation) live in :class:`simulation.model.config.Parameters` so that they
+can be calibrated and varied; the equations that apply them live in
+:mod:`simulation.model.member_dynamics` and :mod:`simulation.model.team_dynamics`.
 
 A dose is leader hours per member per intervention in one week: an array of shape
 ``(..., members, COUNT)`` indexed by the constants below.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.model import dynamics
+from simulation.model import equations
 from simulation.model import interventions as iv
 from simulation.model.config import WEEKS_PER_QUARTER, LeaderConfig, Parameters
 from simulation.model.diagnosis import Observation
@@ -74,9 +74,9 @@ def plan_doses(strategy: RegisteredStrategy, observation: Observation, hours: np
 
 def fit_week(planned: np.ndarray, hours_left: np.ndarray, p: Parameters
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fit the plan into the hours left (``dynamics.allocate_hours``) and weigh each
+    """Fit the plan into the hours left (``equations.allocate_hours``) and weigh each
     member's 1:1 as kept or broken by its size: granted doses, kept, breached."""
-    granted, cancelled = dynamics.allocate_hours(planned, np.asarray(hours_left))
-    commitment = dynamics.commitment_weight(np.sum(planned[..., iv.ONE_TO_ONE], axis=-1), p)
+    granted, cancelled = equations.allocate_hours(planned, np.asarray(hours_left))
+    commitment = equations.commitment_weight(np.sum(planned[..., iv.ONE_TO_ONE], axis=-1), p)
     return (granted, np.where(cancelled, 0.0, commitment),
             np.where(cancelled, commitment, 0.0))

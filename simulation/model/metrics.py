@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulation.model import dynamics
+from simulation.model import equations
 from simulation.model import interventions as iv
 from simulation.model.config import WEEKS_PER_QUARTER
 from simulation.model.state import TEAM_VARIABLES
@@ -135,8 +135,8 @@ class WeeklyRecord:
         }
         for name in REPORTED_MEMBER_STATES:
             values = self.member_states[name][end]
-            columns[f"{name}_mean"] = dynamics.team_mean(values, active)
-            columns[f"{name}_sd"] = dynamics.team_spread(values, active)
+            columns[f"{name}_mean"] = equations.team_mean(values, active)
+            columns[f"{name}_sd"] = equations.team_spread(values, active)
         for name in TEAM_VARIABLES:
             columns[name] = self.team_states[name][last]
         quarter_hours = np.sum(self.hours[weeks], axis=0)
@@ -166,7 +166,7 @@ class WeeklyRecord:
             "headcount": self.headcount[done, run],
         }
         for name in REPORTED_MEMBER_STATES:
-            data[f"{name}_mean"] = dynamics.team_mean(self.member_states[name][done, run],
+            data[f"{name}_mean"] = equations.team_mean(self.member_states[name][done, run],
                                                       active)
         for name in TEAM_VARIABLES:
             data[name] = self.team_states[name][done, run]

@@ -188,18 +188,43 @@ SITUATION_EMPHASIS = np.array([1.0, 1.2, 1.0, 1.0, 0.3, 0.8])
 """How much of the leader's attention each situation draws per unit of need."""
 
 
-def classify_situations(observation: Observation) -> np.ndarray:
+@dataclass(frozen=True)
+class SituationThresholds:
+    """Where situational leadership draws its lines, on the leader's reading."""
+
+    new_to_role_weeks: float = 26.0
+    """Tenure below which a member is new to the role (half a year)."""
+    capable: float = 0.5
+    """Observed capability from which a member counts as capable."""
+    motivated: float = 0.5
+    """Observed motivation from which a member counts as motivated."""
+    experienced_weeks: float = 104.0
+    """Tenure from which a capable, motivated member can be an experienced performer."""
+    performer_capability: float = 0.6
+    """Observed capability an experienced performer also needs."""
+
+
+SITUATION_THRESHOLDS = SituationThresholds()
+"""The thresholds the built-in situational strategy uses."""
+
+
+def classify_situations(observation: Observation,
+                        thresholds: SituationThresholds = SITUATION_THRESHOLDS) -> np.ndarray:
     """Each member's situation as an index into SITUATIONS, from the leader's reading."""
-    capable = observation.capability >= 0.5
-    motivated = observation.motivation >= 0.5
-    experienced = observation.tenure_weeks >= 104
+    capable = observation.capability >= thresholds.capable
+    motivated = observation.motivation >= thresholds.motivated
+    experienced = observation.tenure_weeks >= thresholds.experienced_weeks
+    situation = SITUATIONS.index
     return np.select(
-        [observation.tenure_weeks < 26,
+        [observation.tenure_weeks < thresholds.new_to_role_weeks,
          ~capable & ~motivated,
          ~capable & motivated,
          capable & ~motivated,
-         capable & motivated & experienced & (observation.capability >= 0.6)],
-        [0, 1, 2, 3, 4], default=5)
+         capable & motivated & experienced
+         & (observation.capability >= thresholds.performer_capability)],
+        [situation("new_to_role"), situation("struggling"),
+         situation("motivated_but_under_skilled"), situation("capable_but_unmotivated"),
+         situation("experienced_performer")], default=situation("developing"))
 
 
 def situational(observation: Observation, hours: np.ndarray) -> np.ndarray:

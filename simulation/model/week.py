@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from simulation.model import diagnosis, dynamics, leadership
+from simulation.model import diagnosis, equations, leadership, team_dynamics
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.randomness import WeekNoise
@@ -68,7 +68,7 @@ class WeekOutcome:
     left, and the week's event counts (as the weekly record stores them)."""
 
     state: TeamState
-    produced: dynamics.WeekResult
+    produced: team_dynamics.WeekResult
     leader: LeaderWeek
     events: WeekEvents
     leaving: np.ndarray
@@ -107,14 +107,14 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
 
 
 def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters
-                  ) -> dynamics.WeekConditions:
+                  ) -> team_dynamics.WeekConditions:
     """What the environment imposes this week: its pressure, raised while a crisis is under
     way, the baselines it drifts back to, and the week's shocks."""
     env = config.environment
     in_crisis = np.asarray(events.crises_active) > 0
-    return dynamics.WeekConditions(
+    return team_dynamics.WeekConditions(
         pressure=np.minimum(
-            env.pressure + np.where(in_crisis, dynamics.team_level(p.crisis_pressure), 0.0),
+            env.pressure + np.where(in_crisis, equations.team_level(p.crisis_pressure), 0.0),
             1.0),
         direction_baseline=np.asarray(env.direction_clarity),
         barrier_baseline=np.asarray(env.barriers),
@@ -129,9 +129,9 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
     """One week: new hires start, the leader leads, the team works, some may leave."""
     state = hire(state, events.hired, noise.hire, config, p)
     led = lead(state, last_output, week, events, noise.observation, config, strategy, p)
-    state, produced = dynamics.advance_week(state, led.granted, led.kept, led.breached,
+    state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
                                             conditions_of(events, config, p), p)
-    leaving = noise.turnover < dynamics.leaving_probability(
+    leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
     if leaving.any():
         state = with_departures(state, leaving)

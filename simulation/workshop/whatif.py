@@ -21,7 +21,7 @@ import pandas as pd
 from simulation.engines.batch import run_batch
 from simulation.experiments.stats import paired_comparisons, summarise
 from simulation.model import strategies
-from simulation.model.config import ScenarioConfig
+from simulation.model.config import DEFAULT_SEED, ScenarioConfig
 from simulation.model.scenario import ConfigError, load_scenario, shipped_scenarios, with_overrides
 
 
@@ -230,7 +230,7 @@ class WhatIf:
 
 
 def compare(a: ScenarioConfig, b: ScenarioConfig, replications: int = 30,
-            seed: int = 20261123) -> WhatIf:
+            seed: int = DEFAULT_SEED) -> WhatIf:
     """Run both configurations (replication k of each meets the same random numbers) and
     compare them on team output at the last quarter both reach."""
     quarters = min(a.quarters, b.quarters)

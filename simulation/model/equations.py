@@ -1,0 +1,192 @@
+"""The model's basic equations: pure functions over numpy arrays of any shape.
+
+No Mesa, no I/O, no randomness. Member arrays have shape ``(..., members)``, team arrays
+``(...)``, doses ``(..., members, interventions)``. Both engines and the tests call these
+same functions. One step is one week; rates are per week. Here: the building blocks, how a
+member and the team produce output, how the leader's planned hours fit a crisis-struck
+week, and the weekly hazard of leaving. The state updates built on them are in
+:mod:`~simulation.model.member_dynamics` and :mod:`~simulation.model.team_dynamics`.
+
+Most updates are first-order approaches of a state to a target (``x += rate * (target -
+x)``), which keeps every bounded state inside [0, 1] for rates in [0, 1] and gives the
+diminishing returns of closing a share of the remaining gap each week.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.model.config import Parameters
+from simulation.model.state import TeamState
+
+# ---------------------------------------------------------------------------------------
+# Building blocks
+
+
+def team_level(value: float | np.ndarray) -> float | np.ndarray:
+    """A parameter as it applies to team arrays ``(...)``.
+
+    Parameters are plain numbers for a single scenario. The batched engine may give each
+    run its own value as an array ``(runs, 1)``, which broadcasts against member arrays
+    ``(runs, members)``; against team arrays ``(runs,)`` it is used without its last axis.
+    """
+    return value[..., 0] if isinstance(value, np.ndarray) and value.ndim else value
+
+
+def approach(level: np.ndarray, target: np.ndarray | float, rate: np.ndarray | float
+             ) -> np.ndarray:
+    """Move ``level`` a share ``rate`` of the way to ``target`` (first-order adjustment)."""
+    return level + rate * (target - level)
+
+
+def efficacy(hours: np.ndarray, saturation: np.ndarray | float) -> np.ndarray:
+    """Share of an intervention's full weekly effect delivered by ``hours`` of it.
+
+    ``1 - exp(-hours / saturation)``: diminishing returns, 63% of the full effect at the
+    saturation dose and little more from doubling a generous dose.
+    """
+    return 1.0 - np.exp(-np.maximum(hours, 0.0) / saturation)
+
+
+def delayed_dose(in_effect: np.ndarray, dose: np.ndarray, lag_weeks: np.ndarray
+                 ) -> np.ndarray:
+    """Dose in effect after a first-order delay of ``lag_weeks`` (Sterman 2000, ch. 11).
+
+    A lag of 1 week means the dose acts at once; a longer lag spreads its action over the
+    following weeks, and the action outlasts the dose by about as long.
+    """
+    return approach(in_effect, dose, 1.0 / np.maximum(lag_weeks, 1.0))
+
+
+def experience(tenure_weeks: np.ndarray, half_weeks: float) -> np.ndarray:
+    """Experience in [0, 1): half at ``half_weeks`` of tenure, rising with diminishing steps."""
+    return tenure_weeks / (tenure_weeks + half_weeks)
+
+
+def team_mean(values: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Mean over the filled slots of a team (0 for a team with nobody in it)."""
+    headcount = np.sum(active, axis=-1)
+    return np.sum(values * active, axis=-1) / np.maximum(headcount, 1.0)
+
+
+def team_spread(values: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Standard deviation over the filled slots of a team."""
+    mean = team_mean(values, active)
+    return np.sqrt(team_mean((values - mean[..., None]) ** 2, active))
+
+
+def obstacle_load(obstacles: np.ndarray, barriers: np.ndarray) -> np.ndarray:
+    """Combined obstacle load on each member: the member's own and the environment's.
+
+    ``1 - (1 - obstacles)(1 - barriers)``: the share of the path that is blocked by either.
+    """
+    return 1.0 - (1.0 - obstacles) * (1.0 - barriers[..., None])
+
+
+def clarity(role_clarity: np.ndarray, direction_clarity: np.ndarray) -> np.ndarray:
+    """A member's clarity of what to do: geometric mean of role and team direction."""
+    return np.sqrt(role_clarity * direction_clarity[..., None])
+
+
+def effective_accountability(accountability: np.ndarray, scrutiny: np.ndarray,
+                             p: Parameters) -> np.ndarray:
+    """Accountability as acted on: own follow-through plus what scrutiny adds for now."""
+    return accountability + (1.0 - accountability) * p.scrutiny_weight * scrutiny
+
+
+def work_share(train_hours: np.ndarray, p: Parameters) -> np.ndarray:
+    """Share of the member's week left for the work after time spent in training.
+
+    Training takes the trainee's own hours (capped at half the week), which is why spending
+    on capability makes output worse before it makes it better (Repenning & Sterman 2002).
+    """
+    in_training = p.training_member_hours * train_hours / p.work_week_hours
+    return 1.0 - np.minimum(in_training, 0.5)
+
+
+# ---------------------------------------------------------------------------------------
+# Performance production
+
+
+def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarray,
+                  p: Parameters) -> np.ndarray:
+    """A member's weekly output in [0, ~1.4].
+
+    Ability times motivation (Vroom 1964; Maier 1955), the effort raised by pressure on a
+    rested member, limited by unclear direction and by obstacles (Campbell et al. 1993), and
+    carried through by accountability; exhausted members produce less. Vacant slots
+    produce nothing.
+    """
+    effort = state.motivation * (1.0 + p.pressure_effort * pressure[..., None]
+                                 * (1.0 - state.exhaustion))
+    direction = p.direction_floor + (1.0 - p.direction_floor) * clarity(
+        state.role_clarity, state.direction_clarity)
+    unblocked = 1.0 - p.barrier_weight * obstacle_load(state.obstacles, state.barriers)
+    follow_through = p.follow_through_floor + (1.0 - p.follow_through_floor) * \
+        effective_accountability(state.accountability, state.scrutiny, p)
+    fatigue = 1.0 - p.exhaustion_weight * state.exhaustion
+    return (state.capability * effort * direction * unblocked * follow_through * fatigue
+            * work_share(train_hours, p) * state.active)
+
+
+def team_output(outputs: np.ndarray, psychological_safety: np.ndarray,
+                p: Parameters) -> np.ndarray:
+    """Team output: members' outputs plus collaboration, which needs psychological safety.
+
+    Edmondson 1999: teams that feel safe to speak up learn and coordinate better.
+    """
+    collaboration = team_level(p.collaboration_weight) * psychological_safety
+    return np.sum(outputs, axis=-1) * (1.0 + collaboration)
+
+
+# ---------------------------------------------------------------------------------------
+# The leader's contended week
+
+
+def allocate_hours(planned: np.ndarray, hours_left: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Fit the leader's planned doses into the hours a crisis-struck week leaves.
+
+    The leader keeps as many members' meetings as fit: when the plan is larger than the
+    hours left, whole member plans are cancelled, largest first (lower slot first among
+    equals), until the rest fits. Returns the granted doses and a mask of cancelled
+    members.
+    """
+    per_member = np.sum(planned, axis=-1)
+    if np.all(np.sum(per_member, axis=-1) <= hours_left + 1e-12):
+        # Every plan fits (the usual week): nothing to cancel, no need to rank.
+        return planned, np.zeros(per_member.shape, dtype=bool)
+    order = np.argsort(-per_member, axis=-1, kind="stable")
+    ranked = np.take_along_axis(per_member, order, axis=-1)
+    total = np.sum(per_member, axis=-1, keepdims=True)
+    before_cancelling = total - (np.cumsum(ranked, axis=-1) - ranked)
+    cancel_ranked = (before_cancelling > hours_left[..., None] + 1e-12) & (ranked > 0)
+    cancelled = np.zeros_like(cancel_ranked)
+    np.put_along_axis(cancelled, order, cancel_ranked, axis=-1)
+    granted = np.where(cancelled[..., None], 0.0, planned)
+    return granted, cancelled
+
+
+def commitment_weight(one_to_one_hours: np.ndarray, p: Parameters) -> np.ndarray:
+    """How much a planned 1:1 counts as a commitment, in [0, 1): a five-minute check-in
+    builds (or, cancelled, breaks) less trust than an hour set aside for the member."""
+    return efficacy(one_to_one_hours, p.meeting_saturation)
+
+
+# ---------------------------------------------------------------------------------------
+# Turnover
+
+
+def leaving_probability(state: TeamState, annual_rate: float, p: Parameters) -> np.ndarray:
+    """Weekly probability that each member leaves.
+
+    A proportional hazard: the base yearly rate, raised by low motivation, low trust and
+    exhaustion (Griffeth, Hom & Gaertner 2000: job satisfaction and commitment predict
+    quitting; burnout raises it). Vacant slots cannot leave.
+    """
+    log_hazard = (p.turnover_motivation_weight * (p.turnover_reference_motivation
+                                                  - state.motivation)
+                  + p.turnover_trust_weight * (p.turnover_reference_trust - state.trust)
+                  + p.turnover_exhaustion_weight * state.exhaustion)
+    weekly_hazard = annual_rate / 52.0 * np.exp(log_hazard)
+    return (1.0 - np.exp(-weekly_hazard)) * state.active

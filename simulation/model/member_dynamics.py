@@ -1,0 +1,166 @@
+"""How each member's state moves in a week: capability, motivation, trust, accountability,
+scrutiny, role clarity, obstacles, habits and exhaustion.
+
+Pure functions over member arrays ``(..., members)`` and the effects of the doses in
+effect ``(..., members, interventions)``; each docstring cites the source of its equation.
+:func:`simulation.model.team_dynamics.advance_week` calls them all from the same starting
+state (a synchronous update).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.model import interventions as iv
+from simulation.model.config import Parameters
+from simulation.model.equations import approach, experience
+from simulation.model.state import TeamState
+
+
+def capability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
+    """Capability after a week: learning toward the ceiling, decay toward the anchor.
+
+    Training and coaching close a share of the gap to the member's ceiling each week (the
+    exponential learning curve, Heathcote, Brown & Mewhort 2000); novices also learn on the
+    job, experienced members little. Capability above its anchor that is not embedded in
+    habit decays slowly (skill decay, Arthur et al. 1998).
+    """
+    gap = state.capability_ceiling - state.capability
+    novice = 1.0 - experience(state.tenure_weeks, p.experience_half_weeks)
+    learning = (p.train_rate * effect[..., iv.TRAIN] + p.coach_capability_rate
+                * effect[..., iv.COACH] + p.on_the_job_learning * novice)
+    unembedded = np.maximum(state.capability - state.capability_anchor, 0.0)
+    decay = p.capability_decay * (1.0 - state.habit_strength) * unembedded
+    return np.clip(state.capability + np.minimum(learning, 1.0) * gap - decay, 0.0, 1.0)
+
+
+def feedback_effect(trust: np.ndarray, dose_effect: np.ndarray, rate: float,
+                    threshold: float) -> np.ndarray:
+    """Signed effect of feedback: positive above the trust threshold, negative below.
+
+    Kluger & DeNisi (1996): about a third of feedback interventions lowered performance;
+    feedback from someone not trusted is read as an attack.
+    """
+    return rate * dose_effect * (trust - threshold)
+
+
+def bounded_push(level: np.ndarray, push: np.ndarray) -> np.ndarray:
+    """Apply a signed push to a [0, 1] state: up by a share of the room above, down of the level."""
+    return level + np.where(push > 0, push * (1.0 - level), push * level)
+
+
+def micromanagement_sting(state: TeamState, p: Parameters) -> np.ndarray:
+    """How much micromanagement hurts a member: most for experienced, capable members."""
+    seasoned = experience(state.tenure_weeks, p.experience_half_weeks) * state.capability
+    floor = p.micromanage_novice_sting
+    return floor + (1.0 - floor) * np.clip(seasoned / p.micromanage_full_sting_seasoning,
+                                           0.0, 1.0)
+
+
+def motivation_step(state: TeamState, effect: np.ndarray, progress: np.ndarray,
+                    p: Parameters) -> np.ndarray:
+    """Motivation after a week.
+
+    Up: recognition and purpose, coaching, empowerment of capable members, visible progress
+    (the progress principle, Amabile & Kramer 2011), feedback under trust. Down: feedback
+    under low trust, micromanagement (autonomy lost, Deci & Ryan 2000), exhaustion. Without
+    attention it drifts back to its anchor, unless embedded in habit.
+    """
+    m = state.motivation
+    up = (p.recognise_rate * effect[..., iv.RECOGNISE] + p.coach_motivation_rate
+          * effect[..., iv.COACH] + p.empower_motivation_rate * effect[..., iv.EMPOWER]
+          * state.capability + p.progress_gain * progress)
+    down = (p.micromanage_motivation_loss * effect[..., iv.MICROMANAGE]
+            * micromanagement_sting(state, p)
+            + p.exhaustion_motivation_loss * state.exhaustion)
+    feedback = feedback_effect(state.trust, effect[..., iv.MONITOR],
+                               p.feedback_motivation_rate, p.feedback_trust_threshold)
+    drift = p.motivation_drift * (1.0 - state.habit_strength) * (state.motivation_anchor - m)
+    pushed = bounded_push(m, feedback) + np.minimum(up, 1.0) * (1.0 - m) - down * m + drift
+    return np.clip(pushed, 0.0, 1.0)
+
+
+def trust_step(state: TeamState, effect: np.ndarray, kept: np.ndarray, breached: np.ndarray,
+               p: Parameters) -> np.ndarray:
+    """Trust in the leader after a week: built slowly, destroyed quickly.
+
+    A kept 1:1 commitment closes a small share of the trust gap; a breach (a cancelled
+    1:1) removes a large share of the trust there is (Slovic 1993; Schweitzer, Hershey &
+    Bradlow 2006). ``kept`` and ``breached`` weigh each commitment in [0, 1] by its size
+    (see :func:`commitment_weight`). Recognition and empowerment of capable members build
+    trust; micromanagement and feedback under low trust erode it. Without contact trust
+    relaxes slowly toward neutral.
+    """
+    t = state.trust
+    up = (p.trust_gain * kept + p.recognise_trust_rate * effect[..., iv.RECOGNISE]
+          + p.empower_trust_rate * effect[..., iv.EMPOWER] * state.capability)
+    down = (p.trust_breach_loss * breached + p.micromanage_trust_loss
+            * effect[..., iv.MICROMANAGE] * micromanagement_sting(state, p))
+    feedback = feedback_effect(t, effect[..., iv.MONITOR], p.feedback_trust_rate,
+                               p.feedback_trust_threshold)
+    drift = p.trust_drift * (p.trust_neutral - t)
+    pushed = bounded_push(t, feedback) + np.minimum(up, 1.0) * (1.0 - t) - \
+        np.minimum(down, 1.0) * t + drift
+    return np.clip(pushed, 0.0, 1.0)
+
+
+def accountability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
+    """Accountability after a week: feedback and consequences, coaching and micromanagement
+    raise it; without attention it drifts back to its anchor unless embedded."""
+    a = state.accountability
+    up = (p.monitor_accountability_rate * effect[..., iv.MONITOR] + p.coach_accountability_rate
+          * effect[..., iv.COACH] + p.micromanage_accountability_rate
+          * effect[..., iv.MICROMANAGE])
+    drift = p.accountability_drift * (1.0 - state.habit_strength) * \
+        (state.accountability_anchor - a)
+    return np.clip(a + np.minimum(up, 1.0) * (1.0 - a) + drift, 0.0, 1.0)
+
+
+def scrutiny_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
+    """Felt scrutiny after a week: up fast while watched, gone within weeks when not.
+
+    Monitoring systems hold part of it without the leader. The fast fade is the Hawthorne
+    pattern (e.g. Srigley et al. 2014: hand hygiene fell back once auditors left).
+    """
+    watched = np.maximum(effect[..., iv.MONITOR], effect[..., iv.MICROMANAGE])
+    held = p.systems_scrutiny * state.systems[..., None]
+    raised = state.scrutiny + p.monitor_scrutiny_rate * watched * (1.0 - state.scrutiny)
+    return np.clip(approach(raised, held, p.scrutiny_decay), 0.0, 1.0)
+
+
+def role_clarity_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
+    """Role clarity after a week: clarification closes the gap within weeks; it drifts back
+    to its anchor unless embedded."""
+    r = state.role_clarity
+    drift = p.clarity_drift * (1.0 - state.habit_strength) * (state.role_clarity_anchor - r)
+    return np.clip(r + p.clarify_rate * effect[..., iv.CLARIFY] * (1.0 - r) + drift, 0.0, 1.0)
+
+
+def obstacles_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
+    """A member's obstacles after a week: they follow the environment's barriers and fall
+    where the leader removes them."""
+    o = approach(state.obstacles, state.barriers[..., None], p.obstacle_perception_rate)
+    return np.clip(o - p.remove_obstacles_rate * effect[..., iv.REMOVE_OBSTACLES] * o, 0.0, 1.0)
+
+
+def embed(anchor: np.ndarray, level: np.ndarray, habit_strength: np.ndarray,
+          p: Parameters) -> np.ndarray:
+    """An anchor after a week: habits move it toward the current level (embedding).
+
+    Gains held only by attention leave the anchor where it was, so they are lost when the
+    attention goes; embedded gains move the anchor and hold.
+    """
+    return approach(anchor, level, p.embed_rate * habit_strength)
+
+
+def exhaustion_step(exhaustion: np.ndarray, pressure: np.ndarray, p: Parameters
+                    ) -> np.ndarray:
+    """Exhaustion after a week: builds under load above the threshold, recovers below it.
+
+    Job demands-resources (Demerouti et al. 2001); the overtime-burnout loop of Homer 1985.
+    """
+    load = pressure[..., None]
+    building = p.exhaustion_gain * np.maximum(load - p.exhaustion_threshold, 0.0)
+    recovering = p.exhaustion_recovery * np.maximum(p.exhaustion_threshold - load, 0.0)
+    return np.clip(exhaustion + building * (1.0 - exhaustion) - recovering * exhaustion,
+                   0.0, 1.0)
