@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from simulation.analysis.patterns import PATTERNS, Band, Measurement, check, parameters_with
+from simulation.analysis.pattern_checks import Band, Measurement, check, parameters_with
+from simulation.analysis.patterns import PATTERNS
+from simulation.model.config import DEFAULT_SEED
 
 CI_REPLICATIONS = 12
-SEED = 20261123
+SEED = DEFAULT_SEED
 
 CHEAP = [pattern_id for pattern_id, pattern in PATTERNS.items() if pattern.cheap]
 
@@ -54,6 +56,23 @@ def test_pattern_fails_when_its_mechanism_is_pushed_far_from_the_default(pattern
     result = check(PATTERNS[pattern_id], replications=CI_REPLICATIONS, seed=SEED,
                    parameters=broken)
     assert not result.passed, describe(result)
+
+
+def test_a_patterns_prose_is_written_from_its_band_objects():
+    """The words the evidence page prints for a pattern's bands come from the very Band
+    objects its check applies, so the two cannot drift apart."""
+    from dataclasses import replace
+
+    from simulation.analysis.pattern_checks import Criterion
+
+    p10 = PATTERNS["P10"]
+    assert p10.band == ("capability gain in standard deviations of starting capability: "
+                        "0.4 to 0.8")
+    moved = replace(p10, criteria=(Criterion(p10.criteria[0].measures, Band(0.3, None)),))
+    assert moved.band.endswith(": at least 0.3")
+    result = check(moved, replications=4, seed=SEED)
+    assert [m.band for m in result.measurements] == [Band(0.3, None)]
+    assert [m.name for m in result.measurements] == [p10.criteria[0].measures]
 
 
 def test_a_measurement_holds_only_when_its_whole_interval_is_in_the_band():

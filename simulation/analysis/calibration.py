@@ -17,7 +17,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from simulation.analysis.patterns import Measurement, check_all
+from simulation.analysis.pattern_checks import Measurement
+from simulation.analysis.patterns import check_all
 from simulation.model.config import DEFAULT_SEED, Parameters, field_docs
 
 HAND_TUNED = ("train_rate", "trust_gain", "trust_breach_loss", "empower_trust_rate",

@@ -17,7 +17,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simulation import __version__
-from simulation.analysis.patterns import PATTERNS, PatternResult, Runs
+from simulation.analysis.pattern_checks import PatternResult, Runs
+from simulation.analysis.patterns import PATTERNS
 from simulation.engines.batch import run_batch
 from simulation.experiments.publishing import git_revision
 from simulation.figures import charts as plots

@@ -3,9 +3,10 @@
 Pattern-oriented modelling (Grimm et al. 2005): a model earns trust by reproducing several
 observed patterns at once, at different levels, with one set of default parameters. Each
 pattern here sets up its runs (scenario, strategies, replications under common random
-numbers), measures its figures with 95% intervals, and says whether each interval lies
-inside its band. Nothing here changes the model: the patterns only choose teams, leaders
-and horizons, as a user's scenario would.
+numbers) and measures its figures with 95% intervals; its criteria (what is measured and
+the band it must lie in) sit beside it in the registry, and the machinery that checks them
+is :mod:`simulation.analysis.pattern_checks`. Nothing here changes the model: the patterns
+only choose teams, leaders and horizons, as a user's scenario would.
 
     from simulation.analysis.patterns import PATTERNS, check
     result = check(PATTERNS["P1"], replications=30, seed=1)
@@ -13,149 +14,50 @@ and horizons, as a user's scenario would.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from simulation.analysis.pattern_checks import (
+    Band,
+    Context,
+    Criterion,
+    Estimate,
+    Pattern,
+    PatternResult,
+    Runs,
+    check,
+    interval,
+    ratio_of_means,
+)
 from simulation.engines.mesa_model import TeamModel
-from simulation.experiments.stats import mean_interval
 from simulation.model import equations
-from simulation.model.config import DEFAULT_SEED, WEEKS_PER_QUARTER, Parameters, ScenarioConfig
-from simulation.model.scenario import with_overrides
+from simulation.model.config import DEFAULT_SEED, WEEKS_PER_QUARTER, Parameters
 from simulation.model.state import initial_state
 
-
-@dataclass(frozen=True)
-class Band:
-    """An allowed range; open ends are None. A measurement passes when its whole 95%
-    interval lies inside."""
-
-    low: float | None = None
-    high: float | None = None
-
-    def contains(self, low: float, high: float) -> bool:
-        """Whether the interval [low, high] lies inside the band."""
-        return ((self.low is None or low >= self.low)
-                and (self.high is None or high <= self.high))
-
-    def __str__(self) -> str:
-        if self.low is not None and self.high is not None:
-            return f"{self.low:g} to {self.high:g}"
-        if self.low is not None:
-            return f"at least {self.low:g}"
-        return f"at most {self.high:g}"
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """One measured figure of a pattern, with its 95% interval and band."""
-
-    name: str
-    value: float
-    low: float
-    high: float
-    band: Band
-
-    @property
-    def in_band(self) -> bool:
-        """Whether the whole interval lies inside the band."""
-        return bool(np.isfinite(self.value)) and self.band.contains(self.low, self.high)
-
-
-@dataclass(frozen=True)
-class Runs:
-    """The replications of one setting: per replication its quarterly and weekly tables."""
-
-    quarterly: list[pd.DataFrame]
-    weekly: list[pd.DataFrame]
-    models: list[TeamModel] = field(repr=False)
-
-    def quarter(self, outcome: str, quarter: int) -> np.ndarray:
-        """An outcome at a quarter, one value per replication."""
-        return np.array([frame.loc[frame.quarter == quarter, outcome].iloc[0]
-                         for frame in self.quarterly])
-
-    def week(self, outcome: str, weeks: Sequence[int]) -> np.ndarray:
-        """An outcome averaged over some (1-based) weeks, one value per replication."""
-        return np.array([frame.loc[frame.week.isin(weeks), outcome].mean()
-                         for frame in self.weekly])
-
-
-@dataclass
-class Context:
-    """What a pattern check needs: replications, seed and the parameters under test. It
-    keeps the runs of every labelled setting, for the figures of the evidence page."""
-
-    replications: int
-    seed: int
-    parameters: Parameters = field(default_factory=Parameters)
-    runs: dict[str, Runs] = field(default_factory=dict)
-
-    def config(self, **overrides: Any) -> ScenarioConfig:
-        """The default setting (a team of 8, 12 quarters, the default leader, the given
-        parameters) with dotted-key overrides."""
-        base = ScenarioConfig(name="pattern", parameters=self.parameters)
-        return with_overrides(base, {key.replace("__", "."): value
-                                     for key, value in overrides.items()}, "pattern")
-
-    def run(self, config: ScenarioConfig, keep_models: bool = False, label: str = "") -> Runs:
-        """Every replication of a setting (replication k shares its random numbers with
-        replication k of every other setting of the pattern); kept under ``label``."""
-        quarterly, weekly, models = [], [], []
-        for replication in range(self.replications):
-            model = TeamModel(config, seed=self.seed, replication=replication).run()
-            quarterly.append(model.quarterly_frame())
-            weekly.append(model.weekly_frame())
-            if keep_models:
-                models.append(model)
-            model.release()
-        runs = Runs(quarterly, weekly, models)
-        if label:
-            self.runs[label] = runs
-        return runs
-
-
-def interval(name: str, values: np.ndarray, band: Band) -> Measurement:
-    """A measurement: the mean of per-replication values with its t-interval."""
-    mean, low, high = mean_interval(values)
-    return Measurement(name, mean, low, high, band)
-
-
-def ratio_of_means(name: str, numerator: np.ndarray, denominator: np.ndarray, band: Band,
-                   seed: int, resamples: int = 4000) -> Measurement:
-    """A ratio of two paired means with a percentile bootstrap interval (replications
-    resampled in pairs, so common random numbers stay paired)."""
-    rng = np.random.default_rng(seed)
-    count = len(numerator)
-    picks = rng.integers(0, count, size=(resamples, count))
-    ratios = numerator[picks].mean(axis=1) / denominator[picks].mean(axis=1)
-    low, high = np.percentile(ratios, [2.5, 97.5])
-    return Measurement(name, float(numerator.mean() / denominator.mean()), float(low),
-                       float(high), band)
+__all__ = ["PATTERNS", "PatternResult", "check", "check_all"]
 
 
 # ---------------------------------------------------------------------------------------
-# The twelve patterns
+# The twelve patterns: each sets up its runs and returns its estimates in the order of
+# its criteria (in the registry below).
 
 
-def strong_leadership_pays(ctx: Context) -> list[Measurement]:
+def strong_leadership_pays(ctx: Context) -> list[Estimate]:
     """P1: matched interventions with adequate attention against a hands-off leader."""
     leader = ctx.run(ctx.config(quarters=8), label="diagnose_and_match")
     hands_off = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off"),
                         label="hands_off")
     ratio = leader.quarter("team_output", 8) / hands_off.quarter("team_output", 8)
-    return [interval("team output ratio, quarter 8", ratio, Band(1.5, 2.0))]
+    return [interval(ratio)]
 
 
 SKILLS_GAP = {"team__capability": 0.3, "team__capability_ceiling": 0.85,
               "team__motivation": 0.75, "quarters": 4}
 
 
-def misdiagnosis_wastes_effort(ctx: Context) -> list[Measurement]:
+def misdiagnosis_wastes_effort(ctx: Context) -> list[Estimate]:
     """P2: a capability gap read as a motivation problem, same hours."""
     correct = ctx.run(ctx.config(**SKILLS_GAP), label="correct diagnosis")
     biased = ctx.run(ctx.config(**SKILLS_GAP, leader__bias_strength=0.8),
@@ -165,8 +67,7 @@ def misdiagnosis_wastes_effort(ctx: Context) -> list[Measurement]:
     baseline = hands_off.quarter("team_output", 4)
     gain_correct = correct.quarter("team_output", 4) - baseline
     gain_biased = biased.quarter("team_output", 4) - baseline
-    return [ratio_of_means("biased leader's gain / correct leader's gain, quarter 4",
-                           gain_biased, gain_correct, Band(None, 1 / 3), ctx.seed)]
+    return [ratio_of_means(gain_biased, gain_correct, ctx.seed)]
 
 
 def first_week_at(series: pd.Series, level: float) -> float:
@@ -175,14 +76,13 @@ def first_week_at(series: pd.Series, level: float) -> float:
     return float(reached[0] + 1) if reached.size else float("inf")
 
 
-def timelines_differ(ctx: Context) -> list[Measurement]:
+def timelines_differ(ctx: Context) -> list[Estimate]:
     """P3: clarification acts within weeks, training over months, trust over quarters."""
     clarifying = ctx.run(ctx.config(quarters=1, team__role_clarity=0.3, team__spread=0.0,
                                     leader__strategy="clarify_only"))
     start = 0.3
     closed = clarifying.week("role_clarity_mean", [4])
-    clarity = interval("share of a role-clarity gap closed in 4 weeks of clarification",
-                       (closed - start) / (1 - start), Band(0.5, None))
+    clarity = interval((closed - start) / (1 - start))
 
     novices = {"team__capability": 0.3, "team__capability_sd": 0.0,
                "team__capability_ceiling": 0.85, "team__tenure_years": 0.0,
@@ -193,8 +93,7 @@ def timelines_differ(ctx: Context) -> list[Measurement]:
     for model, frame in zip(training.models, training.weekly, strict=True):
         halfway = 0.3 + 0.5 * (float(np.mean(model.state.capability_ceiling)) - 0.3)
         weeks.append(first_week_at(frame["capability_mean"], halfway))
-    capability = interval("weeks of training to close half a capability gap",
-                          np.array(weeks), Band(8, 26))
+    capability = interval(np.array(weeks))
     recovery, _ = breach_and_recovery(ctx)
     return [clarity, capability, recovery]
 
@@ -202,7 +101,7 @@ def timelines_differ(ctx: Context) -> list[Measurement]:
 BREACH_WEEK = 14
 
 
-def breach_and_recovery(ctx: Context) -> tuple[Measurement, Measurement]:
+def breach_and_recovery(ctx: Context) -> tuple[Estimate, Estimate]:
     """One week in which a crisis cancels every 1:1, in the second quarter of a leader
     who otherwise keeps her weekly commitments: the weeks until trust is back at its
     level before the breach, and the trust lost against the trust one kept 1:1 builds."""
@@ -222,10 +121,7 @@ def breach_and_recovery(ctx: Context) -> tuple[Measurement, Measurement]:
         recovery.append(float(back[0] + 1) if back.size else float(len(after)))
         lost = calm_frame["trust_mean"].to_numpy()[BREACH_WEEK - 1] - trust[BREACH_WEEK - 1]
         ratio.append(lost / one_commitment_gain(model, trust[BREACH_WEEK - 2]))
-    return (interval("weeks for trust to recover from one breach", np.array(recovery),
-                     Band(2 * WEEKS_PER_QUARTER, None)),
-            interval("trust lost in one breach / trust gained from one kept 1:1",
-                     np.array(ratio), Band(3, None)))
+    return interval(np.array(recovery)), interval(np.array(ratio))
 
 
 def one_commitment_gain(model: TeamModel, trust: float) -> float:
@@ -235,16 +131,14 @@ def one_commitment_gain(model: TeamModel, trust: float) -> float:
     return model.params.trust_gain * weight * (1.0 - trust)
 
 
-def trust_is_asymmetric(ctx: Context) -> list[Measurement]:
+def trust_is_asymmetric(ctx: Context) -> list[Estimate]:
     """P4: one breach costs far more trust than one kept commitment builds, and the
     recovery takes far longer than the drop (one week)."""
     recovery, ratio = breach_and_recovery(ctx)
-    slower = Measurement("recovery weeks / drop weeks", recovery.value, recovery.low,
-                         recovery.high, Band(3, None))
-    return [ratio, slower]
+    return [ratio, recovery]  # the drop takes one week, so recovery weeks / drop weeks
 
 
-def regression_without_embedding(ctx: Context) -> list[Measurement]:
+def regression_without_embedding(ctx: Context) -> list[Estimate]:
     """P5: a year of coaching, then the leader's attention is withdrawn."""
     withdrawn = {"leader__strategy": "coach", "leader__withdrawn_from_quarter": 5,
                  "leader__withdrawn_quarters": 0, "leader__withdrawn_level": 0.0,
@@ -255,12 +149,8 @@ def regression_without_embedding(ctx: Context) -> list[Measurement]:
     embedded = ctx.run(ctx.config(**withdrawn, leader__systems_share=0.33,
                                   leader__systems_until_quarter=4),
                        label="coached, withdrawn, systems built")
-    return [
-        ratio_of_means("share of the gain kept 4 quarters after withdrawal, no systems",
-                       *_gains(bare, hands_off, 4, 8), Band(None, 0.5), ctx.seed),
-        ratio_of_means("share of the gain kept 4 quarters after withdrawal, systems built",
-                       *_gains(embedded, hands_off, 4, 8), Band(0.7, None), ctx.seed),
-    ]
+    return [ratio_of_means(*_gains(bare, hands_off, 4, 8), ctx.seed),
+            ratio_of_means(*_gains(embedded, hands_off, 4, 8), ctx.seed)]
 
 
 def _gains(treated: Runs, hands_off: Runs, during: int, after: int
@@ -272,7 +162,7 @@ def _gains(treated: Runs, hands_off: Runs, during: int, after: int
     return gain(after), gain(during)
 
 
-def monitoring_only_collapses(ctx: Context) -> list[Measurement]:
+def monitoring_only_collapses(ctx: Context) -> list[Estimate]:
     """P6: gains produced by monitoring alone, after the monitoring stops."""
     watched = ctx.run(ctx.config(quarters=3, leader__strategy="monitor_only",
                                  leader__withdrawn_from_quarter=3,
@@ -286,11 +176,10 @@ def monitoring_only_collapses(ctx: Context) -> list[Measurement]:
                    - hands_off.week("team_output", end_of_monitoring))
     gain_after = (watched.week("team_output", quarter_later)
                   - hands_off.week("team_output", quarter_later))
-    return [ratio_of_means("share of the monitoring gain left a quarter after it stops",
-                           gain_after, gain_during, Band(None, 0.2), ctx.seed)]
+    return [ratio_of_means(gain_after, gain_during, ctx.seed)]
 
 
-def marginal_gains_compound(ctx: Context) -> list[Measurement]:
+def marginal_gains_compound(ctx: Context) -> list[Estimate]:
     """P7: small steady gains on every dimension against one big push, same hours."""
     spread_out = ctx.run(ctx.config(leader__strategy="marginal_gains"),
                          label="marginal_gains")
@@ -298,10 +187,7 @@ def marginal_gains_compound(ctx: Context) -> list[Measurement]:
     ahead = spread_out.quarter("team_output", 8) - push.quarter("team_output", 8)
     early = (spread_out.quarter("team_output", 5) - spread_out.quarter("team_output", 1)) / 4
     late = (spread_out.quarter("team_output", 12) - spread_out.quarter("team_output", 8)) / 4
-    return [interval("marginal gains minus big push, team output, quarter 8", ahead,
-                     Band(0, None)),
-            ratio_of_means("late / early quarter-on-quarter gain of marginal gains", late,
-                           early, Band(None, 1.0), ctx.seed)]
+    return [interval(ahead), ratio_of_means(late, early, ctx.seed)]
 
 
 EXPERTS = {"team__capability": 0.8, "team__capability_ceiling": 0.92,
@@ -309,7 +195,7 @@ EXPERTS = {"team__capability": 0.8, "team__capability_ceiling": 0.92,
            "team__tenure_years_sd": 1.5, "quarters": 4}
 
 
-def micromanagement_backfires(ctx: Context) -> list[Measurement]:
+def micromanagement_backfires(ctx: Context) -> list[Estimate]:
     """P8: close control of experienced performers against leaving them be."""
     managed = ctx.run(ctx.config(**EXPERTS, leader__strategy="micromanager"),
                       label="micromanager")
@@ -318,18 +204,13 @@ def micromanagement_backfires(ctx: Context) -> list[Measurement]:
     def difference(outcome: str, quarter: int) -> np.ndarray:
         return managed.quarter(outcome, quarter) - free.quarter(outcome, quarter)
 
-    above, below = Band(0, None), Band(None, 0)
-    return [interval("accountability, micromanaged minus hands-off, quarter 1",
-                     difference("accountability_mean", 1), above),
-            interval("team output, micromanaged minus hands-off, quarter 1",
-                     difference("team_output", 1), above),
-            interval("motivation, micromanaged minus hands-off, quarter 4",
-                     difference("motivation_mean", 4), below),
-            interval("trust, micromanaged minus hands-off, quarter 4",
-                     difference("trust_mean", 4), below)]
+    return [interval(difference("accountability_mean", 1)),
+            interval(difference("team_output", 1)),
+            interval(difference("motivation_mean", 4)),
+            interval(difference("trust_mean", 4))]
 
 
-def worse_before_better(ctx: Context) -> list[Measurement]:
+def worse_before_better(ctx: Context) -> list[Estimate]:
     """P9: time on capability and systems against firefighting (the capability trap)."""
     investing = ctx.run(ctx.config(quarters=4, leader__strategy="build_capability"),
                         label="build_capability")
@@ -340,13 +221,10 @@ def worse_before_better(ctx: Context) -> list[Measurement]:
         return (investing.quarter("team_output", quarter)
                 - firefighting.quarter("team_output", quarter))
 
-    return [interval("team output, investing minus firefighting, quarter 1", difference(1),
-                     Band(None, 0)),
-            interval("team output, investing minus firefighting, quarter 4", difference(4),
-                     Band(0, None))]
+    return [interval(difference(1)), interval(difference(4))]
 
 
-def training_effect_size(ctx: Context) -> list[Measurement]:
+def training_effect_size(ctx: Context) -> list[Estimate]:
     """P10: one training block (a quarter of training at an hour per member per week),
     measured a quarter after it ends, against no training."""
     block = {"quarters": 2, "leader__withdrawn_from_quarter": 2,
@@ -356,11 +234,10 @@ def training_effect_size(ctx: Context) -> list[Measurement]:
     gain = trained.quarter("capability_mean", 2) - untrained.quarter("capability_mean", 2)
     spread = np.array([float(np.std(initial_state(model.config, model.noise.initial)
                                     .capability)) for model in trained.models])
-    return [interval("capability gain in standard deviations of starting capability",
-                     gain / spread, Band(0.4, 0.8))]
+    return [interval(gain / spread)]
 
 
-def overload_burns_out(ctx: Context) -> list[Measurement]:
+def overload_burns_out(ctx: Context) -> list[Estimate]:
     """P11: sustained pressure with no recovery, against normal pressure."""
     overload = {"environment__pressure": 0.95, "environment__crisis_rate": 0.0,
                 "leader__strategy": "hands_off", "quarters": 4}
@@ -372,14 +249,10 @@ def overload_burns_out(ctx: Context) -> list[Measurement]:
     lowest = np.array([frame["team_output"].iloc[-13:].mean() for frame in strained.weekly])
     departures = (np.array([frame["departures"].sum() for frame in strained.quarterly])
                   - np.array([frame["departures"].sum() for frame in normal.quarterly]))
-    return [interval("first-month output under overload / normal starting output",
-                     first_month / start, Band(1.0, None)),
-            interval("quarter-4 output under overload / normal starting output",
-                     lowest / start, Band(None, 1.0)),
-            interval("extra departures in a year of overload", departures, Band(0, None))]
+    return [interval(first_month / start), interval(lowest / start), interval(departures)]
 
 
-def people_change(ctx: Context) -> list[Measurement]:
+def people_change(ctx: Context) -> list[Estimate]:
     """P12: turnover of a demoralised team against a committed one, and the dip of each
     departure."""
     settle = {"leader__strategy": "hands_off", "quarters": 8}
@@ -390,10 +263,7 @@ def people_change(ctx: Context) -> list[Measurement]:
         return np.array([frame["departures"].sum() / 2 for frame in runs.quarterly])
 
     dips = departure_dips(low.weekly + high.weekly)
-    return [interval("departures a year, low minus high motivation and trust",
-                     per_year(low) - per_year(high), Band(0, None)),
-            interval("team output in the 8 weeks after a departure / the 4 weeks before",
-                     dips, Band(None, 1.0))]
+    return [interval(per_year(low) - per_year(high)), interval(dips)]
 
 
 def departure_dips(weekly: Sequence[pd.DataFrame]) -> np.ndarray:
@@ -408,120 +278,98 @@ def departure_dips(weekly: Sequence[pd.DataFrame]) -> np.ndarray:
     return np.array(ratios)
 
 
+
 # ---------------------------------------------------------------------------------------
 # The registry
 
 
-@dataclass(frozen=True)
-class Pattern:
-    """A published pattern as a named, executable check."""
-
-    id: str
-    title: str
-    band: str
-    source: str
-    measure: Callable[[Context], list[Measurement]]
-    mechanisms: tuple[str, ...]
-    """Parameters the pattern rests on (changing them far from default should break it)."""
-    cheap: bool = True
-    replication_factor: int = 1
-    """Replications this pattern needs relative to the others: a ratio of two small
-    differences needs more for its interval to be as narrow."""
-    figure: tuple[str, ...] = ()
-    """Outcomes worth a picture on the evidence page (weekly when the name ends in
-    ``@week``), drawn from the runs the check kept."""
+def _criteria(*pairs: tuple[str, Band]) -> tuple[Criterion, ...]:
+    return tuple(Criterion(measures, band) for measures, band in pairs)
 
 
-@dataclass(frozen=True)
-class PatternResult:
-    """A pattern's measurements under one set of parameters."""
-
-    pattern: Pattern
-    measurements: list[Measurement]
-    replications: int
-    seconds: float
-    runs: dict[str, Runs] = field(default_factory=dict, repr=False)
-
-    @property
-    def passed(self) -> bool:
-        """Whether every measurement lies inside its band."""
-        return all(m.in_band for m in self.measurements)
-
+AT_LEAST_0, AT_MOST_0 = Band(0, None), Band(None, 0)
 
 PATTERNS: dict[str, Pattern] = {p.id: p for p in (
     Pattern("P1", "Strong leadership pays",
-            "team performance ratio after 8 quarters between 1.5 and 2.0",
+            _criteria(("team output ratio (diagnose and match / hands-off), quarter 8",
+                       Band(1.5, 2.0))),
             "practitioner research (strong leadership practice: 1.5-2.0x financial "
             "performance)", strong_leadership_pays,
             ("follow_through_floor", "direction_floor", "barrier_weight"),
             figure=("team_output",)),
     Pattern("P2", "Misdiagnosis wastes effort",
-            "the biased leader gains less than one third of the correct leader's gain over "
-            "4 quarters", "practitioner literature (assuming motivation problems)",
+            _criteria(("biased leader's gain / correct leader's gain, quarter 4",
+                       Band(None, 1 / 3))),
+            "practitioner literature (assuming motivation problems)",
             misdiagnosis_wastes_effort, ("recognise_rate", "train_rate")),
     Pattern("P3", "Timelines differ",
-            "a direction gap mostly closed within 4 weeks of clarification; half of a "
-            "capability gap takes 8 to 26 weeks of training; trust lost in a breach takes "
-            "at least 2 quarters to recover",
+            _criteria(("share of a role-clarity gap closed in 4 weeks of clarification",
+                       Band(0.5, None)),
+                      ("weeks of training to close half a capability gap", Band(8, 26)),
+                      ("weeks for trust to recover from one breach",
+                       Band(2 * WEEKS_PER_QUARTER, None))),
             "practitioner literature; learning-curve research (Heathcote et al. 2000)",
             timelines_differ, ("clarify_rate", "train_rate", "trust_gain")),
     Pattern("P4", "Trust is asymmetric",
-            "trust lost in one breach is at least 3 times the trust gained from one kept "
-            "commitment, and recovery takes at least 3 times as long as the drop",
+            _criteria(("trust lost in one breach / trust gained from one kept 1:1",
+                       Band(3, None)),
+                      ("recovery weeks / drop weeks", Band(3, None))),
             "Slovic 1993; Schweitzer, Hershey & Bradlow 2006", trust_is_asymmetric,
             ("trust_breach_loss", "trust_gain"), figure=("trust_mean@week",)),
     Pattern("P5", "Regression without embedding",
-            "without systems at least 50% of the gain is lost within 4 quarters; with "
-            "systems built during the coaching at least 70% is retained",
+            _criteria(("share of the gain kept 4 quarters after withdrawal, no systems",
+                       Band(None, 0.5)),
+                      ("share of the gain kept 4 quarters after withdrawal, systems built",
+                       Band(0.7, None))),
             "practitioner literature (regression causes); skill decay: Arthur et al. 1998",
             regression_without_embedding, ("embed_rate", "motivation_drift",
                                            "accountability_drift"), cheap=False,
             figure=("team_output",)),
     Pattern("P6", "Monitoring-only gains collapse",
-            "back to within 20% of the pre-monitoring level within 1 quarter of monitoring "
-            "stopping", "Hawthorne-effect studies, e.g. Srigley et al. 2014",
+            _criteria(("share of the monitoring gain left a quarter after it stops",
+                       Band(None, 0.2))),
+            "Hawthorne-effect studies, e.g. Srigley et al. 2014",
             monitoring_only_collapses, ("scrutiny_decay", "monitor_accountability_rate"),
             replication_factor=4, figure=("team_output@week",)),
     Pattern("P7", "Marginal gains compound",
-            "the spread strategy is ahead after 8 quarters, and its quarter-on-quarter gain "
-            "shrinks as the team nears its ceiling",
+            _criteria(("marginal gains minus big push, team output, quarter 8", AT_LEAST_0),
+                      ("late / early quarter-on-quarter gain of marginal gains",
+                       Band(None, 1.0))),
             "practitioner literature (aggregation of marginal gains)",
             marginal_gains_compound, ("embed_rate",), cheap=False,
             figure=("team_output",)),
     Pattern("P8", "Micromanagement backfires on experienced performers",
-            "after 1 quarter accountability and output are higher than hands-off; after 4 "
-            "quarters motivation and trust of experienced members are lower",
+            _criteria(("accountability, micromanaged minus hands-off, quarter 1", AT_LEAST_0),
+                      ("team output, micromanaged minus hands-off, quarter 1", AT_LEAST_0),
+                      ("motivation, micromanaged minus hands-off, quarter 4", AT_MOST_0),
+                      ("trust, micromanaged minus hands-off, quarter 4", AT_MOST_0)),
             "practitioner literature (empower decision-making)", micromanagement_backfires,
             ("micromanage_motivation_loss", "micromanage_trust_loss")),
     Pattern("P9", "Worse before better",
-            "output is lower in quarter 1 and higher by quarter 4",
+            _criteria(("team output, investing minus firefighting, quarter 1", AT_MOST_0),
+                      ("team output, investing minus firefighting, quarter 4", AT_LEAST_0)),
             "Repenning & Sterman 2001, 2002 (capability trap)", worse_before_better,
             ("training_member_hours",)),
     Pattern("P10", "Training works at the size research finds",
-            "one training block raises capability by 0.4 to 0.8 standard deviations of the "
-            "team's starting capability", "Arthur et al. 2003 (d about 0.6)",
-            training_effect_size, ("train_rate",)),
+            _criteria(("capability gain in standard deviations of starting capability",
+                       Band(0.4, 0.8))),
+            "Arthur et al. 2003 (d about 0.6)", training_effect_size, ("train_rate",)),
     Pattern("P11", "Overload burns out",
-            "output rises at first, then falls below its starting level within 4 quarters; "
-            "turnover rises", "Homer 1985; job demands-resources research",
+            _criteria(("first-month output under overload / normal starting output",
+                       Band(1.0, None)),
+                      ("quarter-4 output under overload / normal starting output",
+                       Band(None, 1.0)),
+                      ("extra departures in a year of overload", AT_LEAST_0)),
+            "Homer 1985; job demands-resources research",
             overload_burns_out, ("exhaustion_gain", "pressure_effort"),
             figure=("team_output@week", "exhaustion_mean@week")),
     Pattern("P12", "People change",
-            "a team with low motivation and trust loses more members per year, and each "
-            "departure dips team output while the new hire ramps up", "turnover research",
+            _criteria(("departures a year, low minus high motivation and trust", AT_LEAST_0),
+                      ("team output in the 8 weeks after a departure / the 4 weeks before",
+                       Band(None, 1.0))),
+            "turnover research",
             people_change, ("turnover_motivation_weight", "new_hire_capability_sd")),
 )}
-
-
-def check(pattern: Pattern, replications: int = 30, seed: int = DEFAULT_SEED,
-          parameters: Parameters | None = None) -> PatternResult:
-    """Run one pattern's check."""
-    started = time.monotonic()
-    context = Context(replications * pattern.replication_factor, seed,
-                      parameters or Parameters())
-    measurements = pattern.measure(context)
-    return PatternResult(pattern, measurements, context.replications,
-                         time.monotonic() - started, context.runs)
 
 
 def check_all(ids: Sequence[str] = (), replications: int = 30, seed: int = DEFAULT_SEED,
@@ -538,11 +386,3 @@ def check_all(ids: Sequence[str] = (), replications: int = 30, seed: int = DEFAU
         if progress is not None:
             progress(result)
     return results
-
-
-def parameters_with(overrides: Mapping[str, float]) -> Parameters:
-    """Default parameters with some replaced (validated as a scenario file's would be)."""
-    base = ScenarioConfig()
-    changed = with_overrides(base, {f"parameters.{k}": v for k, v in overrides.items()},
-                             "parameters")
-    return changed.parameters
