@@ -1,0 +1,228 @@
+"""`teamsim patterns`, `calibrate`, `optimise` and `sensitivity`: the analyses of the model,
+with each command's arguments next to its handler; `patterns` checks the published patterns
+(docs/VALIDATION.md), `calibrate` searches parameters under which they hold, `optimise`
+finds the best allocation of the leader's hours and `sensitivity` computes Sobol indices."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.analysis.calibration import HAND_TUNED, Step, calibrate
+from simulation.analysis.evidence import write_evidence
+from simulation.analysis.optimise import Objective, optimise
+from simulation.analysis.patterns import PATTERNS, PatternResult, check_all
+from simulation.analysis.sensitivity import model_function, sobol
+from simulation.cli.common import Subcommands, UsageError, at_least, results_folder
+from simulation.experiments.executors import default_workers
+from simulation.experiments.experiment_files import load_experiment
+from simulation.experiments.publishing import publish
+from simulation.figures import optimum_figure, sobol_figure
+from simulation.model import strategies
+from simulation.model.config import DEFAULT_SEED
+from simulation.model.metrics import outcome_columns
+from simulation.model.scenario import load_scenario
+
+
+def add_commands(commands: Subcommands) -> None:
+    """Add this family's commands to `teamsim`'s subcommands."""
+    add_patterns(commands)
+    add_calibrate(commands)
+    add_optimise(commands)
+    add_sensitivity(commands)
+
+
+def known_patterns(ids: Sequence[str]) -> None:
+    """Raise a UsageError naming the first of ``ids`` that is not a published pattern."""
+    unknown = [i for i in ids if i not in PATTERNS]
+    if unknown:
+        raise UsageError(f"unknown pattern {unknown[0]!r} (known: {', '.join(PATTERNS)})")
+
+
+def add_patterns(commands: Subcommands) -> None:
+    """`teamsim patterns`'s arguments."""
+    parser = commands.add_parser(
+        "patterns", help="check the published patterns (VALIDATION.md) under the defaults")
+    parser.add_argument("ids", nargs="*", help="only these patterns, e.g. P1 P5")
+    parser.add_argument("--replications", "-n", type=int, default=30,
+                        help="replications per setting (default 30)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--write-docs", action="store_true",
+                        help="also write docs/VALIDATION.md and its figures")
+    parser.add_argument("--docs", type=Path, default=Path("docs"),
+                        help="docs folder for --write-docs (default: docs)")
+
+
+def command_patterns(args: argparse.Namespace) -> int:
+    """`teamsim patterns`: each pattern's figures against its band; exit 1 if any misses."""
+    at_least("--replications", args.replications, 2)
+    known_patterns(args.ids)
+    started = time.monotonic()
+
+    def show(result: PatternResult) -> None:
+        verdict = "holds" if result.passed else "FAILS"
+        print(f"{result.pattern.id:>3} {result.pattern.title}: {verdict} "
+              f"({result.replications} replications, {result.seconds:.1f} s)")
+        for m in result.measurements:
+            print(f"      {'ok  ' if m.in_band else 'MISS'} {m.value:9.3f} "
+                  f"[{m.low:9.3f}, {m.high:9.3f}]  band {m.band}: {m.name}")
+
+    results = check_all(args.ids, args.replications, args.seed, progress=show)
+    seconds = time.monotonic() - started
+    held = sum(r.passed for r in results)
+    print(f"{held} of {len(results)} patterns hold ({seconds:.0f} s)")
+    if args.write_docs:
+        print(f"wrote {write_evidence(results, args.docs, args.seed, seconds)}")
+    return 0 if held == len(results) else 1
+
+
+def add_calibrate(commands: Subcommands) -> None:
+    """`teamsim calibrate`'s arguments."""
+    parser = commands.add_parser(
+        "calibrate", help="search parameters under which the patterns hold (slow)")
+    parser.add_argument("--parameters", nargs="+", default=list(HAND_TUNED),
+                        metavar="NAME", help="parameters to search (default: the "
+                                             "hand-tuned ones)")
+    parser.add_argument("--patterns", nargs="+", default=[], metavar="ID",
+                        help="patterns to fit (default: all)")
+    parser.add_argument("--replications", "-n", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+
+
+def command_calibrate(args: argparse.Namespace) -> int:
+    """`teamsim calibrate`: a coordinate search; prints the best set as a [parameters]
+    table for a scenario file (or for the defaults in simulation/config.py)."""
+    known_patterns(args.patterns)
+    at_least("--replications", args.replications, 2)
+
+    def log(step: Step) -> None:
+        values = ", ".join(f"{k}={v:.4g}" for k, v in step.parameters.items())
+        print(f"total miss {step.objective:8.4f}  {values}", flush=True)
+
+    try:
+        best, score = calibrate(args.parameters, ids=args.patterns,
+                                replications=args.replications, seed=args.seed,
+                                rounds=args.rounds, log=log)
+    except KeyError as error:
+        raise UsageError(f"--parameters: {error.args[0]}") from None
+    print(f"\nbest total miss {score:.4f}; as a scenario's table:\n\n[parameters]")
+    for name in args.parameters:
+        print(f"{name} = {getattr(best, name):.6g}")
+    return 0 if score == 0 else 1
+
+
+def add_optimise(commands: Subcommands) -> None:
+    """`teamsim optimise`'s arguments."""
+    parser = commands.add_parser(
+        "optimise", help="find the allocation of leader hours that maximises an outcome")
+    parser.add_argument("scenario", help="scenario file, or the name of a shipped one")
+    parser.add_argument("--outcome", default="team_output")
+    parser.add_argument("--quarter", type=int, default=0,
+                        help="quarter the outcome is measured at (default: the last)")
+    parser.add_argument("--trust-floor", type=float, default=None, metavar="T",
+                        help="penalise allocations whose mean trust falls below T")
+    parser.add_argument("--replications", "-n", type=int, default=20)
+    parser.add_argument("--maxiter", type=int, default=15,
+                        help="generations of differential evolution (default 15)")
+    parser.add_argument("--popsize", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results folder (default: results/optimise_<scenario>)")
+
+
+def command_optimise(args: argparse.Namespace) -> int:
+    """`teamsim optimise`: differential evolution over the mix of interventions."""
+    config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
+    if args.outcome not in outcome_columns():
+        raise UsageError(f"--outcome: unknown outcome {args.outcome!r}")
+    if not 0 <= args.quarter <= config.quarters:
+        raise UsageError(f"--quarter: must be between 1 and {config.quarters}")
+    if args.replications < 2 or args.maxiter < 1 or args.popsize < 1 or args.workers < 1:
+        raise UsageError("--replications must be at least 2; --maxiter, --popsize and "
+                         "--workers at least 1")
+    objective = Objective(args.outcome, args.quarter, args.trust_floor)
+    optimum = optimise(config, objective, args.seed, args.replications, args.maxiter,
+                       args.popsize, args.workers, log=print)
+    quarter = objective.at(config)
+    print(f"\n{optimum.evaluations} evaluations of {args.replications} replications in "
+          f"{optimum.seconds:.0f} s. Optimised allocation of the leader's hours:")
+    for name, share in optimum.mix.items():
+        print(f"  {name:<18} {100 * share:5.1f}%")
+    print(f"\n{args.outcome} at quarter {quarter}, fresh replications (seed {args.seed + 1}):")
+    for _, row in optimum.summary.sort_values(args.outcome, ascending=False).iterrows():
+        print(f"  {row['label']:<22} {row[args.outcome]:8.3f} [{row[args.outcome + '_low']:.3f},"
+              f" {row[args.outcome + '_high']:.3f}]   trust {row['trust_mean']:.3f}")
+    print("\n" + optimum.verdict)
+    folder = results_folder(args.out, f"optimise_{config.name}")
+    figure = optimum_figure(optimum.mix, optimum.summary, args.outcome, quarter,
+                            f"Optimised allocation on {config.name}")
+    mix = pd.DataFrame({"intervention": list(optimum.mix), "share": list(optimum.mix.values())})
+    publish(folder, {
+        "allocation.csv": lambda path: mix.to_csv(path, index=False),
+        "strategies.csv": lambda path: optimum.summary.to_csv(path, index=False),
+        "comparisons.csv": lambda path: optimum.comparisons.to_csv(path, index=False),
+        "optimum.png": lambda path: figure.savefig(path, dpi=110),
+    })
+    print(f"wrote {folder}/: allocation.csv, strategies.csv, comparisons.csv, optimum.png")
+    return 0
+
+
+def add_sensitivity(commands: Subcommands) -> None:
+    """`teamsim sensitivity`'s arguments."""
+    parser = commands.add_parser(
+        "sensitivity", help="Sobol sensitivity indices over an experiment's [sample] bounds")
+    parser.add_argument("experiment", help="experiment file or shipped name: its "
+                                           "[sample] bounds over parameters.* keys, "
+                                           "size (base samples), replications, first "
+                                           "outcome and last quarter")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes (default: all cores)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results folder (default: results/<experiment>)")
+
+
+def command_sensitivity(args: argparse.Namespace) -> int:
+    """`teamsim sensitivity`: first- and total-order Sobol indices with intervals."""
+    experiment = load_experiment(args.experiment, strategies.REGISTRY.__contains__)
+    sample = experiment.sample
+    if sample is None or sample.method != "sobol":
+        raise UsageError(f"{experiment.source}: sample: a sensitivity analysis needs a "
+                         f'[sample] table with method = "sobol"')
+    names = [key for key, _, _ in sample.bounds]
+    if not all(key.startswith("parameters.") for key in names):
+        raise UsageError(f"{experiment.source}: sample.bounds: only parameters.* keys can "
+                         f"be analysed")
+    config = experiment.base_configs[0]
+    outcome = experiment.outcomes[0]
+    quarter = max(experiment.quarters) if experiment.quarters else config.quarters
+    workers = args.workers or default_workers()
+    started = time.monotonic()
+    func = model_function(config, [k.split(".", 1)[1] for k in names], outcome, quarter,
+                          experiment.replications, experiment.seed, workers)
+    indices = sobol(func, [k.split(".", 1)[1] for k in names],
+                    [(low, high) for _, low, high in sample.bounds], sample.size,
+                    experiment.seed)
+    seconds = time.monotonic() - started
+    table = indices.table
+    print(f"{experiment.title or experiment.name}: {outcome} at quarter {quarter}; "
+          f"{indices.evaluations} parameter points x {experiment.replications} replications "
+          f"= {indices.evaluations * experiment.replications} runs in {seconds:.0f} s")
+    print(f"{'parameter':<30} {'first order [95%]':>26} {'total order [95%]':>26}")
+    for _, row in table.sort_values("total_order", ascending=False).iterrows():
+        print(f"{row['parameter']:<30} {row['first_order']:8.3f} [{row['first_low']:6.3f}, "
+              f"{row['first_high']:6.3f}] {row['total_order']:8.3f} [{row['total_low']:6.3f},"
+              f" {row['total_high']:6.3f}]")
+    folder = results_folder(args.out, experiment.name)
+    figure = sobol_figure(table, outcome, quarter, experiment.title)
+    publish(folder, {
+        "sobol.csv": lambda path: table.to_csv(path, index=False),
+        "sobol.png": lambda path: figure.savefig(path, dpi=110),
+    })
+    print(f"wrote {folder}/: sobol.csv, sobol.png")
+    return 0

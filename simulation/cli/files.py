@@ -1,0 +1,84 @@
+"""`teamsim list` and `teamsim check`: the scenario and experiment files, shipped or the
+user's, with each command's arguments next to its handler; `list` names the shipped files
+and the registered strategies, `check` validates files without running them."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from simulation.cli.common import Subcommands
+from simulation.experiments.experiment_files import (
+    load_experiment,
+    resolve_experiment_path,
+    shipped_experiments,
+)
+from simulation.experiments.sweep import settings_of
+from simulation.model import strategies
+from simulation.model.scenario import (
+    ConfigError,
+    load_scenario,
+    read_toml,
+    resolve_scenario_path,
+    shipped_scenarios,
+)
+
+
+def add_commands(commands: Subcommands) -> None:
+    """Add this family's commands to `teamsim`'s subcommands."""
+    add_list(commands)
+    add_check(commands)
+
+
+def add_list(commands: Subcommands) -> None:
+    """`teamsim list`'s arguments (none)."""
+    commands.add_parser("list", help="list the shipped scenarios, experiments and strategies")
+
+
+def command_list(args: argparse.Namespace) -> int:
+    """`teamsim list`: the shipped scenarios and the registered strategies."""
+    for heading, files, load in (("Scenarios", shipped_scenarios(), load_scenario),
+                                 ("Experiments", shipped_experiments(), load_experiment)):
+        print(f"{heading}:")
+        for name, path in files.items():
+            try:
+                title = load(path).title
+            except ConfigError as error:
+                title = f"(invalid: {error})"
+            print(f"  {name:<34} {title}")
+    print("Strategies:")
+    for name in strategies.REGISTRY.names():
+        print(f"  {name:<34} {strategies.REGISTRY.get(name).description}")
+    return 0
+
+
+def add_check(commands: Subcommands) -> None:
+    """`teamsim check`'s arguments."""
+    check = commands.add_parser("check", help="validate scenario or experiment files")
+    check.add_argument("files", nargs="+", help="scenario or experiment files")
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """`teamsim check`: validate scenario (or experiment) files; the first bad one ends it
+    with exit 2."""
+    for name in args.files:
+        if is_experiment_file(name):
+            experiment = load_experiment(name, strategies.REGISTRY.__contains__)
+            settings = settings_of(experiment)
+            print(f"{name}: ok (experiment {experiment.name}: {len(settings)} settings x "
+                  f"{experiment.replications} replications)")
+            continue
+        config = load_scenario(name, strategy_exists=strategies.REGISTRY.__contains__)
+        print(f"{resolve_scenario_path(name)}: ok ({config.name}: {config.quarters} quarters, "
+              f"team of {config.team.size}, strategy {config.leader.strategy})")
+    return 0
+
+
+def is_experiment_file(name: str) -> bool:
+    """Whether a file is an experiment (it names base scenarios) rather than a scenario."""
+    path = resolve_experiment_path(name)
+    try:
+        return "scenarios" in read_toml(path) and not (Path(name).suffix == ""
+                                                       and name in shipped_scenarios())
+    except ConfigError:
+        return False

@@ -1,0 +1,68 @@
+"""`teamsim run`: one scenario's replications, with its arguments next to its handler; it
+prints the quarterly table and writes the runs, their summary, a manifest and a figure
+under results/<scenario>."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from simulation.cli.common import Subcommands, UsageError, at_least, format_table, results_folder
+from simulation.experiments.publishing import publish, write_json
+from simulation.experiments.replications import manifest, run_replications
+from simulation.figures import quarterly_figure
+from simulation.model import strategies
+from simulation.model.scenario import load_scenario, resolve_scenario_path, with_overrides
+
+
+def add_commands(commands: Subcommands) -> None:
+    """Add this family's commands to `teamsim`'s subcommands."""
+    add_run(commands)
+
+
+def add_run(commands: Subcommands) -> None:
+    """`teamsim run`'s arguments."""
+    run = commands.add_parser("run", help="run a scenario's replications")
+    run.add_argument("scenario", help="scenario file, or the name of a shipped scenario")
+    run.add_argument("--replications", "-n", type=int, default=None,
+                     help="number of replications (default: the scenario's)")
+    run.add_argument("--seed", type=int, default=None,
+                     help="base seed (default: the scenario's)")
+    run.add_argument("--strategy", default=None, help="override the leader's strategy")
+    run.add_argument("--out", type=Path, default=None,
+                     help="folder to write into (default: results/<scenario>)")
+    run.add_argument("--quiet", action="store_true", help="print no table")
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """`teamsim run`: replications, a printed table and the files under results/."""
+    source = str(resolve_scenario_path(args.scenario))
+    config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
+    if args.strategy is not None:
+        if args.strategy not in strategies.REGISTRY:
+            raise UsageError(f"--strategy: unknown strategy {args.strategy!r} (known: "
+                             f"{', '.join(strategies.REGISTRY.names())})")
+        config = with_overrides(config, {"leader.strategy": args.strategy}, source)
+    if args.replications is not None:
+        at_least("--replications", args.replications, 1)
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise UsageError(f"--seed: must be from 0 to 2**63-1, got {args.seed}")
+    folder = results_folder(args.out, config.name)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder}: exists and is not a folder")
+
+    result = run_replications(config, args.replications, args.seed)
+    summary = result.summary
+    if not args.quiet:
+        print(f"{config.title or config.name}: strategy {config.leader.strategy}, "
+              f"{int(summary['runs'].max())} replications, seed {result.seed}")
+        print(format_table(summary))
+    figure = quarterly_figure(summary, config)
+    publish(folder, {
+        "quarters.csv": lambda path: result.quarterly.to_csv(path, index=False),
+        "summary.csv": lambda path: summary.to_csv(path, index=False),
+        "manifest.json": write_json(manifest(result, source)),
+        "quarters.png": lambda path: figure.savefig(path, dpi=110),
+    })
+    print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")
+    return 0
