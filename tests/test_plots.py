@@ -1,4 +1,5 @@
-"""Figures from result tables, checked on small synthetic tables (no model runs)."""
+"""Figures from result tables, and the effect tables behind them, checked on small
+synthetic tables (no model runs)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from simulation.figures import charts as plots
+from simulation import figures as plots
+from simulation.experiments.effects import heatmap_cells, one_at_a_time_effects, trajectory_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LABELS = ("coach", "micromanager", "leader.attention_hours=8")
@@ -46,6 +48,18 @@ def grid_runs(x_values: tuple[float, ...] = (1.0, 2.0, 3.0),
     return pd.DataFrame(rows)
 
 
+def trajectory(runs: pd.DataFrame, outcomes, **options) -> Figure:
+    """The trajectory figure of a run table, drawn from its trajectory table."""
+    return plots.trajectory_figure(trajectory_table(runs, outcomes), outcomes, **options)
+
+
+def heatmap(runs: pd.DataFrame, x_factor: str, y_factor: str, outcome: str, quarter: int,
+            **options) -> Figure:
+    """The heatmap of a run table, drawn from its cells."""
+    cells = heatmap_cells(runs, x_factor, y_factor, outcome, quarter)
+    return plots.heatmap_figure(cells, x_factor, y_factor, outcome, quarter, **options)
+
+
 def legend_texts(figure: Figure) -> list[str]:
     legends = [*figure.legends, *(axis.get_legend() for axis in figure.axes)]
     return [text.get_text() for legend in legends if legend is not None
@@ -58,8 +72,8 @@ def saves_png(figure: Figure, path: Path) -> bool:
 
 
 def test_trajectory_has_one_panel_per_outcome_and_every_label_in_the_legend(tmp_path):
-    figure = plots.trajectory_figure(trajectory_runs(), OUTCOMES, title="Three leaders",
-                                     shaded_quarters=(3, 4))
+    figure = trajectory(trajectory_runs(), OUTCOMES, title="Three leaders",
+                        shaded_quarters=(3, 4))
 
     assert len(figure.axes) == len(OUTCOMES)
     assert [axis.get_title() for axis in figure.axes] == [
@@ -74,7 +88,7 @@ def test_trajectory_has_one_panel_per_outcome_and_every_label_in_the_legend(tmp_
 
 def test_trajectory_lines_are_in_order_of_first_appearance_and_show_means():
     runs = trajectory_runs()
-    figure = plots.trajectory_figure(runs, ["team_output"])
+    figure = trajectory(runs, ["team_output"])
 
     axis = figure.axes[0]
     assert [line.get_label() for line in axis.get_lines()] == list(LABELS)
@@ -84,8 +98,23 @@ def test_trajectory_lines_are_in_order_of_first_appearance_and_show_means():
     np.testing.assert_allclose(micromanager.get_ydata(), expected)
 
 
+def test_trajectory_table_has_each_settings_mean_and_interval_by_quarter():
+    runs = trajectory_runs()
+    table = trajectory_table(runs, ["team_output", "trust_mean"])
+
+    assert list(dict.fromkeys(table["label"])) == list(LABELS)
+    assert len(table) == len(LABELS) * 6
+    coach = table[table["label"] == "coach"]
+    assert coach["quarter"].tolist() == [1, 2, 3, 4, 5, 6]
+    expected = runs[runs["label"] == "coach"].groupby("quarter")["team_output"].mean()
+    np.testing.assert_allclose(coach["team_output"], expected.to_numpy())
+    assert (coach["team_output_low"] < coach["team_output"]).all()
+    assert (coach["team_output"] < coach["team_output_high"]).all()
+    assert table["replications"].tolist() == [5] * len(table)
+
+
 def test_trajectory_band_encloses_the_mean_line():
-    figure = plots.trajectory_figure(trajectory_runs(), OUTCOMES)
+    figure = trajectory(trajectory_runs(), OUTCOMES)
 
     for axis in figure.axes:
         bands = {collection.get_label(): collection for collection in axis.collections}
@@ -98,8 +127,8 @@ def test_trajectory_band_encloses_the_mean_line():
 
 
 def test_trajectory_shades_the_given_quarters():
-    figure = plots.trajectory_figure(trajectory_runs(), ["team_output", "trust_mean"],
-                                     shaded_quarters=(2, 5))
+    figure = trajectory(trajectory_runs(), ["team_output", "trust_mean"],
+                        shaded_quarters=(2, 5))
 
     for axis in figure.axes:
         assert len(axis.patches) == 2
@@ -107,14 +136,17 @@ def test_trajectory_shades_the_given_quarters():
 
 def test_unknown_outcomes_fall_back_to_their_column_name():
     runs = trajectory_runs().rename(columns={"trust_mean": "hours_planned"})
-    figure = plots.trajectory_figure(runs, ["hours_planned"])
+    figure = trajectory(runs, ["hours_planned"])
 
     assert figure.axes[0].get_title() == "hours planned"
 
 
 def test_trajectory_refuses_a_missing_outcome_column():
     with pytest.raises(ValueError, match="motivation_mean"):
-        plots.trajectory_figure(trajectory_runs(), ["motivation_mean"])
+        trajectory_table(trajectory_runs(), ["motivation_mean"])
+    table = trajectory_table(trajectory_runs(), ["team_output"])
+    with pytest.raises(ValueError, match="motivation_mean"):
+        plots.trajectory_figure(table, ["motivation_mean"])
 
 
 def comparisons() -> pd.DataFrame:
@@ -179,8 +211,8 @@ def test_heatmap_cells_are_the_means_over_replications(tmp_path):
         "trust_mean": [0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.25, 0.35],
     })
     runs = pd.concat([runs, runs.assign(quarter=5, trust_mean=9.0)])
-    figure = plots.heatmap_figure(runs, "leader.attention_hours", "leader.systems_share",
-                                  "trust_mean", quarter=4)
+    figure = heatmap(runs, "leader.attention_hours", "leader.systems_share", "trust_mean",
+                     quarter=4)
 
     axis = figure.axes[0]
     cells = cell_values(axis)
@@ -197,14 +229,30 @@ def test_heatmap_cells_are_the_means_over_replications(tmp_path):
 def test_heatmap_subtitle_names_another_factor_it_averages_over():
     runs = grid_runs().assign(**{"team.size": 5.0})
     runs = pd.concat([runs, runs.assign(**{"team.size": 9.0})])
-    figure = plots.heatmap_figure(runs, "leader.x", "leader.y", "team_output", quarter=2)
+    figure = heatmap(runs, "leader.x", "leader.y", "team_output", quarter=2)
 
     assert "averaged over team.size" in figure.axes[0].get_title()
 
 
+def test_heatmap_cells_are_means_per_pair_with_what_they_pool():
+    runs = grid_runs().assign(**{"team.size": 5.0})
+    runs = pd.concat([runs, runs.assign(**{"team.size": 9.0})])
+    cells = heatmap_cells(runs, "leader.x", "leader.y", "team_output", quarter=2)
+
+    assert len(cells) == 9
+    assert cells[["leader.y", "leader.x"]].to_numpy().tolist() == sorted(
+        cells[["leader.y", "leader.x"]].to_numpy().tolist())
+    np.testing.assert_allclose(cells["team_output"], 2 * cells["leader.x"])
+    assert cells["runs"].tolist() == [4] * 9
+    assert cells["settings"].tolist() == [1] * 9
+    assert set(cells["averaged_over"]) == {"team.size"}
+    with pytest.raises(ValueError, match="quarter 9"):
+        heatmap_cells(runs, "leader.x", "leader.y", "team_output", quarter=9)
+
+
 def test_one_at_a_time_effects_swing_with_the_factor_that_matters():
-    effects = plots.one_at_a_time_effects(grid_runs(), ["leader.x", "leader.y"],
-                                          "team_output", quarter=2).set_index("factor")
+    effects = one_at_a_time_effects(grid_runs(), ["leader.x", "leader.y"],
+                                    "team_output", quarter=2).set_index("factor")
 
     swing = effects["outcome_at_high"] - effects["outcome_at_low"]
     assert swing["leader.x"] == pytest.approx(2 * (3.0 - 1.0))
@@ -216,11 +264,11 @@ def test_one_at_a_time_effects_swing_with_the_factor_that_matters():
 
 def test_one_at_a_time_effects_bases_on_the_grid_value_nearest_the_median():
     runs = grid_runs(x_values=(1.0, 2.0, 7.0, 8.0))
-    effects = plots.one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 1)
+    effects = one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 1)
 
     assert effects["base"].iloc[0] == pytest.approx(2 * 2.0)
-    given = plots.one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 1,
-                                        base={"leader.x": 8.0})
+    given = one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 1,
+                                  base={"leader.x": 8.0})
     assert given["base"].iloc[0] == pytest.approx(2 * 8.0)
 
 
@@ -228,12 +276,12 @@ def test_one_at_a_time_effects_refuses_a_grid_without_the_needed_points():
     runs = grid_runs()
     gap = (runs["leader.x"] == 1.0) & (runs["leader.y"] == 20.0)
     with pytest.raises(ValueError, match=r"leader\.x=1.*leader\.y=20|leader\.y=20.*leader\.x=1"):
-        plots.one_at_a_time_effects(runs[~gap], ["leader.x", "leader.y"], "team_output", 2)
+        one_at_a_time_effects(runs[~gap], ["leader.x", "leader.y"], "team_output", 2)
     with pytest.raises(ValueError, match="not on the grid"):
-        plots.one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 2,
-                                    base={"leader.x": 2.5})
+        one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 2,
+                              base={"leader.x": 2.5})
     with pytest.raises(ValueError, match="quarter 9"):
-        plots.one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 9)
+        one_at_a_time_effects(runs, ["leader.x", "leader.y"], "team_output", 9)
 
 
 def test_tornado_puts_the_largest_swing_on_top(tmp_path):
@@ -261,8 +309,8 @@ def test_tornado_puts_the_largest_swing_on_top(tmp_path):
 
 
 def test_tornado_reads_the_effects_of_a_grid(tmp_path):
-    effects = plots.one_at_a_time_effects(grid_runs(), ["leader.y", "leader.x"],
-                                          "team_output", quarter=2)
+    effects = one_at_a_time_effects(grid_runs(), ["leader.y", "leader.x"],
+                                    "team_output", quarter=2)
     figure = plots.tornado_figure(effects, "team_output", quarter=2)
 
     top = max(figure.axes[0].get_yticklabels(), key=lambda tick: tick.get_position()[1])

@@ -692,9 +692,9 @@ def test_compare_two_strategies_prints_and_writes_their_paired_comparisons(
     assert outcome.code == 0, outcome.err
     rows = difference_rows(outcome.out)
     coach = {(row[0], row[1]) for row in rows if row[2] == "coach"}
-    for name, _ in cli.TABLE_COLUMNS:
+    for name, _ in cli.common.TABLE_COLUMNS:
         assert {(name, "1"), (name, "2")} <= coach
-    assert len(rows) == len(cli.TABLE_COLUMNS) * 2
+    assert len(rows) == len(cli.common.TABLE_COLUMNS) * 2
 
     runs = pd.read_csv(in_tmp_path / "cmp" / "runs.csv")
     assert list(dict.fromkeys(runs["label"])) == ["hands_off", "coach"]

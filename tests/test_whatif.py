@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from simulation import load_scenario
-from simulation.figures.charts import whatif_figure
+from simulation.figures import whatif_figure
 from simulation.model.scenario import ConfigError, shipped_scenarios
 from simulation.workshop.whatif import (
     LEVER_KEYS,

@@ -20,8 +20,9 @@ from simulation import __version__
 from simulation.analysis.pattern_checks import PatternResult, Runs
 from simulation.analysis.patterns import PATTERNS
 from simulation.engines.batch import run_batch
+from simulation.experiments.effects import trajectory_table
 from simulation.experiments.publishing import git_revision
-from simulation.figures import charts as plots
+from simulation.figures import trajectory_figure
 from simulation.model.config import Parameters
 from simulation.model.scenario import load_scenario, shipped_scenarios, to_dict
 
@@ -49,8 +50,8 @@ def pattern_figure(result: PatternResult) -> Figure | None:
     weekly = all(spec.endswith("@week") for spec in specs)
     outcomes = [spec.removesuffix("@week") for spec in specs]
     table = tidy(result.runs, weekly)
-    figure = plots.trajectory_figure(table, outcomes,
-                                     f"{result.pattern.id}: {result.pattern.title}")
+    figure = trajectory_figure(trajectory_table(table, outcomes), outcomes,
+                               f"{result.pattern.id}: {result.pattern.title}")
     if weekly:
         for axis in figure.axes:
             if axis.get_xlabel() == "Quarter":

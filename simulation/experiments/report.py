@@ -20,9 +20,21 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from simulation.experiments.effects import (
+    factor_columns,
+    heatmap_cells,
+    one_at_a_time_effects,
+    trajectory_table,
+)
 from simulation.experiments.stats import paired_comparisons, summarise
 from simulation.experiments.store import ResultsStore, export, load_runs
-from simulation.figures import charts as plots
+from simulation.figures import (
+    difference_figure,
+    heatmap_figure,
+    outcome_title,
+    tornado_figure,
+    trajectory_figure,
+)
 
 TRAJECTORY_OUTCOMES = ("team_output", "capability_mean", "motivation_mean", "trust_mean",
                        "accountability_mean")
@@ -101,25 +113,25 @@ def design_figures(runs: pd.DataFrame, comparisons: pd.DataFrame, outcomes: Sequ
     figures: dict[str, Figure] = {}
     shown = [o for o in TRAJECTORY_OUTCOMES if o in outcomes] or list(outcomes[:4])
     if labels <= MAX_LINES:
-        figures["trajectories"] = plots.trajectory_figure(runs, shown, title)
+        figures["trajectories"] = trajectory_figure(trajectory_table(runs, shown), shown, title)
         if not comparisons.empty:
-            figures["differences"] = plots.difference_figure(comparisons, headline, title)
-    columns = plots.factor_columns(runs)
+            figures["differences"] = difference_figure(comparisons, headline, title)
+    columns = factor_columns(runs)
     ordered = [f for f in factor_order if f in columns] + [
         f for f in columns if f not in factor_order]
     varying = [f for f in ordered
                if runs[f].nunique() > 1 and pd.api.types.is_numeric_dtype(runs[f])]
     last = max(quarters)
     if len(varying) >= 2:
-        figures["heatmap"] = plots.heatmap_figure(runs, varying[0], varying[1], headline, last,
-                                                  title)
+        cells = heatmap_cells(runs, varying[0], varying[1], headline, last)
+        figures["heatmap"] = heatmap_figure(cells, varying[0], varying[1], headline, last, title)
     elif len(varying) == 1 and runs["strategy"].nunique() > 1:
         coded = runs.assign(strategy_code=runs["strategy"].map(
             {name: i for i, name in enumerate(dict.fromkeys(runs["strategy"]))}))
         figures["heatmap"] = _strategy_heatmap(coded, varying[0], headline, last, title)
     if len(varying) >= 2 and runs["strategy"].nunique() == 1 and is_full_grid(runs, varying):
-        effects = plots.one_at_a_time_effects(runs, varying, headline, last)
-        figures["tornado"] = plots.tornado_figure(effects, headline, last, title)
+        effects = one_at_a_time_effects(runs, varying, headline, last)
+        figures["tornado"] = tornado_figure(effects, headline, last, title)
     return figures
 
 
@@ -136,7 +148,8 @@ def is_full_grid(runs: pd.DataFrame, factors: Sequence[str]) -> bool:
 def _strategy_heatmap(runs: pd.DataFrame, factor: str, outcome: str, quarter: int,
                       title: str) -> Figure:
     """A heatmap of one numeric factor against the strategies, with strategy names."""
-    figure = plots.heatmap_figure(runs, factor, "strategy_code", outcome, quarter, title)
+    cells = heatmap_cells(runs, factor, "strategy_code", outcome, quarter)
+    figure = heatmap_figure(cells, factor, "strategy_code", outcome, quarter, title)
     axis = figure.axes[0]
     names = list(dict.fromkeys(runs["strategy"]))
     axis.set_yticks(range(len(names)), names)
@@ -153,7 +166,7 @@ def report_markdown(report: Report, manifest: dict[str, Any], figures: Sequence[
                   f"{runs['label'].nunique()} settings; "
                   f"{runs.groupby('label')['replication'].nunique().min()} or more "
                   "replications each (common random numbers).", ""]
-    lines += [f"## {plots.outcome_title(report.headline_outcome)} by setting", "",
+    lines += [f"## {outcome_title(report.headline_outcome)} by setting", "",
               "Mean over replications with its 95% interval.", ""]
     lines += headline_table(report)
     if not report.comparisons.empty:

@@ -17,7 +17,7 @@ from simulation.experiments.publishing import git_revision
 from simulation.experiments.report import Report, headline_table, write_report
 from simulation.experiments.store import STORE_FILE
 from simulation.experiments.sweep import SweepSummary, sweep
-from simulation.figures import charts as plots
+from simulation.figures import outcome_title
 from simulation.model.strategies import REGISTRY
 
 FIGURE_ORDER = ("heatmap", "trajectories", "differences", "tornado")
@@ -66,7 +66,7 @@ def finding(report: Report) -> str:
     last = max(report.quarters)
     rows = comparisons[(comparisons.outcome == report.headline_outcome)
                        & (comparisons.quarter == last)]
-    outcome = plots.outcome_title(report.headline_outcome).lower()
+    outcome = outcome_title(report.headline_outcome).lower()
     sentences = []
     best, worst = rows.loc[rows.difference.idxmax()], rows.loc[rows.difference.idxmin()]
     for row in ([best] if best.difference > 0 else []) + (

@@ -21,7 +21,7 @@ import solara
 import solara.lab
 from reacton.ipyvue import use_event
 
-from simulation.figures.charts import OUTCOME_TITLES, whatif_figure
+from simulation.figures import OUTCOME_TITLES, whatif_figure
 from simulation.model.config import ScenarioConfig
 from simulation.model.scenario import ConfigError
 from simulation.model.strategies import REGISTRY
