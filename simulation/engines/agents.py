@@ -42,8 +42,9 @@ class TeamMember(mesa.Agent):
     model: TeamModel
 
     if TYPE_CHECKING:
-        # Every member state variable is a float attribute (set below from the list).
-        def __getattr__(self, name: str) -> float: ...
+        # Every member state variable is a float attribute, set below from the state's
+        # list of variables; this tells the type checker such attributes exist.
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, model: TeamModel, slot: int) -> None:
         super().__init__(model)
