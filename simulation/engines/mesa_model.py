@@ -97,16 +97,17 @@ class TeamModel(mesa.Model):
         return [member for member in self.members if member is not None]
 
     def _work_week(self, week: int) -> None:
-        events = self.calendar.take_week_events()
-        for slot in np.flatnonzero(events.hired):
-            self.members[slot] = TeamMember(self, int(slot))
+        events, hired = self.calendar.take_week_events()
+        for slot in hired:
+            self.members[slot] = TeamMember(self, slot)
         outcome = simulate_week(self.state, self.last_output, week, events,
                                 self.noise.week(week), self.config, self.leader.strategy,
                                 self.params)
         self.state, self.last_output = outcome.state, outcome.produced.member_output
         self.leader.remember(outcome)
-        for slot in np.flatnonzero(outcome.leaving):
-            self._depart(int(slot), week)
+        if outcome.leaving.any():
+            for leaver in np.flatnonzero(outcome.leaving):
+                self._depart(int(leaver), week)
         self.record.record(week, outcome, np.array(
             [m.unique_id if m is not None else 0 for m in self.members]))
 

@@ -75,22 +75,24 @@ class Calendar:
             raise RuntimeError("the run is over: every week has been simulated")
         self.env.run(until=self.week + 1)
 
-    def take_week_events(self) -> WeekEvents:
-        """What this week brings: the attention share, crises, shocks and the new hires
-        who start now. The calendar forgets the one-off events once taken."""
+    def take_week_events(self) -> tuple[WeekEvents, list[int]]:
+        """What this week brings (the attention share, crises, shocks, the new hires who
+        start now) and the slots of those new hires. The calendar forgets the one-off
+        events once taken."""
         hired = np.zeros(self.config.team.size, dtype=bool)
         hired[self.hires_due] = True
         events = WeekEvents(
-            attention_share=np.asarray(attention_share(self.attention_level,
-                                                       self.config.leader.deputy_share)),
-            crises_active=np.asarray(float(self.crises_active)),
-            crises_started=np.asarray(float(self.crises_started)),
-            obstacle_shock=np.asarray(self.obstacle_shock),
-            change_shock=np.asarray(self.change_shock),
+            attention_share=float(attention_share(self.attention_level,
+                                                  self.config.leader.deputy_share)),
+            crises_active=float(self.crises_active),
+            crises_started=float(self.crises_started),
+            obstacle_shock=self.obstacle_shock,
+            change_shock=self.change_shock,
             hired=hired)
+        slots = self.hires_due
         self.obstacle_shock, self.change_shock, self.hires_due = 0.0, 0.0, []
         self.crises_started = 0
-        return events
+        return events, slots
 
     def start_hiring(self, slot: int, leaving_week: int) -> None:
         """Open a vacancy: the new hire starts after the hiring delay."""

@@ -52,9 +52,9 @@ class RunNoise:
     def week(self, week: int) -> WeekNoise:
         """The member noise of one (0-based) week, of one run or of every run of a batch
         (the run axis, if any, comes first)."""
-        return WeekNoise(observation=np.take(self.observation, week, axis=-3),
-                         turnover=np.take(self.turnover, week, axis=-2),
-                         hire=np.take(self.hire, week, axis=-2))
+        return WeekNoise(observation=self.observation[..., week, :, :],
+                         turnover=self.turnover[..., week, :],
+                         hire=self.hire[..., week, :])
 
 
 @dataclass(frozen=True)

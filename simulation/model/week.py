@@ -27,15 +27,15 @@ from simulation.model.strategies import RegisteredStrategy
 class WeekEvents:
     """What the calendar brings to one week; team arrays have the state's leading shape."""
 
-    attention_share: np.ndarray
+    attention_share: np.ndarray | float
     """Share of normal leadership the team gets (the schedule, with any deputy)."""
-    crises_active: np.ndarray
+    crises_active: np.ndarray | float
     """Crises under way this week."""
-    crises_started: np.ndarray
+    crises_started: np.ndarray | float
     """Crises that broke out this week."""
-    obstacle_shock: np.ndarray
+    obstacle_shock: np.ndarray | float
     """Share of the free path blocked by obstacles that emerged this week."""
-    change_shock: np.ndarray
+    change_shock: np.ndarray | float
     """Share of direction clarity lost to conditions that changed this week."""
     hired: np.ndarray
     """``(..., members)`` mask of slots whose new hires start this week."""
@@ -47,7 +47,7 @@ class LeaderWeek:
 
     hours_planned: np.ndarray
     """Hours the leader meant to give the team this week."""
-    crisis_hours: np.ndarray
+    crisis_hours: np.ndarray | float
     """Hours crises took from them."""
     observation: Observation
     """Her reading of the team."""
@@ -74,14 +74,14 @@ class WeekOutcome:
     leaving: np.ndarray
     """``(..., members)`` mask of members who left at the week's end."""
 
-    def counts(self) -> dict[str, np.ndarray]:
+    def counts(self) -> dict[str, np.ndarray | float]:
         """The week's events, one count per run (see ``metrics.EVENT_COUNTS``)."""
         return {
-            "breaches": np.count_nonzero(self.leader.breached, axis=-1).astype(float),
-            "kept_commitments": np.count_nonzero(self.leader.kept, axis=-1).astype(float),
-            "departures": np.sum(self.leaving, axis=-1).astype(float),
-            "hires": np.sum(self.events.hired, axis=-1).astype(float),
-            "crises": np.asarray(self.events.crises_started, dtype=float),
+            "breaches": np.count_nonzero(self.leader.breached, axis=-1),
+            "kept_commitments": np.count_nonzero(self.leader.kept, axis=-1),
+            "departures": np.count_nonzero(self.leaving, axis=-1),
+            "hires": np.count_nonzero(self.events.hired, axis=-1),
+            "crises": self.events.crises_started,
         }
 
 
@@ -94,9 +94,9 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     her handles the rest.
     """
     leader, env = config.leader, config.environment
-    share = np.asarray(events.attention_share, dtype=float)
+    share = events.attention_share
     hours = np.broadcast_to(leader.attention_hours * share, state.active.shape[:-1])
-    crisis = env.crisis_hours * np.asarray(events.crises_active) * share
+    crisis = env.crisis_hours * events.crises_active * share
     observation = diagnosis.observe(state, last_output, observation_noise,
                                     leader.diagnostic_accuracy, leader.bias_cause,
                                     leader.bias_strength, p)
@@ -111,11 +111,10 @@ def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters
     """What the environment imposes this week: its pressure, raised while a crisis is under
     way, the baselines it drifts back to, and the week's shocks."""
     env = config.environment
-    in_crisis = np.asarray(events.crises_active) > 0
+    in_crisis = np.minimum(events.crises_active, 1.0)  # 1 while any crisis is under way
     return team_dynamics.WeekConditions(
-        pressure=np.minimum(
-            env.pressure + np.where(in_crisis, equations.team_level(p.crisis_pressure), 0.0),
-            1.0),
+        pressure=np.asarray(np.minimum(
+            env.pressure + equations.team_level(p.crisis_pressure) * in_crisis, 1.0)),
         direction_baseline=np.asarray(env.direction_clarity),
         barrier_baseline=np.asarray(env.barriers),
         obstacle_shock=np.asarray(events.obstacle_shock),
