@@ -52,10 +52,8 @@ class Calendar:
         self._work_week = work_week
         self._review_quarter = review_quarter
         env = self.env
-        env.process(self._attention_schedule())
+        env.process(self._week_starts())
         env.process(self._crises())
-        env.process(self._emerging_obstacles())
-        env.process(self._changing_conditions())
         env.process(self._working_weeks())
         env.process(self._quarterly_reviews())
 
@@ -114,9 +112,14 @@ class Calendar:
             if quarter < self.config.quarters:
                 yield self.env.timeout(WEEKS_PER_QUARTER)
 
-    def _attention_schedule(self) -> Process:
+    def _week_starts(self) -> Process:
+        """The schedule's level takes effect at each week's start; a new obstacle may
+        emerge and conditions may change."""
+        timeline = self.timeline
         for week in range(self.weeks):
-            self.attention_level = float(self.timeline.attention_level[week])
+            self.attention_level = float(timeline.attention_level[week])
+            self.obstacle_shock = float(timeline.obstacle_shock[week])
+            self.change_shock = float(timeline.change_shock[week])
             yield self.env.timeout(1)
 
     def _crises(self) -> Process:
@@ -131,16 +134,6 @@ class Calendar:
         self.crises_active += 1
         yield self.env.timeout(rules.crisis_duration(self.config))
         self.crises_active -= 1
-
-    def _emerging_obstacles(self) -> Process:
-        for week in range(self.weeks):
-            self.obstacle_shock = float(self.timeline.obstacle_shock[week])
-            yield self.env.timeout(1)
-
-    def _changing_conditions(self) -> Process:
-        for week in range(self.weeks):
-            self.change_shock = float(self.timeline.change_shock[week])
-            yield self.env.timeout(1)
 
     def _hire(self, slot: int, leaving_week: int) -> Process:
         """A vacancy: open for the hiring delay, then the new hire starts at a week's start."""
