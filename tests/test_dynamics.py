@@ -238,3 +238,76 @@ def test_a_cancelled_check_in_breaks_less_trust_than_a_cancelled_hour(params):
     after = [team_dynamics.advance_week(state, dose(coach=1.0), NOBODY, np.array([w]),
                                    calm_week(), params)[0].trust[0] for w in weights]
     assert after[1] < after[0] < state.trust[0]
+
+
+# --- the leader's readings of trust and exhaustion ------------------------------------------
+
+
+def fixed_noise(members: int) -> np.ndarray:
+    """Standard normal draws with a different value in every reading's column, so that a
+    reading taken from another column shows."""
+    noise = np.random.default_rng(5).standard_normal((members, diagnosis.OBSERVED_READINGS))
+    noise[0] = 3.0  # the first member's readings are pushed past 1
+    noise[1] = -3.0  # the second member's past 0
+    return noise
+
+
+def true_levels(members: int) -> tuple[np.ndarray, np.ndarray]:
+    """True trust and exhaustion, spread out, with the first member near the top of both
+    and the second near the bottom (where noise would carry a reading out of [0, 1])."""
+    trust, exhaustion = np.linspace(0.05, 0.95, members), np.linspace(0.9, 0.1, members)
+    trust[:2], exhaustion[:2] = [0.95, 0.05], [0.95, 0.05]
+    return trust, exhaustion
+
+
+def test_the_readings_are_the_five_root_causes_then_trust_and_exhaustion():
+    assert diagnosis.READINGS == (*ROOT_CAUSES, "trust", "exhaustion")
+    assert diagnosis.OBSERVED_READINGS == 7
+    assert (diagnosis.READING["trust"], diagnosis.READING["exhaustion"]) == (5, 6)
+
+
+@pytest.mark.parametrize(("noise_level", "accuracy"), [(0.3, 0.8), (0.5, 0.2), (1.0, 0.0)])
+def test_trust_and_exhaustion_are_read_with_noise_shrinking_with_accuracy(noise_level,
+                                                                         accuracy):
+    params = Parameters(observation_noise=noise_level)
+    trust, exhaustion = true_levels(12)
+    state = make_state(members=12).replace(trust=trust, exhaustion=exhaustion)
+    noise = fixed_noise(12)
+    seen = diagnosis.observe(state, np.zeros(12), noise, accuracy, "motivation", 0.0, params)
+    sd = noise_level * (1.0 - accuracy)
+    np.testing.assert_allclose(seen.trust, np.clip(state.trust + sd * noise[:, 5], 0, 1),
+                               rtol=0, atol=1e-15)
+    np.testing.assert_allclose(seen.exhaustion,
+                               np.clip(state.exhaustion + sd * noise[:, 6], 0, 1),
+                               rtol=0, atol=1e-15)
+    # Readings stay in [0, 1]: the first member is read at the top, the second at 0.
+    assert (seen.trust[0], seen.exhaustion[0]) == (1.0, 1.0)
+    assert (seen.trust[1], seen.exhaustion[1]) == (0.0, 0.0)
+
+
+def test_a_perfectly_accurate_leader_reads_trust_and_exhaustion_exactly():
+    trust, exhaustion = true_levels(12)
+    state = make_state(members=12).replace(trust=trust, exhaustion=exhaustion)
+    seen = diagnosis.observe(state, np.zeros(12), fixed_noise(12), 1.0, "motivation", 0.0,
+                             Parameters(observation_noise=1.0))
+    assert np.array_equal(seen.trust, state.trust)
+    assert np.array_equal(seen.exhaustion, state.exhaustion)
+
+
+def test_each_run_of_a_batch_reads_trust_and_exhaustion_with_its_own_noise_level():
+    """Per-run parameters, as the batched engine gives them ``(runs, 1)``."""
+    state = make_state(members=12)
+    state = state.replace(**{name: np.stack([getattr(state, name)] * 2)
+                             for name in state.__dataclass_fields__})
+    trust, exhaustion = true_levels(12)
+    state = state.replace(trust=np.tile(trust, (2, 1)), exhaustion=np.tile(exhaustion, (2, 1)))
+    params = Parameters(observation_noise=np.array([[0.2], [0.6]]))  # type: ignore[arg-type]
+    noise = np.stack([fixed_noise(12)] * 2)
+    seen = diagnosis.observe(state, np.zeros((2, 12)), noise, 0.5, "motivation", 0.0, params)
+    for run, sd in enumerate((0.1, 0.3)):
+        np.testing.assert_allclose(
+            seen.trust[run], np.clip(state.trust[run] + sd * noise[run, :, 5], 0, 1),
+            rtol=0, atol=1e-15)
+        np.testing.assert_allclose(
+            seen.exhaustion[run],
+            np.clip(state.exhaustion[run] + sd * noise[run, :, 6], 0, 1), rtol=0, atol=1e-15)

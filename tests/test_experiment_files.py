@@ -355,3 +355,77 @@ def test_a_grid_alone_is_the_full_factorial_in_file_order(in_tmp_path: Path) -> 
     assert [(p["leader.bias_strength"], p["environment.pressure"]) for p in points] == list(
         itertools.product([0.0, 0.5], [0.2, 0.4, 0.6]))
 
+
+
+# --- the horizon: quarters of interest and the precision quarter ---------------------------
+
+
+def refused(path: Path) -> ConfigError:
+    """The one-line error loading an experiment file raises (naming the file first)."""
+    with pytest.raises(ConfigError) as raised:
+        load_as_cli(path)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: {raised.value.key}: ")
+    return raised.value
+
+
+@pytest.mark.parametrize(("text", "key"), [("quarters = 0\n", "quarters"),
+                                           ("quarters = [0]\n", "quarters[0]"),
+                                           ("quarters = [1, 0]\n", "quarters[1]")],
+                         ids=["quarters_0", "quarters_list_with_0", "quarter_0_second"])
+def test_quarters_0_in_an_experiment_file_is_refused_naming_the_file_and_the_key(
+        capsys: pytest.CaptureFixture[str], in_tmp_path: Path, text: str, key: str) -> None:
+    path = write_experiment(in_tmp_path, 'scenarios = ["small.toml"]\n' + text)
+    assert refused(path).key == key
+    outcome = teamsim(capsys, "sweep", path.name, "--workers", "1")
+    assert_one_error_line(outcome, path.name, key)
+    assert not (in_tmp_path / "results").exists()
+
+
+def test_a_precision_quarter_past_the_horizon_is_refused_naming_precision_quarter(
+        capsys: pytest.CaptureFixture[str], in_tmp_path: Path) -> None:
+    text = ('scenarios = ["small.toml"]\n[precision]\noutcome = "team_output"\n'
+            "quarter = {quarter}\n")
+    path = write_experiment(in_tmp_path, text.format(quarter=3))  # small.toml runs 2
+    error = refused(path)
+    assert error.key == "precision.quarter"
+    assert "2" in error.problem and "3" in error.problem
+    outcome = teamsim(capsys, "sweep", path.name, "--workers", "1")
+    assert_one_error_line(outcome, path.name, "precision.quarter")
+    # The last quarter itself, and 0 (meaning the last), are fine.
+    for quarter in (2, 0):
+        loaded = load_as_cli(write_experiment(in_tmp_path, text.format(quarter=quarter),
+                                              f"precision_{quarter}.toml"))
+        assert loaded.precision is not None and loaded.precision.quarter == quarter
+
+
+SHORTER_BY_DESIGN = {
+    # id: (the design that gives some settings fewer quarters than small.toml's two)
+    "grid": '[grid]\n"quarters" = [1, 2]\n',
+    "sample": '[sample]\nsize = 4\n[sample.bounds]\n"quarters" = [1, 2]\n',
+}
+
+
+@pytest.mark.parametrize("design", sorted(SHORTER_BY_DESIGN))
+def test_a_precision_quarter_past_a_settings_horizon_is_refused(in_tmp_path: Path,
+                                                                design: str) -> None:
+    """The horizon is the shortest run any setting makes: a design that varies the
+    scenario's quarters shortens it (a setting with one quarter has no quarter 2 to be
+    precise at, and sequential replication would never raise its count)."""
+    head = 'scenarios = ["small.toml"]\n'
+    precision = '[precision]\noutcome = "team_output"\nquarter = {quarter}\n'
+    path = write_experiment(in_tmp_path, head + precision.format(quarter=2)
+                            + SHORTER_BY_DESIGN[design])
+    assert refused(path).key == "precision.quarter"
+    fine = write_experiment(in_tmp_path, head + precision.format(quarter=1)
+                            + SHORTER_BY_DESIGN[design], "fine.toml")
+    assert load_as_cli(fine).factors == ["quarters"]
+
+
+@pytest.mark.parametrize("design", sorted(SHORTER_BY_DESIGN))
+def test_a_quarter_of_interest_past_a_settings_horizon_is_refused(in_tmp_path: Path,
+                                                                  design: str) -> None:
+    path = write_experiment(in_tmp_path, 'scenarios = ["small.toml"]\nquarters = [1, 2]\n'
+                            + SHORTER_BY_DESIGN[design])
+    assert refused(path).key == "quarters[1]"

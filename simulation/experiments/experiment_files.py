@@ -31,6 +31,7 @@ Like scenario files, experiment files are data, never code.
 from __future__ import annotations
 
 import dataclasses
+import math
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -176,7 +177,7 @@ def parse_experiment(data: Mapping[str, Any], source: str, folder: Path,
     for index, outcome in enumerate(values.get("outcomes", ())):
         if outcome not in known:
             raise ConfigError(source, f"outcomes[{index}]", f"unknown outcome {outcome!r}")
-    horizon = min(base.quarters for base in bases)
+    horizon = _shortest_run(bases, values["grid"], values.get("sample"))
     for index, quarter in enumerate(values.get("quarters", ())):
         if not 1 <= quarter <= horizon:
             raise ConfigError(source, f"quarters[{index}]",
@@ -198,6 +199,20 @@ def parse_experiment(data: Mapping[str, Any], source: str, folder: Path,
             raise ConfigError(source, "precision.quarter",
                               f"must be at most {horizon}, got {precision.quarter}")
     return experiment
+
+
+def _shortest_run(bases: tuple[ScenarioConfig, ...],
+                  grid: tuple[tuple[str, tuple[Any, ...]], ...],
+                  sample: SampleConfig | None) -> int:
+    """The fewest quarters any setting runs: the base scenarios' own, or fewer where the
+    design varies ``quarters`` (a sampled whole number can be as low as its floored low
+    bound; a bound below 1 is refused by its own check)."""
+    quarters = [base.quarters for base in bases]
+    quarters += [value for key, values in grid if key == "quarters" for value in values]
+    if sample is not None:
+        quarters += [max(1, math.floor(low)) for key, low, _ in sample.bounds
+                     if key == "quarters"]
+    return min(quarters)
 
 
 def _load_base(name: str, folder: Path, source: str, index: int,
