@@ -27,8 +27,8 @@ __version__ = "0.1.0"
 _PUBLIC: dict[str, tuple[str, str | None]] = {
     "TeamModel": ("simulation.engines.mesa_model", "TeamModel"),
     "ScenarioConfig": ("simulation.model.config", "ScenarioConfig"),
-    "ConfigError": ("simulation.model.scenario", "ConfigError"),
-    "load_scenario": ("simulation.model.scenario", "load_scenario"),
+    "ConfigError": ("simulation.model.scenario_files", "ConfigError"),
+    "load_scenario": ("simulation.model.scenario_files", "load_scenario"),
     "strategies": ("simulation.model.strategies", None),
     "interventions": ("simulation.model.interventions", None),
 }
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from simulation.engines.mesa_model import TeamModel
     from simulation.model import interventions, strategies
     from simulation.model.config import ScenarioConfig
-    from simulation.model.scenario import ConfigError, load_scenario
+    from simulation.model.scenario_files import ConfigError, load_scenario
 
 
 def __getattr__(name: str) -> Any:

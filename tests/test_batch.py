@@ -15,7 +15,7 @@ from simulation.engines.batch import run_batch
 from simulation.experiments.replications import run_once
 from simulation.model import strategies
 from simulation.model.config import WEEKS_PER_QUARTER
-from simulation.model.scenario import load_scenario, shipped_scenarios, with_overrides
+from simulation.model.scenario_files import load_scenario, shipped_scenarios, with_overrides
 
 SEEDS = 50
 TOLERANCE = 1e-9

@@ -24,7 +24,7 @@ from simulation.model import interventions as iv
 from simulation.model import member_dynamics, strategies
 from simulation.model.config import Parameters, ScenarioConfig, field_docs
 from simulation.model.metrics import REPORTED_MEMBER_STATES
-from simulation.model.scenario import with_overrides
+from simulation.model.scenario_files import with_overrides
 from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES
 from simulation.model.week import simulate_week
 

@@ -23,7 +23,7 @@ from conftest import Outcome, assert_one_error_line, folder_bytes, teamsim
 
 from simulation import cli
 from simulation.model import interventions as iv
-from simulation.model.scenario import load_scenario, to_dict
+from simulation.model.scenario_files import load_scenario, to_dict
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHIPPED_NAMES = sorted(path.stem for path in (REPOSITORY / "scenarios").glob("*.toml"))

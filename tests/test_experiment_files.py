@@ -20,7 +20,7 @@ from simulation.experiments.experiment_files import (
 from simulation.experiments.sampling import design_points, sample_points
 from simulation.experiments.sweep import settings_of
 from simulation.model import strategies
-from simulation.model.scenario import ConfigError
+from simulation.model.scenario_files import ConfigError
 
 SHIPPED = shipped_experiments()
 SMALL_SCENARIO = 'name = "small"\nquarters = 2\nreplications = 3\nseed = 4242\n'

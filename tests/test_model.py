@@ -15,7 +15,7 @@ import pytest
 from simulation import TeamModel, load_scenario
 from simulation.engines.agents import Leader, TeamMember
 from simulation.experiments.replications import run_once, run_replications
-from simulation.model.scenario import with_overrides
+from simulation.model.scenario_files import with_overrides
 
 PACKAGE = Path(__file__).resolve().parents[1] / "simulation"
 
@@ -42,7 +42,7 @@ def test_same_seed_gives_identical_results_in_another_process():
     script = (
         "import sys; from simulation import load_scenario;"
         "from simulation.experiments.replications import run_once;"
-        "from simulation.model.scenario import with_overrides;"
+        "from simulation.model.scenario_files import with_overrides;"
         f"c = with_overrides(load_scenario(r'{config_path}'), {{'quarters': 3}});"
         "print(run_once(c, seed=9, replication=2).to_json(double_precision=15))"
     )

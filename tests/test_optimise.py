@@ -16,7 +16,7 @@ from simulation.analysis.optimise import (
     verdict,
 )
 from simulation.model import interventions as iv
-from simulation.model.scenario import load_scenario, with_overrides
+from simulation.model.scenario_files import load_scenario, with_overrides
 
 CONFIG = with_overrides(load_scenario("baseline"), {"quarters": 3})
 

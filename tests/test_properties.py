@@ -17,7 +17,7 @@ from simulation.model.config import (
     ScenarioConfig,
     TeamConfig,
 )
-from simulation.model.scenario import to_dict, with_overrides
+from simulation.model.scenario_files import to_dict, with_overrides
 from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES
 from simulation.model.strategies import REGISTRY
 

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from simulation.experiments.replications import run_once
-from simulation.model.scenario import load_scenario, shipped_scenarios
+from simulation.model.scenario_files import load_scenario, shipped_scenarios
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "scenarios.csv"
 OUTCOMES = ["team_output", "capability_mean", "motivation_mean", "trust_mean",

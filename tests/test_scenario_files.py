@@ -11,7 +11,12 @@ import pytest
 import simulation
 from simulation.model import strategies
 from simulation.model.metrics import outcome_columns
-from simulation.model.scenario import ConfigError, load_scenario, shipped_scenarios, with_overrides
+from simulation.model.scenario_files import (
+    ConfigError,
+    load_scenario,
+    shipped_scenarios,
+    with_overrides,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SHIPPED_FILES = sorted(SCENARIO_DIR.glob("*.toml"))

@@ -13,7 +13,7 @@ from simulation import load_scenario
 from simulation.analysis.sensitivity import model_function, sobol
 from simulation.engines.batch import run_batch, stack_parameters
 from simulation.model.config import Parameters
-from simulation.model.scenario import with_overrides
+from simulation.model.scenario_files import with_overrides
 
 # Ishigami & Homma (1990), a = 7, b = 0.1: the analytic indices (Sobol & Levitan 1999).
 ISHIGAMI_FIRST = [0.3139, 0.4424, 0.0]

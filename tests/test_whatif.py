@@ -9,7 +9,7 @@ import pytest
 
 from simulation import load_scenario
 from simulation.figures import whatif_figure
-from simulation.model.scenario import ConfigError, shipped_scenarios
+from simulation.model.scenario_files import ConfigError, shipped_scenarios
 from simulation.workshop.whatif import (
     LEVER_KEYS,
     MEASURES,

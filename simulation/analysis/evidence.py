@@ -24,7 +24,7 @@ from simulation.experiments.effects import trajectory_table
 from simulation.experiments.publishing import git_revision
 from simulation.figures import trajectory_figure
 from simulation.model.config import Parameters
-from simulation.model.scenario import load_scenario, shipped_scenarios, to_dict
+from simulation.model.scenario_files import load_scenario, shipped_scenarios, to_dict
 
 FIGURE_FOLDER = "validation"
 

@@ -25,7 +25,7 @@ from simulation.model import interventions as iv
 from simulation.model import strategies
 from simulation.model.config import DEFAULT_SEED, ScenarioConfig
 from simulation.model.diagnosis import Observation
-from simulation.model.scenario import with_overrides
+from simulation.model.scenario_files import with_overrides
 
 ALLOCATION = "optimised_allocation"
 BUILT_IN = ("hands_off", "firefighter", "micromanager", "diagnose_and_match", "situational",

@@ -21,7 +21,7 @@ import pandas as pd
 from simulation.engines.mesa_model import TeamModel
 from simulation.experiments.stats import mean_interval
 from simulation.model.config import DEFAULT_SEED, Parameters, ScenarioConfig
-from simulation.model.scenario import with_overrides
+from simulation.model.scenario_files import with_overrides
 
 
 @dataclass(frozen=True)

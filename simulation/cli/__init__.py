@@ -21,7 +21,7 @@ from simulation.cli import analysis, files, runs, sweeps, workshop
 from simulation.cli.common import UsageError
 from simulation.experiments.plugins import PluginError, load_plugins
 from simulation.experiments.sweep import SweepError
-from simulation.model.scenario import ConfigError
+from simulation.model.scenario_files import ConfigError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,7 +25,7 @@ from simulation.figures import optimum_figure, sobol_figure
 from simulation.model import strategies
 from simulation.model.config import DEFAULT_SEED
 from simulation.model.metrics import outcome_columns
-from simulation.model.scenario import load_scenario
+from simulation.model.scenario_files import load_scenario
 
 
 def add_commands(commands: Subcommands) -> None:

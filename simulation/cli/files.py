@@ -15,7 +15,7 @@ from simulation.experiments.experiment_files import (
 )
 from simulation.experiments.sweep import settings_of
 from simulation.model import strategies
-from simulation.model.scenario import (
+from simulation.model.scenario_files import (
     ConfigError,
     load_scenario,
     read_toml,

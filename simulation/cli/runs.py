@@ -12,7 +12,7 @@ from simulation.experiments.publishing import publish, write_json
 from simulation.experiments.replications import manifest, run_replications
 from simulation.figures import quarterly_figure
 from simulation.model import strategies
-from simulation.model.scenario import load_scenario, resolve_scenario_path, with_overrides
+from simulation.model.scenario_files import load_scenario, resolve_scenario_path, with_overrides
 
 
 def add_commands(commands: Subcommands) -> None:

@@ -27,7 +27,7 @@ from simulation.model import interventions as iv
 from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import draw_run_noise, run_generator
-from simulation.model.scenario import load_scenario
+from simulation.model.scenario_files import load_scenario
 from simulation.model.state import initial_state
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 from simulation.model.week import simulate_week

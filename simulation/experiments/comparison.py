@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.experiments.experiment_files import ExperimentConfig, parse_experiment
-from simulation.model.scenario import resolve_scenario_path
+from simulation.model.scenario_files import resolve_scenario_path
 
 COMPARED_OUTCOMES = ("team_output", "capability_mean", "motivation_mean", "trust_mean",
                      "accountability_mean", "psychological_safety", "breaches", "departures")

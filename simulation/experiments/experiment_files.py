@@ -40,7 +40,7 @@ from typing import Any
 
 from simulation.model.config import DEFAULT_SEED, NAME_PATTERN, ScenarioConfig, described
 from simulation.model.metrics import outcome_columns
-from simulation.model.scenario import (
+from simulation.model.scenario_files import (
     ConfigError,
     build,
     check_range,

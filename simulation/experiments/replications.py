@@ -18,7 +18,7 @@ from simulation.experiments.publishing import git_revision, package_versions
 from simulation.experiments.stats import summarise
 from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import outcome_columns
-from simulation.model.scenario import to_dict
+from simulation.model.scenario_files import to_dict
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 
 

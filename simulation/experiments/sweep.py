@@ -31,7 +31,7 @@ from simulation.experiments.sampling import design_points
 from simulation.experiments.stats import replications_needed
 from simulation.experiments.store import DONE, FAILED, STORE_FILE, ResultsStore, RunRecord
 from simulation.model.config import ScenarioConfig
-from simulation.model.scenario import ConfigError, to_dict, with_overrides
+from simulation.model.scenario_files import ConfigError, to_dict, with_overrides
 
 ENGINES = ("batch", "mesa")
 BATCH_CHUNK = 1000

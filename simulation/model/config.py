@@ -1,9 +1,9 @@
 """Typed, frozen configuration: a scenario is a team, its leader and its environment.
 
 Every field carries its meaning and its allowed range in ``metadata`` so that the loader
-(:mod:`simulation.model.scenario`) can validate a file and the documentation can list them. The
-vocabulary follows exploratory modelling: the *scenario* (team and environment) is kept
-apart from the *strategy* (the leader's policy) and the *replication* (the seed).
+(:mod:`simulation.model.scenario_files`) can validate a file and the documentation can list
+them. The vocabulary follows exploratory modelling: the *scenario* (team and environment)
+is kept apart from the *strategy* (the leader's policy) and the *replication* (the seed).
 """
 
 from __future__ import annotations

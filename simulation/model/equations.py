@@ -110,7 +110,7 @@ def work_share(train_hours: np.ndarray, p: Parameters) -> np.ndarray:
 
 def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarray,
                   p: Parameters) -> np.ndarray:
-    """A member's weekly output, from 0 to at most 1 + ``pressure_effort`` (1.4 at the
+    """A member's weekly output, from 0 to at most 1 + ``pressure_effort`` (1.35 at the
     default).
 
     Ability times motivation (Vroom 1964; Maier 1955), the effort raised by pressure on a

@@ -23,7 +23,7 @@ from reacton.ipyvue import use_event
 
 from simulation.figures import OUTCOME_TITLES, whatif_figure
 from simulation.model.config import ScenarioConfig
-from simulation.model.scenario import ConfigError
+from simulation.model.scenario_files import ConfigError
 from simulation.model.strategies import REGISTRY
 from simulation.workshop.team_view import TeamView
 from simulation.workshop.whatif import (

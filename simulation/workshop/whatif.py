@@ -22,7 +22,12 @@ from simulation.engines.batch import run_batch
 from simulation.experiments.stats import paired_comparisons, summarise
 from simulation.model import strategies
 from simulation.model.config import DEFAULT_SEED, ScenarioConfig
-from simulation.model.scenario import ConfigError, load_scenario, shipped_scenarios, with_overrides
+from simulation.model.scenario_files import (
+    ConfigError,
+    load_scenario,
+    shipped_scenarios,
+    with_overrides,
+)
 
 
 @dataclass(frozen=True)
