@@ -39,10 +39,10 @@ class Band:
 
     def __str__(self) -> str:
         if self.low is not None and self.high is not None:
-            return f"{self.low:g} to {self.high:g}"
+            return f"{self.low:.3g} to {self.high:.3g}"
         if self.low is not None:
-            return f"at least {self.low:g}"
-        return f"at most {self.high:g}"
+            return f"at least {self.low:.3g}"
+        return f"at most {self.high:.3g}"
 
 
 @dataclass(frozen=True)
