@@ -77,10 +77,10 @@ class WeekOutcome:
     def counts(self) -> dict[str, np.ndarray | float]:
         """The week's events, one count per run (see ``metrics.EVENT_COUNTS``)."""
         return {
-            "breaches": np.count_nonzero(self.leader.breached, axis=-1),
-            "kept_commitments": np.count_nonzero(self.leader.kept, axis=-1),
-            "departures": np.count_nonzero(self.leaving, axis=-1),
-            "hires": np.count_nonzero(self.events.hired, axis=-1),
+            "breaches": (self.leader.breached > 0).sum(axis=-1),
+            "kept_commitments": (self.leader.kept > 0).sum(axis=-1),
+            "departures": self.leaving.sum(axis=-1),
+            "hires": self.events.hired.sum(axis=-1),
             "crises": self.events.crises_started,
         }
 
@@ -95,7 +95,7 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     """
     leader, env = config.leader, config.environment
     share = events.attention_share
-    hours = np.broadcast_to(leader.attention_hours * share, state.active.shape[:-1])
+    hours = np.full(state.active.shape[:-1], leader.attention_hours * share)
     crisis = env.crisis_hours * events.crises_active * share
     observation = diagnosis.observe(state, last_output, observation_noise,
                                     leader.diagnostic_accuracy, leader.bias_cause,
