@@ -57,6 +57,12 @@ def extreme_scenarios(draw: st.DrawFn) -> ScenarioConfig:
     overrides["leader.strategy"] = draw(st.sampled_from(REGISTRY.names()))
     overrides["leader.attention"] = [
         {"from_quarter": 1, "to_quarter": 0, "level": draw(st.floats(0, 1))}]
+    # Keys that would contradict a one-quarter run are refused by the loader, so the
+    # quarters they name are drawn within the run, and the ceiling at or above the start.
+    for key in ("leader.withdrawn_from_quarter", "leader.systems_until_quarter"):
+        overrides[key] = min(overrides[key], 1)
+    overrides["team.capability_ceiling"] = max(overrides["team.capability_ceiling"],
+                                               overrides["team.capability"])
     return with_overrides(ScenarioConfig(), overrides)
 
 

@@ -14,6 +14,7 @@ from simulation.experiments.experiment_files import (
     shipped_experiments,
 )
 from simulation.experiments.sweep import settings_of
+from simulation.experiments.workload import check_workload, experiment_workload, run_workload
 from simulation.model import strategies
 from simulation.model.scenario_files import (
     ConfigError,
@@ -65,12 +66,18 @@ def command_check(args: argparse.Namespace) -> int:
         if is_experiment_file(name):
             experiment = load_experiment(name, strategies.REGISTRY.__contains__)
             settings = settings_of(experiment)
+            workload, _ = experiment_workload(experiment)
             print(f"{name}: ok (experiment {experiment.name}: {len(settings)} settings x "
-                  f"{experiment.replications} replications)")
+                  f"{experiment.replications} replications; a sweep asks for "
+                  f"{workload.describe()})")
             continue
         config = load_scenario(name, strategy_exists=strategies.REGISTRY.__contains__)
+        workload = run_workload(config, config.replications)
+        check_workload(workload, str(resolve_scenario_path(name)), "replications",
+                       in_memory=True)
         print(f"{resolve_scenario_path(name)}: ok ({config.name}: {config.quarters} quarters, "
-              f"team of {config.team.size}, strategy {config.leader.strategy})")
+              f"team of {config.team.size}, strategy {config.leader.strategy}; `teamsim run` "
+              f"asks for {workload.describe()})")
     return 0
 
 

@@ -5,11 +5,13 @@ under results/<scenario>."""
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from simulation.cli.common import Subcommands, UsageError, at_least, format_table, results_folder
 from simulation.experiments.publishing import publish, write_json
 from simulation.experiments.replications import manifest, run_replications
+from simulation.experiments.workload import LIMIT, check_workload, run_workload
 from simulation.figures import quarterly_figure
 from simulation.model import strategies
 from simulation.model.scenario_files import load_scenario, resolve_scenario_path, with_overrides
@@ -31,6 +33,12 @@ def add_run(commands: Subcommands) -> None:
     run.add_argument("--strategy", default=None, help="override the leader's strategy")
     run.add_argument("--out", type=Path, default=None,
                      help="folder to write into (default: results/<scenario>)")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace an --out folder that another command wrote (only once "
+                          "the new results are complete)")
+    run.add_argument("--max-work", type=int, default=None, metavar="MEMBER_WEEKS",
+                     help="raise the limit on runs x members x weeks (default "
+                          f"{LIMIT['mesa']:,})")
     run.add_argument("--quiet", action="store_true", help="print no table")
 
 
@@ -50,6 +58,13 @@ def command_run(args: argparse.Namespace) -> int:
     folder = results_folder(args.out, config.name)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {folder}: exists and is not a folder")
+    if not args.overwrite and not is_own_run_folder(folder, config.name):
+        raise UsageError(f"--out {folder}: holds files that `teamsim run {config.name}` did "
+                         "not write; choose another --out, or pass --overwrite to replace it")
+    replications = config.replications if args.replications is None else args.replications
+    check_workload(run_workload(config, replications), source,
+                   "replications" if args.replications is None else "--replications",
+                   args.max_work, in_memory=True)
 
     result = run_replications(config, args.replications, args.seed)
     summary = result.summary
@@ -66,3 +81,25 @@ def command_run(args: argparse.Namespace) -> int:
     })
     print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")
     return 0
+
+
+RUN_FILES = frozenset({"quarters.csv", "summary.csv", "manifest.json", "quarters.png"})
+"""What `teamsim run` writes into its folder."""
+
+
+def is_own_run_folder(folder: Path, scenario: str) -> bool:
+    """Whether ``folder`` may be replaced without --overwrite: it does not exist, is empty,
+    or holds only what `teamsim run` wrote for the same scenario (its manifest says so)."""
+    if not folder.is_dir():
+        return True
+    names = {path.name for path in folder.iterdir()}
+    if not names:
+        return True
+    if not names <= RUN_FILES or "manifest.json" not in names:
+        return False
+    try:
+        written = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(written, dict) and written.get("scenario") == scenario and \
+        "experiment" not in written

@@ -78,7 +78,8 @@ class Calendar:
         start now) and the slots of those new hires. The calendar forgets the one-off
         events once taken."""
         hired = np.zeros(self.config.team.size, dtype=bool)
-        hired[self.hires_due] = True
+        if self.hires_due:
+            hired[self.hires_due] = True
         events = WeekEvents(
             attention_share=float(attention_share(self.attention_level,
                                                   self.config.leader.deputy_share)),

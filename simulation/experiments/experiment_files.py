@@ -38,7 +38,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulation.model.config import DEFAULT_SEED, NAME_PATTERN, ScenarioConfig, described
+from simulation.model.config import (
+    DEFAULT_SEED,
+    MAX_DESCRIPTION,
+    MAX_NAME,
+    MAX_TITLE,
+    NAME_PATTERN,
+    ScenarioConfig,
+    described,
+)
 from simulation.model.metrics import outcome_columns
 from simulation.model.scenario_files import (
     ConfigError,
@@ -50,6 +58,7 @@ from simulation.model.scenario_files import (
     resolve_scenario_path,
     resolve_shipped,
     shipped_files,
+    shown,
     with_overrides,
 )
 
@@ -90,9 +99,10 @@ class ExperimentConfig:
     """An experiment: what is compared and varied, over how many replications."""
 
     name: str = described("experiment", "short name; results go to results/<name>/",
-                          pattern=NAME_PATTERN)
-    title: str = described("", "one-line title")
-    description: str = described("", "what the experiment asks, in plain words")
+                          pattern=NAME_PATTERN, max_length=MAX_NAME)
+    title: str = described("", "one-line title", max_length=MAX_TITLE)
+    description: str = described("", "what the experiment asks, in plain words",
+                                 max_length=MAX_DESCRIPTION)
     scenarios: tuple[str, ...] = described(("baseline",), "base scenarios")
     strategies: tuple[str, ...] = described((), "strategies compared; empty keeps each "
                                                 "scenario's own")
@@ -172,11 +182,17 @@ def parse_experiment(data: Mapping[str, Any], source: str, folder: Path,
     values["grid"] = _grid(data.get("grid", {}), source, bases[0])
     for index, strategy in enumerate(values.get("strategies", ())):
         if strategy_exists is not None and not strategy_exists(strategy):
-            raise ConfigError(source, f"strategies[{index}]", f"unknown strategy {strategy!r}")
+            raise ConfigError(source, f"strategies[{index}]", f"unknown strategy {shown(strategy)}")
+    if "outcomes" in values and not values["outcomes"]:
+        raise ConfigError(source, "outcomes", "must name at least one outcome")
+    for index, strategy in enumerate(dict(values["grid"]).get("leader.strategy", ())):
+        if strategy_exists is not None and not strategy_exists(strategy):
+            raise ConfigError(source, f"grid.leader.strategy[{index}]",
+                              f"unknown strategy {shown(strategy)}")
     known = set(outcome_columns())
     for index, outcome in enumerate(values.get("outcomes", ())):
         if outcome not in known:
-            raise ConfigError(source, f"outcomes[{index}]", f"unknown outcome {outcome!r}")
+            raise ConfigError(source, f"outcomes[{index}]", f"unknown outcome {shown(outcome)}")
     horizon = _shortest_run(bases, values["grid"], values.get("sample"))
     for index, quarter in enumerate(values.get("quarters", ())):
         if not 1 <= quarter <= horizon:

@@ -15,6 +15,7 @@ import numpy as np
 from scipy.stats import qmc
 
 from simulation.experiments.experiment_files import ExperimentConfig, key_type
+from simulation.experiments.workload import check_workload, experiment_workload
 
 DESIGN_STREAM = 2**32 - 1
 """Spawn key of the design's random stream (replications use 0, 1, 2, ...)."""
@@ -55,7 +56,12 @@ def sample_points(experiment: ExperimentConfig) -> list[dict[str, Any]]:
     return points
 
 
-def design_points(experiment: ExperimentConfig) -> list[dict[str, Any]]:
-    """The experiment's points: the grid crossed with the sample."""
+def design_points(experiment: ExperimentConfig, engine: str = "batch",
+                  max_work: int | None = None) -> list[dict[str, Any]]:
+    """The experiment's points: the grid crossed with the sample. A design whose sweep
+    would be larger than the limit (:mod:`simulation.experiments.workload`) is refused
+    before a point is built."""
+    workload, key = experiment_workload(experiment, engine)
+    check_workload(workload, experiment.source, key, max_work)
     return [grid | sampled for grid in grid_points(experiment.grid)
             for sampled in sample_points(experiment)]

@@ -17,6 +17,9 @@ WEEKS_PER_QUARTER = 13
 DEFAULT_SEED = 20261123
 """The base seed used wherever none is given (scenarios, experiments, checks, the page)."""
 
+MAX_NAME, MAX_TITLE, MAX_DESCRIPTION = 64, 200, 20_000
+"""Longest name (it names a results folder), title and description a file may give."""
+
 NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 """What a scenario's or experiment's name may be: it names a folder under results/."""
 
@@ -269,6 +272,7 @@ class LeaderConfig:
     """The leader: attention, diagnosis and policy (the strategy)."""
 
     strategy: str = described("diagnose_and_match", "name of the leader's strategy",
+                              max_length=MAX_NAME,
                               kind="strategy")
     attention_hours: float = described(
         8.0, "hours a week the leader can give the team", 0, 60)
@@ -323,9 +327,10 @@ class ScenarioConfig:
     """A scenario: the story, the team, its leader, its environment and the horizon."""
 
     name: str = described("scenario", "short name; results go to results/<name>/",
-                          pattern=NAME_PATTERN)
-    title: str = described("", "one-line title")
-    description: str = described("", "the story the scenario tells, in plain words")
+                          pattern=NAME_PATTERN, max_length=MAX_NAME)
+    title: str = described("", "one-line title", max_length=MAX_TITLE)
+    description: str = described("", "the story the scenario tells, in plain words",
+                                 max_length=MAX_DESCRIPTION)
     quarters: int = described(12, "quarters simulated (13 weekly steps each)", 1, 100)
     replications: int = described(20, "default number of replications", 1, 100000)
     seed: int = described(DEFAULT_SEED, "default base seed of the replications", 0, 2**63 - 1)

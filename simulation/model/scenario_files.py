@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import stat
 import tomllib
 import types
 import typing
@@ -22,16 +23,46 @@ from simulation.model.config import ScenarioConfig
 T = TypeVar("T")
 
 
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest scenario or experiment file read (1 MiB; the shipped ones are a few KiB)."""
+
+MAX_SHOWN = 60
+"""Most characters of a value (or key) a message repeats; longer ones are cut with '...'."""
+
+MAX_MESSAGE = 300
+"""Most characters of a one-line error message."""
+
+
+def printable(text: str) -> str:
+    """Text safe to print on one line: control characters (newlines, escapes, bell, NUL)
+    shown as escapes, never sent to the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def shown(value: Any, limit: int = MAX_SHOWN) -> str:
+    """A value as a message repeats it: its repr, printable, cut to ``limit`` characters."""
+    text = printable(repr(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ConfigError(ValueError):
-    """A configuration file that cannot be used; the message names the file and the key."""
+    """A configuration file that cannot be used; the message names the file and the key,
+    on one printable line of at most MAX_MESSAGE characters, whatever the file put into
+    its keys or values."""
 
     def __init__(self, source: str, key: str, problem: str) -> None:
         self.source = source
         self.key = key
         self.problem = problem
-        where = f"{source}: {key}" if key else source
-        # One line, whatever the file put into its keys or values.
-        message = f"{where}: {problem}".replace("\r", "\\r").replace("\n", "\\n")
+        key = printable(key)
+        if len(key) > MAX_SHOWN:
+            key = key[: MAX_SHOWN - 3] + "..."
+        where = f"{printable(source)}: {key}" if key else printable(source)
+        message = f"{where}: {printable(problem)}"
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 3] + "..."
         super().__init__(message)
 
 
@@ -82,32 +113,50 @@ def load_scenario(name_or_path: str | Path,
     config = build(ScenarioConfig, data, source)
     if strategy_exists is not None and not strategy_exists(config.leader.strategy):
         raise ConfigError(source, "leader.strategy",
-                          f"unknown strategy {config.leader.strategy!r}")
+                          f"unknown strategy {shown(config.leader.strategy)}")
     return config
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """The parsed TOML of a file, or a ConfigError naming what is wrong with it."""
+    """The parsed TOML of a file, or a ConfigError naming what is wrong with it.
+
+    Only a regular file is read (a FIFO or a device such as /dev/zero would block or never
+    end), and at most MAX_FILE_BYTES of it; a UTF-8 byte-order mark (as Windows editors
+    write it) is allowed."""
     source = str(path)
     try:
-        raw = path.read_bytes()
+        status = path.stat()
     except FileNotFoundError:
         problem = "no such file"
         if len(path.parts) == 1 and not path.suffix:
             problem += f" or shipped scenario (shipped: {', '.join(shipped_scenarios())})"
         raise ConfigError(source, "", problem) from None
-    except IsADirectoryError:
-        raise ConfigError(source, "", "is a folder, not a file") from None
     except OSError as error:
         raise ConfigError(source, "", f"cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise ConfigError(source, "", "is a folder, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        raise ConfigError(source, "", "is not a regular file (a pipe or a device?)")
+    if status.st_size > MAX_FILE_BYTES:
+        raise ConfigError(source, "", f"is {status.st_size:,} bytes; a scenario or experiment "
+                                      f"file may be at most {MAX_FILE_BYTES:,}")
     try:
-        text = raw.decode("utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ConfigError(source, "", f"cannot be read ({error.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ConfigError(source, "", f"is larger than {MAX_FILE_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(source, "", "is not UTF-8 text") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(source, "", f"TOML syntax error: {error}") from None
+    except RecursionError:
+        raise ConfigError(source, "", "arrays or tables are nested too deeply") from None
 
 
 def build(cls: type[T], data: Mapping[str, Any], source: str, prefix: str = "") -> T:
@@ -118,10 +167,49 @@ def build(cls: type[T], data: Mapping[str, Any], source: str, prefix: str = "") 
     hints = typing.get_type_hints(cls)
     for key in data:
         if key not in known:
-            raise ConfigError(source, prefix + key, f"unknown key (known: {', '.join(known)})")
+            raise ConfigError(source, prefix + str(key),
+                              f"unknown key (known: {', '.join(known)})")
     values = {key: _convert(hints[key], known[key], value, source, prefix + key)
               for key, value in data.items()}
-    return cls(**values)
+    built = cls(**values)
+    if isinstance(built, ScenarioConfig):
+        check_consistency(built, source)
+    return built
+
+
+def check_consistency(config: ScenarioConfig, source: str) -> None:
+    """Keys that contradict each other, refused with both named: an attention stretch
+    that ends before it starts; a stretch, a reassignment, a last quarter of system
+    building or a scheduled crisis beyond the run's horizon; a capability ceiling below
+    the starting capability. (A reassignment that runs past the run's end simply lasts to
+    the end.)"""
+    quarters, leader = config.quarters, config.leader
+    for index, stretch in enumerate(leader.attention):
+        key = f"leader.attention[{index}]"
+        if stretch.to_quarter and stretch.to_quarter < stretch.from_quarter:
+            raise ConfigError(source, f"{key}.to_quarter",
+                              f"ends in quarter {stretch.to_quarter}, before its "
+                              f"from_quarter {stretch.from_quarter}")
+        for end in ("from_quarter", "to_quarter"):
+            if getattr(stretch, end) > quarters:
+                raise ConfigError(source, f"{key}.{end}",
+                                  f"is {getattr(stretch, end)}, beyond the run's last quarter "
+                                  f"(quarters = {quarters})")
+    for key in ("withdrawn_from_quarter", "systems_until_quarter"):
+        if getattr(leader, key) > quarters:
+            raise ConfigError(source, f"leader.{key}",
+                              f"is {getattr(leader, key)}, beyond the run's last quarter "
+                              f"(quarters = {quarters})")
+    for index, week in enumerate(config.environment.scheduled_crises):
+        if week > config.weeks:
+            raise ConfigError(source, f"environment.scheduled_crises[{index}]",
+                              f"is week {week}, beyond the run's last week {config.weeks} "
+                              f"(quarters = {quarters})")
+    team = config.team
+    if team.capability_ceiling < team.capability:
+        raise ConfigError(source, "team.capability_ceiling",
+                          f"is {team.capability_ceiling:g}, below the starting "
+                          f"team.capability {team.capability:g}")
 
 
 def _convert(hint: Any, spec: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:
@@ -154,11 +242,16 @@ def check_scalar(hint: Any, value: Any, source: str, key: str) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(source, key, f"must be a number, got {_kind(value)}")
         if not math.isfinite(value):
-            raise ConfigError(source, key, f"must be a finite number, got {value}")
+            raise ConfigError(source, key, f"must be a finite number, got {shown(value)}")
         return float(value)
     if hint is str:
         if not isinstance(value, str):
             raise ConfigError(source, key, f"must be text, got {_kind(value)}")
+        control = next((char for char in value if not char.isprintable()
+                        and char not in "\n\t"), None)
+        if control is not None:
+            raise ConfigError(source, key, f"must not hold control characters, found "
+                                           f"{shown(control)}")
         return value
     raise TypeError(f"unsupported configuration type {hint!r} for {key}")
 
@@ -167,15 +260,20 @@ def check_range(meta: Mapping[str, Any], value: Any, source: str, key: str) -> N
     low, high = meta.get("low"), meta.get("high")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if low is not None and value < low:
-            raise ConfigError(source, key, f"must be at least {_number(low)}, got {value!r}")
+            raise ConfigError(source, key, f"must be at least {_number(low)}, got {shown(value)}")
         if high is not None and value > high:
-            raise ConfigError(source, key, f"must be at most {_number(high)}, got {value!r}")
+            raise ConfigError(source, key, f"must be at most {_number(high)}, got {shown(value)}")
+    longest = meta.get("max_length")
+    if longest is not None and isinstance(value, str) and len(value) > longest:
+        raise ConfigError(source, key, f"must be at most {longest:,} characters, got "
+                                       f"{len(value):,}")
     pattern = meta.get("pattern")
     if pattern is not None and not re.fullmatch(pattern, value):
-        raise ConfigError(source, key, f"must be letters, digits, '_', '-' or '.', got {value!r}")
+        raise ConfigError(source, key,
+                          f"must be letters, digits, '_', '-' or '.', got {shown(value)}")
     choices = meta.get("choices")
     if choices is not None and value not in choices:
-        raise ConfigError(source, key, f"must be one of {', '.join(choices)}, got {value!r}")
+        raise ConfigError(source, key, f"must be one of {', '.join(choices)}, got {shown(value)}")
 
 
 def _number(limit: float) -> str:
@@ -191,8 +289,8 @@ def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"text ({value!r})"
-    return f"{type(value).__name__} ({value!r})"
+        return f"text ({shown(value)})"
+    return f"{type(value).__name__} ({shown(value)})"
 
 
 def to_dict(config: Any) -> Any:

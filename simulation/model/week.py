@@ -77,12 +77,19 @@ class WeekOutcome:
     def counts(self) -> dict[str, np.ndarray | float]:
         """The week's events, one count per run (see ``metrics.EVENT_COUNTS``)."""
         return {
-            "breaches": (self.leader.breached > 0).sum(axis=-1),
-            "kept_commitments": (self.leader.kept > 0).sum(axis=-1),
-            "departures": self.leaving.sum(axis=-1),
-            "hires": self.events.hired.sum(axis=-1),
+            "breaches": _count(self.leader.breached),
+            "kept_commitments": _count(self.leader.kept),
+            "departures": _count(self.leaving),
+            "hires": _count(self.events.hired),
             "crises": self.events.crises_started,
         }
+
+
+def _count(values: np.ndarray) -> np.ndarray | int:
+    """Nonzero entries per run (numpy's fast whole-array count for a single team)."""
+    if values.ndim == 1:
+        return int(np.count_nonzero(values))
+    return (values != 0).sum(axis=-1)
 
 
 def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
@@ -111,7 +118,9 @@ def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters
     """What the environment imposes this week: its pressure, raised while a crisis is under
     way, the baselines it drifts back to, and the week's shocks."""
     env = config.environment
-    in_crisis = np.minimum(events.crises_active, 1.0)  # 1 while any crisis is under way
+    active = events.crises_active
+    # 1 while any crisis is under way
+    in_crisis = np.minimum(active, 1.0) if isinstance(active, np.ndarray) else min(active, 1.0)
     return team_dynamics.WeekConditions(
         pressure=np.asarray(np.minimum(
             env.pressure + equations.team_level(p.crisis_pressure) * in_crisis, 1.0)),
