@@ -53,14 +53,21 @@ def test_shipped_scenario_is_named_after_its_file(path: Path) -> None:
 
 @pytest.mark.parametrize("path", SHIPPED_FILES, ids=lambda path: path.stem)
 def test_shipped_scenario_runs_and_the_team_produces(path: Path) -> None:
-    config = with_overrides(load_shipped(path), {"quarters": 2})
+    shipped = load_shipped(path)
+    # As short a run as still holds every event the scenario schedules (a shorter one
+    # would contradict its own keys, which the loader refuses).
+    leader = shipped.leader
+    quarters = max(2, leader.withdrawn_from_quarter, leader.systems_until_quarter,
+                   *(max(s.from_quarter, s.to_quarter) for s in leader.attention),
+                   *(-(-week // 13) for week in shipped.environment.scheduled_crises))
+    config = with_overrides(shipped, {"quarters": quarters})
     model = simulation.TeamModel(config, seed=20260101, replication=0)
     try:
         frame = model.run().quarterly_frame()
     finally:
         model.release()
-    assert len(frame) == 2
-    assert frame["quarter"].tolist() == [1, 2]
+    assert len(frame) == quarters
+    assert frame["quarter"].tolist() == list(range(1, quarters + 1))
     outcomes = frame[outcome_columns()].to_numpy(dtype=float)
     assert np.all(np.isfinite(outcomes))
     assert (frame["team_output"] > 0).all()

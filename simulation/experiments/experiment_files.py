@@ -234,7 +234,11 @@ def _shortest_run(bases: tuple[ScenarioConfig, ...],
 def _load_base(name: str, folder: Path, source: str, index: int,
                strategy_exists: Callable[[str], bool] | None) -> ScenarioConfig:
     beside = folder / name
-    target = beside if beside.suffix == ".toml" and beside.exists() else name
+    try:
+        is_beside = beside.suffix == ".toml" and beside.exists()
+    except (OSError, ValueError):  # a name too long or with a NUL: reading it says so
+        is_beside = False
+    target = beside if is_beside else name
     try:
         return load_scenario(resolve_scenario_path(target), strategy_exists)
     except ConfigError as error:
@@ -299,7 +303,12 @@ def _sample(table: Any, source: str) -> SampleConfig:
                 or not all(isinstance(x, int | float) and not isinstance(x, bool)
                            for x in pair)):
             raise ConfigError(source, where, "must be [low, high]")
-        low, high = float(pair[0]), float(pair[1])
+        try:
+            low, high = float(pair[0]), float(pair[1])
+        except OverflowError:
+            raise ConfigError(source, where, "bounds must be numbers of ordinary size") from None
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ConfigError(source, where, f"bounds must be finite, got [{low}, {high}]")
         if not low < high:
             raise ConfigError(source, where, f"low must be below high, got [{low}, {high}]")
         bounds.append((key, low, high))

@@ -91,8 +91,10 @@ def check_workload(workload: Workload, source: str, key: str,
     the key that sets the size, the estimate and the option that raises the limit."""
     limit = LIMIT[workload.engine] if max_work is None else max_work
     if workload.member_weeks > limit:
-        raise ConfigError(source, key, f"asks for {workload.describe()}, above the limit of "
-                                       f"{limit:,} member-weeks (--max-work raises it)")
+        raise ConfigError(source, key, f"too much work: {workload.member_weeks:.3g} member-weeks "
+                                       f"(runs x members x weeks), above the limit of "
+                                       f"{limit:,} (--max-work raises it); "
+                                       f"{workload.describe()}")
     if in_memory and workload.memory_bytes > MAX_MEMORY_BYTES:
         raise ConfigError(source, key, f"asks for {workload.rows:,} quarterly rows, about "
                                        f"{workload.memory_bytes / 1024**3:,.1f} GiB in memory, "

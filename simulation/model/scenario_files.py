@@ -8,6 +8,7 @@ checked against the typed configuration in :mod:`simulation.model.config`. Any p
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import re
 import stat
@@ -29,8 +30,8 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_SHOWN = 60
 """Most characters of a value (or key) a message repeats; longer ones are cut with '...'."""
 
-MAX_MESSAGE = 300
-"""Most characters of a one-line error message."""
+MAX_MESSAGE = 280
+"""Most characters of a one-line error message (300 with the command line's prefix)."""
 
 
 def printable(text: str) -> str:
@@ -43,7 +44,10 @@ def printable(text: str) -> str:
 
 def shown(value: Any, limit: int = MAX_SHOWN) -> str:
     """A value as a message repeats it: its repr, printable, cut to ``limit`` characters."""
-    text = printable(repr(value))
+    try:
+        text = printable(repr(value))
+    except ValueError:  # an integer too long for Python to print
+        return "a number too long to show"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -81,7 +85,11 @@ def shipped_files(kind: str) -> dict[str, Path]:
 def resolve_shipped(name_or_path: str | Path, kind: str) -> Path:
     """A file path from a path or the name of a shipped file of a kind."""
     candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists() or len(candidate.parts) > 1:
+    try:
+        exists = candidate.exists()
+    except (OSError, ValueError):  # a name too long, or with a NUL: read_toml says so
+        return candidate
+    if candidate.suffix == ".toml" or exists or len(candidate.parts) > 1:
         return candidate
     return shipped_files(kind).get(str(name_or_path), candidate)
 
@@ -131,8 +139,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         if len(path.parts) == 1 and not path.suffix:
             problem += f" or shipped scenario (shipped: {', '.join(shipped_scenarios())})"
         raise ConfigError(source, "", problem) from None
-    except OSError as error:
-        raise ConfigError(source, "", f"cannot be read ({error.strerror})") from None
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or "not a usable file name"
+        raise ConfigError(source, "", f"cannot be read ({reason})") from None
     if stat.S_ISDIR(status.st_mode):
         raise ConfigError(source, "", "is a folder, not a file")
     if not stat.S_ISREG(status.st_mode):
@@ -155,6 +164,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(source, "", f"TOML syntax error: {error}") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise ConfigError(source, "", "holds a number too long to read") from None
     except RecursionError:
         raise ConfigError(source, "", "arrays or tables are nested too deeply") from None
 
@@ -167,8 +178,7 @@ def build(cls: type[T], data: Mapping[str, Any], source: str, prefix: str = "") 
     hints = typing.get_type_hints(cls)
     for key in data:
         if key not in known:
-            raise ConfigError(source, prefix + str(key),
-                              f"unknown key (known: {', '.join(known)})")
+            raise ConfigError(source, prefix + str(key), _unknown_key(str(key), list(known)))
     values = {key: _convert(hints[key], known[key], value, source, prefix + key)
               for key, value in data.items()}
     built = cls(**values)
@@ -241,7 +251,12 @@ def check_scalar(hint: Any, value: Any, source: str, key: str) -> Any:
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(source, key, f"must be a number, got {_kind(value)}")
-        if not math.isfinite(value):
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:
+            raise ConfigError(source, key, "must be a number of ordinary size, got "
+                                           f"{shown(value)}") from None
+        if not finite:
             raise ConfigError(source, key, f"must be a finite number, got {shown(value)}")
         return float(value)
     if hint is str:
@@ -274,6 +289,16 @@ def check_range(meta: Mapping[str, Any], value: Any, source: str, key: str) -> N
     choices = meta.get("choices")
     if choices is not None and value not in choices:
         raise ConfigError(source, key, f"must be one of {', '.join(choices)}, got {shown(value)}")
+
+
+def _unknown_key(key: str, known: list[str]) -> str:
+    """Unknown key: the likely intended one, or the known keys when they are few."""
+    close = difflib.get_close_matches(key, known, n=1)
+    if close:
+        return f"unknown key (did you mean {close[0]!r}?)"
+    listed = ", ".join(known)
+    return f"unknown key (known: {listed})" if len(listed) <= 150 else \
+        f"unknown key ({len(known)} keys are known here; see docs/MODEL.md)"
 
 
 def _number(limit: float) -> str:

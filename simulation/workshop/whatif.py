@@ -129,6 +129,11 @@ def apply_levers(base: ScenarioConfig, levers: Mapping[str, Any]) -> ScenarioCon
         config = with_overrides(base, overrides, "levers")
     except ConfigError as error:
         name = next((lever for lever, key in LEVER_KEYS.items() if key == error.key), error.key)
+        lever = LEVERS.get(name)
+        if lever is not None and lever.quarter:  # past the run's end: say the lever's range
+            last = overrides.get("quarters", base.quarters)
+            raise ConfigError("levers", name, f"must be from {lever.low:g} to {last:g}, "
+                                              f"got {levers[name]}") from None
         raise ConfigError("levers", name, error.problem) from None
     for name, value in levers.items():
         if name in LEVERS:
