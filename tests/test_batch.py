@@ -87,6 +87,18 @@ def test_a_batch_run_in_blocks_is_the_same_as_one_block(monkeypatch):
     pd.testing.assert_frame_equal(blocks.quarterly_frame(), whole)
 
 
+def test_large_teams_over_long_runs_go_in_smaller_blocks_with_the_same_numbers(monkeypatch):
+    from simulation.engines import batch
+
+    config = with_overrides(load_scenario("baseline"), {"quarters": 2})
+    whole = run_batch(config, 5, range(6)).quarterly_frame()
+    member_weeks = config.team.size * config.weeks
+    monkeypatch.setattr(batch, "BLOCK_MEMBER_WEEKS", 2 * member_weeks)  # two runs a block
+    blocks = run_batch(config, 5, range(6))
+    assert len(blocks.records) == 3
+    pd.testing.assert_frame_equal(blocks.quarterly_frame(), whole)
+
+
 EDGES = Path(__file__).resolve().parent / "scenarios" / "calendar_edges.toml"
 
 

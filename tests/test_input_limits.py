@@ -148,3 +148,22 @@ def test_check_refuses_what_the_sweep_would_refuse(tmp_path, capsys):
     outcome = teamsim(capsys, "check", grid)
     assert outcome.code == 2
     assert_one_error_line(outcome, str(grid), "grid.leader.strategy[1]")
+
+
+def test_a_design_of_more_settings_than_a_sweep_holds_is_refused_at_once(tmp_path, capsys):
+    values = ", ".join(str(i / 400) for i in range(400))
+    grid = "".join(f'"{key}" = [{values}]\n' for key in ("team.motivation", "team.trust"))
+    path = write(tmp_path / "wide.toml",
+                 f'scenarios = ["baseline"]\nreplications = 1\n[grid]\n{grid}')
+    outcome = teamsim(capsys, "check", path)
+    assert outcome.code == 2
+    line = assert_one_error_line(outcome, str(path), "grid")
+    assert "160,000" in line or "1.6e+05" in line
+    assert "100,000" in line
+
+
+def test_more_workers_than_the_machine_can_hold_are_refused(tmp_path, capsys):
+    outcome = teamsim(capsys, "sweep", "withdrawal_timing", "--workers", "100000", "--quiet")
+    assert outcome.code == 2
+    assert f"at most {4 * (os.cpu_count() or 1)}" in assert_one_error_line(outcome, "--workers")
+    assert not (tmp_path / "results").exists()

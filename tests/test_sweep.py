@@ -36,6 +36,7 @@ from scipy import stats
 import simulation
 from simulation import cli
 from simulation.experiments import executors
+from simulation.experiments import run_tasks as run_tasks_module
 from simulation.experiments import sweep as sweep_module
 from simulation.experiments.comparison import COMPARED_OUTCOMES
 from simulation.experiments.executors import InProcessExecutor, Progress, stream
@@ -405,6 +406,43 @@ def test_overwrite_starts_the_store_again(capsys: pytest.CaptureFixture[str],
     assert {seed for _, _, seed, _, _ in rows} == {2}
 
 
+def test_an_interrupted_overwrite_leaves_the_earlier_results_untouched(
+        capsys: pytest.CaptureFixture[str], in_tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_experiment(in_tmp_path, SMALL_EXPERIMENT.format(seed=1))
+    assert teamsim(capsys, "sweep", path, "--out", "out", "--workers", "1", "--quiet").code == 0
+    (in_tmp_path / "out" / "notes.txt").write_text("mine", encoding="utf-8")
+    before = folder_bytes(in_tmp_path / "out")
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sweep_module.ResultsStore, "write", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            teamsim(capsys, "sweep", path, "--out", "out", "--workers", "1", "--quiet",
+                    "--overwrite")
+    assert folder_bytes(in_tmp_path / "out") == before
+    assert not [p.name for p in in_tmp_path.iterdir() if p.name.startswith(".")]
+    done = teamsim(capsys, "sweep", path, "--out", "out", "--workers", "1", "--quiet",
+                   "--overwrite")
+    assert done.code == 0, done.err
+    assert not (in_tmp_path / "out" / "notes.txt").exists()
+    assert len(ledger(in_tmp_path / "out")) == 4
+
+
+def test_a_sweep_into_a_folder_of_other_files_needs_overwrite(
+        capsys: pytest.CaptureFixture[str], in_tmp_path: Path) -> None:
+    path = write_experiment(in_tmp_path, SMALL_EXPERIMENT.format(seed=1))
+    (in_tmp_path / "data").mkdir()
+    (in_tmp_path / "data" / "raw.csv").write_text("a,b\n", encoding="utf-8")
+    outcome = teamsim(capsys, "sweep", path, "--out", "data", "--workers", "1", "--quiet")
+    assert outcome.code == 2
+    line = only_error_line(outcome.err)
+    assert "--out data" in line and "--overwrite" in line
+    assert sorted(p.name for p in (in_tmp_path / "data").iterdir()) == ["raw.csv"]
+
+
 def test_resuming_a_changed_experiment_is_refused(capsys: pytest.CaptureFixture[str],
                                                   in_tmp_path: Path) -> None:
     path = write_experiment(in_tmp_path, SMALL_EXPERIMENT.format(seed=1))
@@ -505,13 +543,13 @@ def test_resume_reruns_only_the_failed_runs(capsys: pytest.CaptureFixture[str],
     assert teamsim(capsys, *arguments).code == 1
     done_before = load_runs(in_tmp_path / "out")
     ran: list[tuple[float, int]] = []
-    real_run_once = sweep_module.run_once
+    real_run_once = run_tasks_module.run_once
 
     def counted(config: Any, seed: int, replication: int) -> pd.DataFrame:
         ran.append((config.leader.attention_hours, replication))
         return real_run_once(config, seed, replication)
 
-    monkeypatch.setattr(sweep_module, "run_once", counted)
+    monkeypatch.setattr(run_tasks_module, "run_once", counted)
     outcome = teamsim(capsys, *arguments, "--resume")
     assert outcome.code == 1
     assert sorted(ran) == [(12.0, 0), (12.0, 1), (12.0, 2)]
@@ -606,7 +644,7 @@ def test_report_regenerates_every_table_and_figure_without_running_a_model(
     def no_runs(*args: object, **kwargs: object) -> None:
         raise AssertionError("report ran a model")
 
-    monkeypatch.setattr(sweep_module, "run_once", no_runs)
+    monkeypatch.setattr(run_tasks_module, "run_once", no_runs)
     monkeypatch.setattr(simulation.experiments.replications, "run_once", no_runs)
     monkeypatch.setattr(simulation.TeamModel, "run", no_runs)
     outcome = teamsim(capsys, "report", folder)

@@ -16,17 +16,33 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from simulation.cli import analysis, files, runs, sweeps, workshop
 from simulation.cli.common import UsageError
 from simulation.experiments.plugins import PluginError, load_plugins
 from simulation.experiments.sweep import SweepError
-from simulation.model.scenario_files import ConfigError
+from simulation.model.scenario_files import MAX_MESSAGE, ConfigError, printable
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's grammar, with its errors in the project's one line: the flag or argument
+    and what is wrong with it (values cut and made printable), and where help is; exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message, MAX_MESSAGE - 60)} (see "
+                     f"`{self.prog} --help`)\n")
+
+
+def one_line(message: str, limit: int = MAX_MESSAGE) -> str:
+    """A message as the one error line prints it: printable, and cut to ``limit``."""
+    text = printable(message)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="teamsim", description="Simulate how leadership shapes team performance.")
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback when a run fails")
@@ -47,13 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_plugins(args.plugin)
         return COMMANDS[args.command](args)
     except (ConfigError, UsageError, PluginError, SweepError) as error:
-        print(f"teamsim: error: {error}", file=sys.stderr)
+        print(f"teamsim: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except Exception as error:  # a failing run (e.g. a user's strategy): one line, exit 1
         if args.debug:
             raise
-        print(f"teamsim: error: {type(error).__name__}: {error} (--debug shows the "
-              f"traceback)", file=sys.stderr)
+        print(f"teamsim: error: {one_line(f'{type(error).__name__}: {error}')} (--debug "
+              "shows the traceback)", file=sys.stderr)
         return 1
 
 

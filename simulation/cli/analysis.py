@@ -17,7 +17,15 @@ from simulation.analysis.evidence import write_evidence
 from simulation.analysis.optimise import Objective, optimise
 from simulation.analysis.patterns import PATTERNS, PatternResult, check_all
 from simulation.analysis.sensitivity import model_function, sobol
-from simulation.cli.common import Subcommands, UsageError, at_least, results_folder
+from simulation.cli.common import (
+    Subcommands,
+    UsageError,
+    add_overwrite_option,
+    at_least,
+    refuse_foreign,
+    results_folder,
+    worker_count,
+)
 from simulation.experiments.executors import default_workers
 from simulation.experiments.experiment_files import load_experiment
 from simulation.experiments.publishing import publish
@@ -134,6 +142,7 @@ def add_optimise(commands: Subcommands) -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--out", type=Path, default=None,
                         help="results folder (default: results/optimise_<scenario>)")
+    add_overwrite_option(parser)
 
 
 def command_optimise(args: argparse.Namespace) -> int:
@@ -143,9 +152,12 @@ def command_optimise(args: argparse.Namespace) -> int:
         raise UsageError(f"--outcome: unknown outcome {args.outcome!r}")
     if not 0 <= args.quarter <= config.quarters:
         raise UsageError(f"--quarter: must be between 1 and {config.quarters}")
-    if args.replications < 2 or args.maxiter < 1 or args.popsize < 1 or args.workers < 1:
-        raise UsageError("--replications must be at least 2; --maxiter, --popsize and "
-                         "--workers at least 1")
+    at_least("--replications", args.replications, 2)
+    at_least("--maxiter", args.maxiter, 1)
+    at_least("--popsize", args.popsize, 1)
+    worker_count("--workers", args.workers)
+    folder = results_folder(args.out, f"optimise_{config.name}")
+    refuse_foreign(folder, OPTIMISE_FILES, "optimise", args.overwrite)
     objective = Objective(args.outcome, args.quarter, args.trust_floor)
     optimum = optimise(config, objective, args.seed, args.replications, args.maxiter,
                        args.popsize, args.workers, log=print)
@@ -159,7 +171,6 @@ def command_optimise(args: argparse.Namespace) -> int:
         print(f"  {row['label']:<22} {row[args.outcome]:8.3f} [{row[args.outcome + '_low']:.3f},"
               f" {row[args.outcome + '_high']:.3f}]   trust {row['trust_mean']:.3f}")
     print("\n" + optimum.verdict)
-    folder = results_folder(args.out, f"optimise_{config.name}")
     figure = optimum_figure(optimum.mix, optimum.summary, args.outcome, quarter,
                             f"Optimised allocation on {config.name}")
     mix = pd.DataFrame({"intervention": list(optimum.mix), "share": list(optimum.mix.values())})
@@ -171,6 +182,10 @@ def command_optimise(args: argparse.Namespace) -> int:
     })
     print(f"wrote {folder}/: allocation.csv, strategies.csv, comparisons.csv, optimum.png")
     return 0
+
+
+OPTIMISE_FILES = ("allocation.csv", "strategies.csv", "comparisons.csv", "optimum.png")
+SOBOL_FILES = ("sobol.csv", "sobol.png")
 
 
 def add_sensitivity(commands: Subcommands) -> None:
@@ -185,6 +200,7 @@ def add_sensitivity(commands: Subcommands) -> None:
                         help="worker processes (default: all cores)")
     parser.add_argument("--out", type=Path, default=None,
                         help="results folder (default: results/<experiment>)")
+    add_overwrite_option(parser)
 
 
 def command_sensitivity(args: argparse.Namespace) -> int:
@@ -201,7 +217,9 @@ def command_sensitivity(args: argparse.Namespace) -> int:
     config = experiment.base_configs[0]
     outcome = experiment.outcomes[0]
     quarter = max(experiment.quarters) if experiment.quarters else config.quarters
-    workers = args.workers or default_workers()
+    workers = worker_count("--workers", args.workers) if args.workers else default_workers()
+    folder = results_folder(args.out, experiment.name)
+    refuse_foreign(folder, SOBOL_FILES, "sensitivity", args.overwrite)
     started = time.monotonic()
     func = model_function(config, [k.split(".", 1)[1] for k in names], outcome, quarter,
                           experiment.replications, experiment.seed, workers)
@@ -218,7 +236,6 @@ def command_sensitivity(args: argparse.Namespace) -> int:
         print(f"{row['parameter']:<30} {row['first_order']:8.3f} [{row['first_low']:6.3f}, "
               f"{row['first_high']:6.3f}] {row['total_order']:8.3f} [{row['total_low']:6.3f},"
               f" {row['total_high']:6.3f}]")
-    folder = results_folder(args.out, experiment.name)
     figure = sobol_figure(table, outcome, quarter, experiment.title)
     publish(folder, {
         "sobol.csv": lambda path: table.to_csv(path, index=False),

@@ -7,10 +7,15 @@ of output and the four core states that `teamsim run` prints and `teamsim compar
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import pandas as pd
+
+from simulation.experiments.workload import LIMIT
+from simulation.model.scenario_files import shown
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """The subcommands of `teamsim`, to which each family module adds its commands."""
@@ -35,8 +40,33 @@ def at_least(option: str, value: int, minimum: int) -> None:
 
 
 def results_folder(out: Path | None, name: str) -> Path:
-    """The folder a command writes into: ``--out``, or else results/<name>."""
-    return out if out is not None else Path("results") / name
+    """The folder a command writes into: ``--out``, or else results/<name>; refused if it,
+    or a folder it would be made in, is a file."""
+    folder = out if out is not None else Path("results") / name
+    for path in (folder, *folder.parents):
+        if path.exists() and not path.is_dir():
+            where = "exists" if path == folder else f"would be made inside {path}, which"
+            raise UsageError(f"--out {folder}: {where} is not a folder")
+    return folder
+
+
+def refuse_foreign(folder: Path, own: Collection[str], command: str,
+                   overwrite: bool = False) -> None:
+    """Refuse (naming --out and --overwrite) a folder holding anything but the files
+    ``command`` writes: the folder is replaced as a whole, and another command's files, or
+    the user's, are never deleted unasked."""
+    if overwrite or not folder.is_dir():
+        return
+    if any(path.name not in own for path in folder.iterdir()):
+        raise UsageError(f"--out {folder}: holds files that `teamsim {command}` did not "
+                         "write; choose another --out, or pass --overwrite to replace it")
+
+
+def add_overwrite_option(parser: argparse.ArgumentParser) -> None:
+    """--overwrite, for a command that replaces its folder as a whole."""
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an --out folder that holds other files (only once "
+                             "the new results are complete)")
 
 
 def add_execution_options(parser: argparse.ArgumentParser) -> None:
@@ -51,19 +81,39 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("batch", "mesa"), default="batch",
                         help="batch: many runs at once (default); mesa: the agent model "
                              "(same numbers, slower)")
+    parser.add_argument("--max-work", type=int, default=None, metavar="MEMBER_WEEKS",
+                        help="raise the limit on runs x members x weeks (default: "
+                             f"{LIMIT['batch']:,} on the batch engine, {LIMIT['mesa']:,} on "
+                             "mesa)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+MAX_WORKERS_PER_CORE = 4
+"""Most worker processes per core a command starts (more only thrash the machine)."""
 
 
 def execution(args: argparse.Namespace) -> dict[str, Any]:
     """The executor options of a command, checked."""
-    if args.workers is not None:
-        at_least("--workers", args.workers, 1)
-    if args.dask_local is not None:
-        at_least("--dask-local", args.dask_local, 1)
+    for option, value in (("--workers", args.workers), ("--dask-local", args.dask_local)):
+        if value is not None:
+            worker_count(option, value)
+    if args.max_work is not None:
+        at_least("--max-work", args.max_work, 1)
     workers = args.dask_local if args.dask_local is not None else args.workers
     return {"workers": workers, "scheduler": args.scheduler,
             "dask_local": args.dask_local is not None, "show_progress": not args.quiet,
-            "engine": args.engine}
+            "engine": args.engine, "max_work": args.max_work}
+
+
+def worker_count(option: str, value: int) -> int:
+    """A number of local worker processes, checked: at least one, at most
+    MAX_WORKERS_PER_CORE a core of this machine."""
+    at_least(option, value, 1)
+    most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    if value > most:
+        raise UsageError(f"{option}: at most {most} ({MAX_WORKERS_PER_CORE} a core on this "
+                         f"machine's {os.cpu_count() or 1}), got {shown(value)}")
+    return value
 
 
 def format_table(summary: pd.DataFrame) -> str:

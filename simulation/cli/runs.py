@@ -14,7 +14,12 @@ from simulation.experiments.replications import manifest, run_replications
 from simulation.experiments.workload import LIMIT, check_workload, run_workload
 from simulation.figures import quarterly_figure
 from simulation.model import strategies
-from simulation.model.scenario_files import load_scenario, resolve_scenario_path, with_overrides
+from simulation.model.scenario_files import (
+    load_scenario,
+    resolve_scenario_path,
+    shown,
+    with_overrides,
+)
 
 
 def add_commands(commands: Subcommands) -> None:
@@ -48,7 +53,7 @@ def command_run(args: argparse.Namespace) -> int:
     config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
     if args.strategy is not None:
         if args.strategy not in strategies.REGISTRY:
-            raise UsageError(f"--strategy: unknown strategy {args.strategy!r} (known: "
+            raise UsageError(f"--strategy: unknown strategy {shown(args.strategy)} (known: "
                              f"{', '.join(strategies.REGISTRY.names())})")
         config = with_overrides(config, {"leader.strategy": args.strategy}, source)
     if args.replications is not None:
@@ -56,8 +61,6 @@ def command_run(args: argparse.Namespace) -> int:
     if args.seed is not None and not 0 <= args.seed < 2**63:
         raise UsageError(f"--seed: must be from 0 to 2**63-1, got {args.seed}")
     folder = results_folder(args.out, config.name)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {folder}: exists and is not a folder")
     if not args.overwrite and not is_own_run_folder(folder, config.name):
         raise UsageError(f"--out {folder}: holds files that `teamsim run {config.name}` did "
                          "not write; choose another --out, or pass --overwrite to replace it")

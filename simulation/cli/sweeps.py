@@ -1,13 +1,25 @@
 """`teamsim sweep`, `compare`, `report` and `reproduce`: experiments run into a results
 store and reported from it, with each command's arguments next to its handler; `sweep` and
 `compare` run on local workers or a Dask cluster, `report` rewrites tables and figures
-without re-running, `reproduce` reruns the headline experiments into results/."""
+without re-running, `reproduce` reruns the headline experiments into results/.
+
+When a sweep cannot start, stops, or cannot write its report, the command prints one line
+naming the store and what to do, and exits 2 if it could not start (a store that is not
+one or is damaged, a folder it cannot write into: nothing was run or written) or 1 if it
+stopped while running (a worker died, the disk filled up: every finished run is kept, and
+the line gives the `--resume` command that finishes the sweep).
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
+import shlex
+import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -22,12 +34,22 @@ from simulation.cli.common import (
 )
 from simulation.experiments.comparison import comparison_experiment, difference_table
 from simulation.experiments.experiment_files import load_experiment
-from simulation.experiments.report import headline_table, write_report
+from simulation.experiments.publishing import holds_other_files
+from simulation.experiments.report import Report, headline_table, write_report
 from simulation.experiments.reproduce import reproduce
-from simulation.experiments.store import STORE_FILE
-from simulation.experiments.sweep import SweepSummary, sweep
+from simulation.experiments.store import (
+    READ_ONLY,
+    STORE_FILE,
+    ResultsStore,
+    StoreError,
+    store_fault,
+)
+from simulation.experiments.sweep import SweepFailure, SweepSummary, sweep
 from simulation.model import strategies
 from simulation.model.config import DEFAULT_SEED
+from simulation.model.scenario_files import ConfigError, printable
+
+T = TypeVar("T")
 
 
 def add_commands(commands: Subcommands) -> None:
@@ -59,18 +81,61 @@ def command_sweep(args: argparse.Namespace) -> int:
     """`teamsim sweep`: every setting and replication of an experiment into a store."""
     if args.resume and args.overwrite:
         raise UsageError("--resume and --overwrite: choose one")
-    if args.precision is not None and args.precision <= 0:
-        raise UsageError(f"--precision: must be positive, got {args.precision}")
+    if args.precision is not None and not 0 < args.precision < math.inf:
+        raise UsageError(f"--precision: must be a positive number, got {args.precision}")
     experiment = load_experiment(args.experiment, strategies.REGISTRY.__contains__)
     folder = results_folder(args.out, experiment.name)
-    summary = sweep(experiment, folder, resume=args.resume, overwrite=args.overwrite,
-                    plugin_names=args.plugin, precision=args.precision, **execution(args))
-    return finish_sweep(summary)
+    plugins = [word for name in args.plugin for word in ("--plugin", name)]
+    command = ["teamsim", *plugins, "sweep", args.experiment, "--out", str(folder), "--resume"]
+    again = f"continue with `{shlex.join(command)}`"
+    if args.overwrite:
+        again = f"run the same command again (nothing in {folder} was replaced)"
+    summary = run_sweep(lambda: sweep(
+        experiment, folder, resume=args.resume, overwrite=args.overwrite,
+        plugin_names=args.plugin, precision=args.precision, **execution(args)), again)
+    return summary if isinstance(summary, int) else finish_sweep(summary, again)[0]
 
 
-def finish_sweep(summary: SweepSummary) -> int:
-    """Write the report of a finished sweep, print what happened; exit 1 on failed runs."""
-    report = write_report(summary.folder)
+def run_sweep(run: Callable[[], T], again: str) -> T | int:
+    """What a sweep returns; or, for one that could not start or stopped, its one line on
+    standard error and the exit code (2: nothing ran; 1: it stopped, ``again`` says how
+    to go on)."""
+    try:
+        return run()
+    except StoreError as error:
+        return fail(str(error), 2 if error.bad_input else 1)
+    except SweepFailure as error:
+        return fail(f"{error.store}: {error.problem}; {error.stored} finished runs are "
+                    f"stored and none is lost: {error.remedy}{again}", 1)
+
+
+def fail(message: str, code: int) -> int:
+    """Print the one error line; return the exit code."""
+    print(f"teamsim: error: {printable(message)}", file=sys.stderr)
+    return code
+
+
+def finish_sweep(summary: SweepSummary, again: str = "continue with --resume"
+                 ) -> tuple[int, Report | None]:
+    """Write the report of a finished sweep, print what happened; exit 1 on failed runs
+    (and no report if no run finished, or if it cannot be written)."""
+    store = summary.folder / STORE_FILE
+    if summary.done + summary.skipped == 0 and summary.failed:
+        with ResultsStore.open(summary.folder) as opened:
+            first = opened.failures().iloc[0]
+        return fail(f"all {summary.failed} runs failed (first: {first['label']}, replication "
+                    f"{first['replication']}: {first['error']}); nothing to report: fix the "
+                    f"cause and {again}", 1), None
+    try:
+        report = write_report(summary.folder)
+    except (OSError, sqlite3.Error) as error:
+        fault = store_fault(store, error)
+        if fault is None:
+            raise
+        problem, remedy = fault.while_running()
+        return fail(f"{store}: {problem} while writing the report; every finished run is "
+                    f"in the store: {remedy}write it with `teamsim report "
+                    f"{shlex.quote(str(summary.folder))}`", 1), None
     print(f"{summary.settings} settings: {summary.done} runs done, {summary.failed} failed, "
           f"{summary.skipped} already in the store; {summary.seconds:.1f} s on "
           f"{summary.executor}")
@@ -78,11 +143,10 @@ def finish_sweep(summary: SweepSummary) -> int:
         path.name for path in report.written))
     if not report.failures.empty:
         first = report.failures.iloc[0]
-        print(f"teamsim: error: {len(report.failures)} runs failed (first: {first['label']}, "
-              f"replication {first['replication']}: {first['error']}); see "
-              f"{summary.folder}/report.md", file=sys.stderr)
-        return 1
-    return 0
+        return fail(f"{len(report.failures)} runs failed (first: {first['label']}, "
+                    f"replication {first['replication']}: {first['error']}); see "
+                    f"{summary.folder}/report.md", 1), report
+    return 0, report
 
 
 def add_compare(commands: Subcommands) -> None:
@@ -99,6 +163,9 @@ def add_compare(commands: Subcommands) -> None:
                         help="quarters compared (default: every fourth, and the last)")
     parser.add_argument("--out", type=Path, default=None,
                         help="results folder (default: results/compare_<names>)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an --out folder that holds other files (once the new "
+                             "comparison is complete)")
     add_execution_options(parser)
 
 
@@ -109,12 +176,25 @@ def command_compare(args: argparse.Namespace) -> int:
         experiment = comparison_experiment(args.names, args.scenario, args.replications,
                                            args.seed, args.quarters,
                                            strategies.REGISTRY.__contains__)
+    except ConfigError as error:
+        if error.source != "compare":  # a scenario file compared, or --scenario's
+            raise
+        flag = COMPARE_FLAGS.get(error.key.split("[")[0], error.key)
+        raise UsageError(f"{flag}: {printable(error.problem)}") from None
     except ValueError as error:
         raise UsageError(str(error)) from None
     folder = results_folder(args.out, experiment.name)
-    summary = sweep(experiment, folder, overwrite=True, plugin_names=args.plugin,
-                    **execution(args))
-    code = finish_sweep(summary)
+    if not args.overwrite and holds_other_files(folder, STORE_FILE):
+        raise UsageError(f"--out {folder}: holds files that no comparison wrote; choose "
+                         "another --out, or pass --overwrite to replace the folder")
+    again = "run the comparison again"
+    summary = run_sweep(lambda: sweep(experiment, folder, overwrite=True,
+                                      plugin_names=args.plugin, **execution(args)), again)
+    if isinstance(summary, int):
+        return summary
+    code, report = finish_sweep(summary, again)
+    if report is None:
+        return code
     comparisons = pd.read_csv(folder / "comparisons.csv")
     comparisons = comparisons[comparisons.outcome.isin([c for c, _ in TABLE_COLUMNS])]
     print(f"\n{experiment.title}: {experiment.replications} replications under common random "
@@ -122,6 +202,11 @@ def command_compare(args: argparse.Namespace) -> int:
     print(difference_table(comparisons))
     print(f"(every outcome in {folder}/comparisons.csv)")
     return code
+
+
+COMPARE_FLAGS = {"quarters": "--quarters", "seed": "--seed", "replications": "--replications",
+                 "name": "names", "scenarios": "names"}
+"""The flag of `teamsim compare` that sets each key of the experiment it builds."""
 
 
 def add_report(commands: Subcommands) -> None:
@@ -134,9 +219,24 @@ def add_report(commands: Subcommands) -> None:
 def command_report(args: argparse.Namespace) -> int:
     """`teamsim report`: tables and figures from a store, without re-running."""
     folder = args.folder
-    if not (folder / STORE_FILE).is_file():
+    store = folder / STORE_FILE
+    if not store.is_file():
         raise UsageError(f"{folder}: holds no results store ({STORE_FILE})")
-    report = write_report(folder)
+    try:
+        ResultsStore.open(folder, verify=True).close()
+        report = write_report(folder)
+    except (StoreError, OSError, sqlite3.Error) as error:
+        fault = store_fault(store, error)
+        if fault is None:
+            raise
+        if fault.kind == READ_ONLY:
+            return fail(f"{store}: cannot write into {folder} ({fault.detail}): copy the "
+                        f"folder somewhere writable and run `teamsim report` there", 2)
+        if fault.bad_input:
+            return fail(str(fault), 2)
+        problem, remedy = fault.while_running()
+        return fail(f"{store}: {problem} while writing the report: {remedy}run "
+                    f"`teamsim report {shlex.quote(str(folder))}` again", 1)
     print("\n".join(headline_table(report)))
     print(f"wrote {folder}/: " + ", ".join(path.name for path in report.written))
     return 0
@@ -159,10 +259,15 @@ def command_reproduce(args: argparse.Namespace) -> int:
     """`teamsim reproduce`: every shipped experiment, then results/README.md."""
     if args.workers is not None:
         at_least("--workers", args.workers, 1)
-    try:
-        done = reproduce(args.results, args.workers, args.experiments, not args.quiet)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
+    def run() -> list[tuple[SweepSummary, Report]]:
+        try:
+            return reproduce(args.results, args.workers, args.experiments, not args.quiet)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
+    done = run_sweep(run, "run `teamsim reproduce` again")
+    if isinstance(done, int):
+        return done
     for summary, report in done:
         print(f"{summary.folder}: {summary.done} runs in {summary.seconds:.1f} s; "
               f"{len(report.written)} files")

@@ -31,6 +31,10 @@ from simulation.model.week import WeekEvents, simulate_week
 BLOCK = 1024
 """Most runs simulated together: larger batches run in blocks of this size, which keeps
 the arrays in the processor's caches (the runs are independent, so nothing changes)."""
+BLOCK_MEMBER_WEEKS = 4_000_000
+"""Most member-weeks in one block: a block draws its noise for every member and week at
+once (about 85 bytes a member-week, measured), so a block of large teams over long runs
+holds fewer runs, and its memory stays near 350 MB whatever the scenario."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,9 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
     model constants, in place of the scenario's; a sensitivity analysis varies them."""
     reps = tuple(int(k) for k in replications)
     records = []
-    for start in range(0, len(reps), BLOCK):
-        rows = slice(start, start + BLOCK)
+    block_runs = max(1, min(BLOCK, BLOCK_MEMBER_WEEKS // (config.team.size * config.weeks)))
+    for start in range(0, len(reps), block_runs):
+        rows = slice(start, start + block_runs)
         block = (config.parameters if parameters is None
                  else _block_parameters(parameters, rows))
         records.append(_run_block(config, seed, reps[rows], registry, member_detail, block))

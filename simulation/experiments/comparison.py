@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.experiments.experiment_files import ExperimentConfig, parse_experiment
-from simulation.model.scenario_files import resolve_scenario_path
+from simulation.model.scenario_files import resolve_scenario_path, shown
 
 COMPARED_OUTCOMES = ("team_output", "capability_mean", "motivation_mean", "trust_mean",
                      "accountability_mean", "psychological_safety", "breaches", "departures")
@@ -24,7 +24,13 @@ def comparison_experiment(names: Sequence[str], scenario: str, replications: int
     reference."""
     if len(names) < 2:
         raise ValueError("compare needs at least two strategies or scenarios")
-    strategies = all(is_strategy(name) and not Path(name).suffix == ".toml" for name in names)
+    named = [is_strategy(name) and not Path(name).suffix == ".toml" for name in names]
+    strategies = all(named)
+    if any(named) and not strategies:  # a mix: the others are misspelt strategies or files
+        for name, known in zip(names, named, strict=True):
+            if not known and not resolve_scenario_path(name).is_file():
+                raise ValueError(f"{shown(name)}: neither a registered strategy (see "
+                                 "`teamsim list`) nor a scenario file")
     stems = [Path(name).stem for name in names]
     data: dict[str, object] = {
         "name": "compare_" + "_vs_".join(stems if not strategies else names),

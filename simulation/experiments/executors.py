@@ -8,7 +8,9 @@
   ``concurrent.futures`` executor too, so every path shares one streaming loop.
 
 Results stream back as tasks finish, with at most a few tasks in flight per worker, so a
-sweep of any size holds only a bounded number of runs in memory.
+sweep of any size holds only a bounded number of runs in memory. When a task raises, the
+tasks not yet started are cancelled and the error goes to the caller at once; a worker
+process that dies (killed, out of memory) is reported as :class:`WorkerDied`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,18 @@ from typing import Any, TextIO, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without handing back its task (a signal, the kernel's
+    out-of-memory killer, a crash of the interpreter); the results handed back before it
+    are unaffected."""
+
+
+def is_worker_death(error: BaseException) -> bool:
+    """Whether an error a future raised means its worker died: a broken process pool, or
+    a task Dask gave up on because its workers kept dying (``KilledWorker``)."""
+    return isinstance(error, cf.BrokenExecutor) or type(error).__name__ == "KilledWorker"
 
 
 class InProcessExecutor(cf.Executor):
@@ -61,10 +75,15 @@ def open_executor(workers: int | None = None, scheduler: str | None = None,
         yield InProcessExecutor(), 1, "in this process"
         return
     context = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=count, mp_context=context,
-                                initializer=end_with_parent,
-                                initargs=(os.getpid(),)) as pool:
+    pool = cf.ProcessPoolExecutor(max_workers=count, mp_context=context,
+                                  initializer=end_with_parent, initargs=(os.getpid(),))
+    try:
         yield pool, count, f"{count} local worker processes"
+    except BaseException:
+        # Drop the queued tasks rather than run them for a sweep that has stopped.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def end_with_parent(parent: int) -> None:
@@ -111,13 +130,29 @@ def stream(executor: cf.Executor, fn: Callable[[T], R], tasks: Iterable[T],
                 return
             pending.add(executor.submit(fn, task))
 
-    top_up()
-    while pending:
-        done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
-        for future in done:
-            pending.discard(future)
-            yield future.result()
+    try:
         top_up()
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in sorted(done, key=_failed_last):
+                pending.discard(future)
+                try:
+                    result = future.result()
+                except Exception as error:
+                    if is_worker_death(error):
+                        raise WorkerDied(f"a worker process died ({error})") from error
+                    raise
+                yield result
+            top_up()
+    finally:
+        for future in pending:  # the caller stopped, or a task raised: start no more
+            future.cancel()
+
+
+def _failed_last(future: cf.Future[Any]) -> bool:
+    """Sort key: the results of a batch of finished tasks before its errors (so that what
+    finished is handed back before the error stops the caller)."""
+    return future.cancelled() or future.exception() is not None
 
 
 class Progress:
@@ -158,6 +193,13 @@ class Progress:
         """End the progress line."""
         if self.enabled and self.interactive:
             self.stream.write("\n")
+            self.enabled = False
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # also when the sweep stops: an error then starts a line of its own
 
     def line(self) -> str:
         """The progress line: done of total, rate, ETA."""

@@ -79,7 +79,7 @@ class SampleConfig:
 
     method: str = described("latin_hypercube", "how points are drawn",
                             choices=SAMPLING_METHODS)
-    size: int = described(16, "number of points", 1, 1_000_000)
+    size: int = described(16, "number of points", 1, 100_000)
     bounds: tuple[tuple[str, float, float], ...] = ()
 
 
@@ -91,7 +91,7 @@ class PrecisionConfig:
     quarter: int = described(0, "the quarter it is measured at; 0 means the last", 0, 1000)
     half_width: float = described(0.05, "target 95% interval half-width", 1e-12, 1e12)
     max_replications: int = described(
-        500, "the most replications a setting may get", 2, 1_000_000)
+        500, "the most replications a setting may get", 2, 100_000)
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class ExperimentConfig:
     scenarios: tuple[str, ...] = described(("baseline",), "base scenarios")
     strategies: tuple[str, ...] = described((), "strategies compared; empty keeps each "
                                                 "scenario's own")
-    replications: int = described(20, "replications per setting", 1, 1_000_000)
+    replications: int = described(20, "replications per setting", 1, 100_000)
     seed: int = described(DEFAULT_SEED, "base seed; replication k is shared by all settings",
                           0, 2**63 - 1)
     outcomes: tuple[str, ...] = described(DEFAULT_OUTCOMES, "outcomes stored and analysed")

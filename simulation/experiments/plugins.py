@@ -4,6 +4,10 @@ A plugin is imported once per process: the command line loads it before reading 
 scenario, and every worker process of a sweep loads it again before its first run (so a
 strategy registered in a plugin runs on local workers; on a Dask cluster the same path
 must exist on the workers).
+
+While a plugin is imported, the strategy registry is told so
+(``REGISTRY.registering_from``): each strategy it registers records the plugin's file (its
+absolute path) or module name, and messages about the strategy name it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import importlib
 import importlib.util
 import sys
 from pathlib import Path
+
+from simulation.model.scenario_files import MAX_MESSAGE, printable
+from simulation.model.strategies import REGISTRY
 
 _loaded: set[str] = set()
 
@@ -31,14 +38,18 @@ def load_plugin(name: str) -> None:
     if key in _loaded:
         return
     try:
-        if name.endswith(".py"):
-            _load_file(Path(name), name)
-        else:
-            importlib.import_module(name)
+        with REGISTRY.registering_from(key):
+            if name.endswith(".py"):
+                _load_file(Path(name), name)
+            else:
+                importlib.import_module(name)
     except (PluginError, KeyboardInterrupt):
         raise
     except BaseException as error:  # a user's module may fail in any way, even sys.exit()
-        raise PluginError(f"--plugin {name}: {type(error).__name__}: {error}") from None
+        message = printable(f"--plugin {name}: {type(error).__name__}: {error}")
+        if len(message) > MAX_MESSAGE:  # one line, however much the module said
+            message = message[:MAX_MESSAGE - 3] + "..."
+        raise PluginError(message) from None
     _loaded.add(key)
 
 

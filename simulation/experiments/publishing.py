@@ -57,16 +57,42 @@ def publish(folder: Path, files: Mapping[str, Callable[[Path], None]]) -> None:
         staging.chmod(0o777 & ~current_umask())
         for name, write in files.items():
             write(staging / name)
-        if folder.exists():
-            retired = folder.with_name(f".{folder.name}.old.{os.getpid()}")
-            folder.rename(retired)
-            staging.rename(folder)
-            shutil.rmtree(retired)
-        else:
-            staging.rename(folder)
+        replace_folder(folder, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def replace_folder(folder: Path, staging: Path) -> None:
+    """Put the complete folder ``staging`` in the place of ``folder`` (which may not exist):
+    two renames in one file system, and then the old folder is deleted."""
+    folder = Path(folder).resolve()
+    if folder.exists():
+        retired = folder.with_name(f".{folder.name}.old.{os.getpid()}")
+        folder.rename(retired)
+        staging.rename(folder)
+        shutil.rmtree(retired)
+    else:
+        staging.rename(folder)
+
+
+def holds_other_files(folder: Path, own: str) -> bool:
+    """Whether ``folder`` holds anything and not the file ``own`` that marks it as the
+    command's (a sweep's store): such a folder is replaced only with --overwrite."""
+    folder = Path(folder)
+    return folder.is_dir() and any(folder.iterdir()) and not (folder / own).exists()
+
+
+def staging_beside(folder: Path) -> Path:
+    """A new, empty folder beside ``folder`` for results that will replace it once they
+    are complete (one left by an interrupted replacement is discarded first)."""
+    folder = Path(folder)
+    folder = folder.resolve()
+    staging = folder.with_name(f".{folder.name}.replacing")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    staging.chmod(0o777 & ~current_umask())
+    return staging
 
 
 def current_umask() -> int:

@@ -42,23 +42,55 @@ def half_width(values: Sequence[float] | np.ndarray, confidence: float = 0.95) -
 
 
 def replications_needed(values: Sequence[float] | np.ndarray, target_half_width: float,
-                        confidence: float = 0.95) -> int:
+                        confidence: float = 0.95, most: int | None = None) -> int:
     """Replications for the interval's half-width to fall to ``target_half_width``.
 
-    Law & Kelton (2000, section 9.4.1): the smallest n with
-    ``t(n-1) * s / sqrt(n) <= target``, using the sample's standard deviation ``s``.
+    Law & Kelton (2000, section 9.4.1): the smallest n (at least the sample's size) with
+    ``t(n-1) * s / sqrt(n) <= target``, using the sample's standard deviation ``s``; at most
+    ``most`` when given (returned as soon as the target needs more).
+
+    The half-width falls as n grows, and since ``t(n-1)`` exceeds the normal quantile z no
+    n below ``(z s / target)**2`` can do: the search starts there and bisects, a few dozen
+    quantiles whatever the target.
     """
     data = _finite(values)
     if data.size < 2:
         raise ValueError("need at least two replications to estimate the spread")
     if target_half_width <= 0:
         raise ValueError("the target half-width must be positive")
-    sd = float(np.std(data, ddof=1))
-    n = data.size
-    while float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * sd / math.sqrt(n) \
-            > target_half_width:
-        n += 1
-    return n
+    with np.errstate(over="ignore", invalid="ignore"):  # a huge spread is inf, handled below
+        sd = float(np.std(data, ddof=1))
+    level = 0.5 + confidence / 2
+
+    def precise(n: int) -> bool:
+        return float(stats.t.ppf(level, n - 1)) * sd / math.sqrt(n) <= target_half_width
+
+    bound = (float(stats.norm.ppf(level)) * sd / target_half_width) ** 2
+    if not math.isfinite(bound):
+        if most is None:
+            raise ValueError(f"the sample's spread is not finite (sd {sd}): no number of "
+                             f"replications reaches the target")
+        return most
+    low = max(data.size, math.floor(bound))
+    if most is not None and low >= most:
+        return most
+    if precise(low):
+        return low
+    step = max(1, low // 8)
+    while True:  # the step doubles: a handful of rounds to pass the answer
+        high = low + step if most is None else min(low + step, most)
+        if precise(high):
+            break
+        if most is not None and high >= most:
+            return most
+        low, step = high, 2 * step
+    while high - low > 1:  # not precise(low), precise(high)
+        middle = (low + high) // 2
+        if precise(middle):
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def cohens_d(first: Sequence[float] | np.ndarray, second: Sequence[float] | np.ndarray

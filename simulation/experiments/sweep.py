@@ -10,36 +10,69 @@ interrupted sweep resumes where it stopped and ends with the same data.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
+import shutil
+import sqlite3
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from simulation.engines.batch import run_batch
 from simulation.experiments import plugins
-from simulation.experiments.executors import Progress, open_executor, stream
+from simulation.experiments.executors import Progress, WorkerDied, open_executor, stream
 from simulation.experiments.experiment_files import ExperimentConfig
-from simulation.experiments.publishing import git_revision, package_versions
-from simulation.experiments.replications import run_once
+from simulation.experiments.precision import precision_target, raise_replications
+from simulation.experiments.publishing import (
+    git_revision,
+    holds_other_files,
+    package_versions,
+    replace_folder,
+    staging_beside,
+)
+from simulation.experiments.run_tasks import RunTask, chunked, run_tasks
 from simulation.experiments.sampling import design_points
-from simulation.experiments.stats import replications_needed
-from simulation.experiments.store import DONE, FAILED, STORE_FILE, ResultsStore, RunRecord
+from simulation.experiments.store import (
+    DONE,
+    FAILED,
+    STORE_FILE,
+    ResultsStore,
+    StoreError,
+    finished_runs,
+    remove_store,
+    store_fault,
+)
 from simulation.model.config import ScenarioConfig
 from simulation.model.scenario_files import ConfigError, to_dict, with_overrides
 
 ENGINES = ("batch", "mesa")
 BATCH_CHUNK = 1000
-"""Most runs the batched engine takes in one task (bounds a worker's memory)."""
+"""Most runs the batched engine takes in one task."""
+TASK_MEMBER_WEEKS = 20_000_000
+"""Most member-weeks in one task of the batched engine, so that a task of large teams over
+long runs still ends (and is committed to the store) within a minute or so."""
+
+
+def chunk_limit(settings: Sequence[Setting]) -> int:
+    """Most runs of the batched engine in one task, for the largest run of the settings."""
+    largest = max(s.config.team.size * s.config.weeks for s in settings)
+    return max(1, min(BATCH_CHUNK, TASK_MEMBER_WEEKS // largest))
 
 
 class SweepError(Exception):
     """A sweep that cannot start (e.g. a store that belongs to another experiment)."""
+
+
+class SweepFailure(Exception):
+    """A sweep that stopped while running (a worker died, the disk filled up, the store
+    could not be written): every run committed before is kept, and ``--resume``
+    continues. ``remedy`` is what to do first (e.g. "free space and ")."""
+
+    def __init__(self, store: Path, problem: str, stored: int, remedy: str = "") -> None:
+        self.store, self.problem, self.stored, self.remedy = store, problem, stored, remedy
+        super().__init__(f"{store}: {problem}; {stored} finished runs are stored and none "
+                         f"is lost: {remedy}continue the sweep with --resume")
 
 
 @dataclass(frozen=True)
@@ -52,20 +85,6 @@ class Setting:
     label: str
     factors: dict[str, Any]
     config: ScenarioConfig = field(repr=False)
-
-
-@dataclass(frozen=True)
-class RunTask:
-    """One run for a worker: the setting's configuration and the replication."""
-
-    setting: int
-    replication: int
-    seed: int
-    config: ScenarioConfig
-    outcomes: tuple[str, ...]
-    plugins: tuple[str, ...] = ()
-    engine: str = "batch"
-    """"batch" (the batched engine, the default) or "mesa" (the agent model)."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +105,12 @@ class SweepSummary:
         return self.done + self.failed
 
 
-def settings_of(experiment: ExperimentConfig) -> list[Setting]:
-    """Every setting, in a fixed order: scenarios, then strategies, then design points."""
-    points = design_points(experiment)
+def settings_of(experiment: ExperimentConfig, engine: str = "batch",
+                max_work: int | None = None) -> list[Setting]:
+    """Every setting, in a fixed order: scenarios, then strategies, then design points;
+    a design whose sweep on ``engine`` would be above the work limit (``max_work``
+    member-weeks, or the engine's default) is refused before a setting is built."""
+    points = design_points(experiment, engine, max_work)
     settings: list[Setting] = []
     for base in experiment.base_configs:
         strategies = experiment.strategies or (base.leader.strategy,)
@@ -135,56 +157,6 @@ def fingerprint(experiment: ExperimentConfig, settings: Sequence[Setting]) -> st
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def run_tasks(chunk: Sequence[RunTask]) -> list[RunRecord]:
-    """Run a chunk of runs (in a worker); a run that raises is recorded as failed.
-
-    On the batched engine the runs of each setting go together; if a batch raises, its
-    runs are repeated one by one so that only the failing ones are recorded as failed."""
-    records: list[RunRecord] = []
-    for task in chunk:
-        plugins.load_plugins(task.plugins)
-    for _, group in itertools.groupby(chunk, key=lambda task: task.setting):
-        tasks = list(group)
-        if tasks[0].engine == "batch" and len(tasks) > 1:
-            try:
-                records += _batch_records(tasks)
-                continue
-            except Exception:  # find the failing runs one at a time below
-                pass
-        records += [_single_record(task) for task in tasks]
-    return records
-
-
-def _batch_records(tasks: Sequence[RunTask]) -> list[RunRecord]:
-    first = tasks[0]
-    frame = run_batch(first.config, first.seed, [t.replication for t in tasks]
-                      ).quarterly_frame()
-    values = frame[list(first.outcomes)].to_numpy(dtype=float)
-    quarters = first.config.quarters
-    return [RunRecord(t.setting, t.replication, t.seed, DONE, "",
-                      values[i * quarters:(i + 1) * quarters]) for i, t in enumerate(tasks)]
-
-
-def _single_record(task: RunTask) -> RunRecord:
-    try:
-        if task.engine == "batch":
-            frame = run_batch(task.config, task.seed, [task.replication]).quarterly_frame()
-        else:
-            frame = run_once(task.config, task.seed, task.replication)
-        return RunRecord(task.setting, task.replication, task.seed, DONE, "",
-                         frame[list(task.outcomes)].to_numpy(dtype=float))
-    except Exception as error:  # any failure of one run is data, not the sweep's end
-        return RunRecord(task.setting, task.replication, task.seed, FAILED,
-                         f"{type(error).__name__}: {error}",
-                         np.empty((0, len(task.outcomes))))
-
-
-def chunked(tasks: Sequence[RunTask], size: int) -> Iterator[list[RunTask]]:
-    """Consecutive chunks of at most ``size`` tasks."""
-    for start in range(0, len(tasks), size):
-        yield list(tasks[start:start + size])
-
-
 def experiment_manifest(experiment: ExperimentConfig, settings: Sequence[Setting],
                         plugin_names: Sequence[str]) -> dict[str, Any]:
     """What a reader needs to reproduce the sweep."""
@@ -215,32 +187,35 @@ def prepare_store(experiment: ExperimentConfig, settings: Sequence[Setting], fol
                   resume: bool, overwrite: bool, plugin_names: Sequence[str]) -> ResultsStore:
     """Open the store to continue (``resume``) or make a new one."""
     path = folder / STORE_FILE
-    print_name = str(path)
     key = fingerprint(experiment, settings)
     if path.exists() and overwrite:
-        for stale in folder.glob(STORE_FILE + "*"):
-            stale.unlink()
+        remove_store(folder)
     elif path.exists() and not resume:
-        raise SweepError(f"{print_name}: already holds results; use --resume to continue "
+        raise SweepError(f"{path}: already holds results; use --resume to continue "
                          f"the sweep or --overwrite to start again")
     manifest = experiment_manifest(experiment, settings, plugin_names)
     if path.exists():
-        store = ResultsStore.open(folder)
+        store = ResultsStore.open(folder, verify=True)
         if store.meta("fingerprint") != key:
             store.close()
-            raise SweepError(f"{print_name}: was made by a different version of this "
+            raise SweepError(f"{path}: was made by a different version of this "
                              f"experiment; use --overwrite to start again")
         before = store.manifest()
         if (before.get("git_revision"), before.get("versions")) != (
                 manifest["git_revision"], manifest["versions"]):
-            print(f"teamsim: warning: {print_name} was started with other code (git "
+            print(f"teamsim: warning: {path} was started with other code (git "
                   f"{before.get('git_revision')}, versions {before.get('versions')}); the "
                   f"runs of both are mixed", file=sys.stderr)
-        store.set_manifest(manifest | {"resumed_from": before.get("git_revision")})
+        manifest |= {"resumed_from": before.get("git_revision")}
     else:
         store = ResultsStore.create(folder, experiment.outcomes, key, manifest)
-    store.add_settings((s.index, s.scenario, s.strategy, s.label, s.factors)
-                       for s in settings)
+    try:
+        store.set_manifest(manifest)
+        store.add_settings((s.index, s.scenario, s.strategy, s.label, s.factors)
+                           for s in settings)
+    except BaseException:
+        store.close()
+        raise
     return store
 
 
@@ -248,88 +223,98 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
           scheduler: str | None = None, dask_local: bool = False, resume: bool = False,
           overwrite: bool = False, plugin_names: Sequence[str] = (),
           precision: float | None = None, chunk_size: int | None = None,
-          show_progress: bool = True, engine: str = "batch") -> SweepSummary:
+          show_progress: bool = True, engine: str = "batch",
+          max_work: int | None = None) -> SweepSummary:
     """Run every setting's replications into ``folder``'s store.
 
     With ``precision`` (or the experiment's [precision] table) replications are added to
     each setting until the 95% interval half-width of the chosen outcome is below it.
     ``engine`` is "batch" (many runs at once, the default) or "mesa" (the agent model);
-    both give the same numbers.
+    both give the same numbers. A sweep above the work limit (``max_work`` member-weeks,
+    or the engine's default: :mod:`simulation.experiments.workload`) is refused before
+    anything is written. Into a folder that holds anything but a store, a sweep writes
+    only with ``overwrite``, and then replaces the folder only once it is complete.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
-    settings = settings_of(experiment)
     folder = Path(folder)
+    if not overwrite and holds_other_files(folder, STORE_FILE):
+        raise SweepError(f"--out {folder}: holds files that no sweep wrote; choose another "
+                         "--out, or pass --overwrite to replace the folder once the sweep "
+                         "is complete")
+    if overwrite and folder.is_dir() and any(folder.iterdir()):
+        try:
+            staging = staging_beside(folder)  # what is there stays until the sweep is done
+        except OSError as error:
+            fault = store_fault(folder / STORE_FILE, error)
+            if fault is None:
+                raise
+            raise fault from None
+        try:
+            summary = sweep(experiment, staging, workers=workers, scheduler=scheduler,
+                            dask_local=dask_local, plugin_names=plugin_names,
+                            precision=precision, chunk_size=chunk_size,
+                            show_progress=show_progress, engine=engine, max_work=max_work)
+        except SweepFailure as error:  # the new runs go; the folder is as it was
+            shutil.rmtree(staging, ignore_errors=True)
+            raise SweepFailure(folder / STORE_FILE, error.problem, finished_runs(folder),
+                               error.remedy) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        replace_folder(folder, staging)
+        return replace(summary, folder=folder)
+    settings = settings_of(experiment, engine, max_work)
+    path = folder / STORE_FILE
     started = time.monotonic()
-    target = _precision(experiment, precision)
+    target = precision_target(experiment, precision)
     plugin_ids = tuple(plugins.plugin_id(name) for name in plugin_names)
-    with prepare_store(experiment, settings, folder, resume, overwrite,
-                       plugin_ids) as store, \
-            open_executor(workers, scheduler, dask_local) as (executor, count, description):
-        wanted = {s.index: experiment.replications for s in settings}
-        done = failed = 0
-        skipped = len(store.finished())
-        while True:
-            finished = store.finished()
-            tasks = [RunTask(s.index, k, experiment.seed, s.config, experiment.outcomes,
-                             plugin_ids, engine)
-                     for s in settings for k in range(wanted[s.index])
-                     if (s.index, k) not in finished]
-            most = BATCH_CHUNK if engine == "batch" else 16
-            size = chunk_size or max(1, min(most, len(tasks) // (4 * count) or 1))
-            progress = Progress(len(tasks), f"{experiment.name} on {description}",
-                                enabled=show_progress)
-            for records in stream(executor, run_tasks, chunked(tasks, size), 2 * count):
-                store.write(records)
-                done += sum(r.status == DONE for r in records)
-                failed += sum(r.status == FAILED for r in records)
-                progress.advance(len(records))
-            progress.close()
-            if target is None or not _raise_replications(store, settings, wanted, target):
-                break
+    try:
+        store = prepare_store(experiment, settings, folder, resume, overwrite, plugin_ids)
+    except (sqlite3.Error, OSError, StoreError) as error:
+        fault = store_fault(path, error)
+        if fault is None:
+            raise
+        if fault.bad_input:  # nothing ran: the store or the --out folder is unusable
+            raise fault from None
+        problem, remedy = fault.while_running()
+        raise SweepFailure(path, problem, finished_runs(folder), remedy) from None
+    stored = 0
+    try:
+        with store, open_executor(workers, scheduler, dask_local) as (executor, count,
+                                                                       description):
+            wanted = {s.index: experiment.replications for s in settings}
+            done = failed = 0
+            attempted: set[tuple[int, int]] = set()  # a run failing now is not retried now
+            skipped = stored = len(store.finished())
+            while True:
+                finished = store.finished() | attempted
+                tasks = [RunTask(s.index, k, experiment.seed, s.config, experiment.outcomes,
+                                 plugin_ids, engine)
+                         for s in settings for k in range(wanted[s.index])
+                         if (s.index, k) not in finished]
+                attempted.update((task.setting, task.replication) for task in tasks)
+                most = chunk_limit(settings) if engine == "batch" else 16
+                size = chunk_size or max(1, min(most, len(tasks) // (4 * count) or 1))
+                with Progress(len(tasks), f"{experiment.name} on {description}",
+                              enabled=show_progress) as progress:
+                    for records in stream(executor, run_tasks, chunked(tasks, size),
+                                          2 * count):
+                        store.write(records)
+                        done += sum(r.status == DONE for r in records)
+                        failed += sum(r.status == FAILED for r in records)
+                        stored = skipped + done
+                        progress.advance(len(records))
+                if target is None or not raise_replications(store, settings, wanted, target):
+                    break
+    except WorkerDied:
+        raise SweepFailure(path, "a worker process died (killed by a signal, or out of "
+                                 "memory)", stored) from None
+    except (sqlite3.Error, OSError) as error:
+        fault = store_fault(path, error)
+        if fault is None:
+            raise
+        problem, remedy = fault.while_running()
+        raise SweepFailure(path, problem, stored, remedy) from None
     return SweepSummary(folder, len(settings), done, failed, skipped,
                         time.monotonic() - started, description)
-
-
-@dataclass(frozen=True)
-class _Target:
-    outcome: str
-    quarter: int
-    half_width: float
-    max_replications: int
-
-
-def _precision(experiment: ExperimentConfig, half_width: float | None) -> _Target | None:
-    configured = experiment.precision
-    if configured is None and half_width is None:
-        return None
-    outcome = configured.outcome if configured else experiment.outcomes[0]
-    quarter = configured.quarter if configured else 0
-    limit = configured.max_replications if configured else 500
-    width = half_width if half_width is not None else configured.half_width  # type: ignore[union-attr]
-    horizon = min(base.quarters for base in experiment.base_configs)
-    return _Target(outcome, quarter or horizon, width, limit)
-
-
-def _raise_replications(store: ResultsStore, settings: Sequence[Setting],
-                        wanted: dict[int, int], target: _Target) -> bool:
-    """Raise each setting's replication count to what its precision target needs (Law &
-    Kelton's sequential procedure); whether any count rose."""
-    column = store.outcomes.index(target.outcome)
-    rows = store.connection.execute(
-        f'SELECT o.setting, o."{store.outcomes[column]}" FROM outcomes o JOIN runs r '
-        "USING (setting, replication) WHERE r.status = 'done' AND o.quarter = ?",
-        (target.quarter,)).fetchall()
-    values: dict[int, list[float]] = {}
-    for setting, value in rows:
-        values.setdefault(int(setting), []).append(float(value))
-    raised = False
-    for s in settings:
-        sample = values.get(s.index, [])
-        if len(sample) < 2:
-            continue
-        needed = min(replications_needed(sample, target.half_width), target.max_replications)
-        if needed > wanted[s.index]:
-            wanted[s.index] = needed
-            raised = True
-    return raised

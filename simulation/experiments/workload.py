@@ -10,6 +10,7 @@ its size), so even a design of a trillion settings is refused without being buil
 | the Mesa model (`teamsim run`, `sweep --engine mesa`) | ~17,000 | 50 million | 50 minutes |
 | the batched engine (`sweep`, `compare`) | ~1,100,000 | 5 billion | 40 minutes on 2 cores |
 
+A sweep holds at most MAX_SETTINGS settings (100,000), whatever the work.
 `teamsim run` also keeps every replication's quarterly rows in memory, so it is refused
 when they would take more than MAX_MEMORY_BYTES.
 """
@@ -29,6 +30,10 @@ RATE = {"mesa": 17_000.0, "batch": 1_100_000.0}
 
 LIMIT = {"mesa": 50_000_000, "batch": 5_000_000_000}
 """Default most member-weeks one command may ask for, by engine."""
+
+MAX_SETTINGS = 100_000
+"""Most settings one sweep may hold: each is a configuration built, and a row stored,
+before the first run starts (about a millisecond each), and a report of more is unread."""
 
 MAX_MEMORY_BYTES = 4 * 1024**3
 """Most memory the quarterly rows of `teamsim run` may take (they are held until written)."""
@@ -95,6 +100,10 @@ def check_workload(workload: Workload, source: str, key: str,
                                        f"(runs x members x weeks), above the limit of "
                                        f"{limit:,} (--max-work raises it); "
                                        f"{workload.describe()}")
+    if workload.settings > MAX_SETTINGS:
+        raise ConfigError(source, key, f"too many settings: {workload.settings:.3g}, above "
+                                       f"the limit of {MAX_SETTINGS:,} a sweep may hold; "
+                                       "split the design into several experiments")
     if in_memory and workload.memory_bytes > MAX_MEMORY_BYTES:
         raise ConfigError(source, key, f"asks for {workload.rows:,} quarterly rows, about "
                                        f"{workload.memory_bytes / 1024**3:,.1f} GiB in memory, "

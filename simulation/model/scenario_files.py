@@ -174,8 +174,7 @@ def build(cls: type[T], data: Mapping[str, Any], source: str, prefix: str = "") 
     """Construct configuration class ``cls`` from a mapping, checking every key and value."""
     if not isinstance(data, Mapping):
         raise ConfigError(source, prefix.rstrip("."), "must be a table")
-    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
+    known, hints = _fields(cls)
     for key in data:
         if key not in known:
             raise ConfigError(source, prefix + str(key), _unknown_key(str(key), list(known)))
@@ -185,6 +184,18 @@ def build(cls: type[T], data: Mapping[str, Any], source: str, prefix: str = "") 
     if isinstance(built, ScenarioConfig):
         check_consistency(built, source)
     return built
+
+
+_FIELDS: dict[type, tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]] = {}
+
+
+def _fields(cls: type) -> tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]:
+    """A configuration class's fields by name and their resolved types, kept (resolving
+    them takes longer than building a configuration, and a sweep builds one per setting)."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = ({f.name: f for f in dataclasses.fields(cls)},
+                        typing.get_type_hints(cls))
+    return _FIELDS[cls]
 
 
 def check_consistency(config: ScenarioConfig, source: str) -> None:
@@ -329,16 +340,26 @@ def to_dict(config: Any) -> Any:
 
 def with_overrides(config: ScenarioConfig, overrides: Mapping[str, Any],
                    source: str = "overrides") -> ScenarioConfig:
-    """A copy of ``config`` with dotted keys (``leader.attention_hours``) replaced, validated."""
-    data = to_dict(config)
+    """A copy of ``config`` with dotted keys (``leader.attention_hours``) replaced, each new
+    value checked as the file's would be and the result checked for keys that contradict
+    each other. Only the tables on an override's path are rebuilt (a sweep makes one
+    copy per setting)."""
     for dotted, value in overrides.items():
-        table = data
-        parts = dotted.split(".")
-        for part in parts[:-1]:
-            if not isinstance(table.get(part), dict):
-                raise ConfigError(source, dotted, "unknown key")
-            table = table[part]
-        if parts[-1] not in table:
+        config = _replaced(config, dotted.split("."), value, source, dotted)
+    check_consistency(config, source)
+    return config
+
+
+def _replaced(table: Any, parts: list[str], value: Any, source: str, dotted: str) -> Any:
+    known, hints = _fields(type(table))
+    name = parts[0]
+    if name not in known:
+        raise ConfigError(source, dotted, "unknown key")
+    if len(parts) == 1:
+        new = _convert(hints[name], known[name], value, source, dotted)
+    else:
+        inner = getattr(table, name)
+        if not dataclasses.is_dataclass(inner):
             raise ConfigError(source, dotted, "unknown key")
-        table[parts[-1]] = value
-    return build(ScenarioConfig, data, source)
+        new = _replaced(inner, parts[1:], value, source, dotted)
+    return dataclasses.replace(table, **{name: new})

@@ -14,11 +14,17 @@ Strategies live in an explicit registry. Register your own by name::
 
     from simulation.model import strategies
     strategies.register("praise_everyone", praise_everyone, "recognition for all")
+
+Each entry records where it was registered (``source``): the plugin file or module the
+command line was loading when ``register`` was called (the loader says so explicitly with
+:meth:`StrategyRegistry.registering_from`), or what the caller passes as ``source=``; the
+built-ins have none. Error messages about a strategy name it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +46,15 @@ class RegisteredStrategy:
     vectorised: bool = False
     """Whether the strategy works on a batch of runs at once (arrays ``(runs, members)``);
     if not, the batched engine calls it one team at a time."""
+    source: str = ""
+    """Where it was registered: a plugin's file (absolute path) or module; "" for the
+    built-ins."""
+
+    @property
+    def title(self) -> str:
+        """How messages name it: ``strategy 'x'``, with ``(from <source>)`` if it has one."""
+        origin = f" (from {self.source})" if self.source else ""
+        return f"strategy {self.name!r}{origin}"
 
 
 class StrategyRegistry:
@@ -47,19 +62,34 @@ class StrategyRegistry:
 
     def __init__(self) -> None:
         self._entries: dict[str, RegisteredStrategy] = {}
+        self._sources: list[str] = []  # plugins being loaded, innermost last
+
+    @contextmanager
+    def registering_from(self, source: str) -> Iterator[None]:
+        """Within the block, strategies registered without ``source=`` are recorded as
+        coming from ``source`` (the plugin loader wraps each plugin's import in it)."""
+        self._sources.append(source)
+        try:
+            yield
+        finally:
+            self._sources.pop()
 
     def register(self, name: str, plan: Strategy, description: str = "",
-                 *, replace: bool = False, vectorised: bool = False) -> None:
+                 *, replace: bool = False, vectorised: bool = False,
+                 source: str | None = None) -> None:
         """Add a strategy under ``name``; refuses to shadow one unless ``replace``.
         Declare ``vectorised=True`` if it is written over arrays with leading axes, so the
-        batched engine can call it for many runs at once."""
+        batched engine can call it for many runs at once. ``source`` says where it comes
+        from (default: the plugin being loaded, if any)."""
         if not name.isidentifier():
             raise ValueError(f"strategy name {name!r} must be a Python identifier")
         if name in self._entries and not replace:
             raise ValueError(f"a strategy named {name!r} is already registered")
         summary = (plan.__doc__ or "").strip().split("\n\n")[0]
         text = description or " ".join(summary.split())
-        self._entries[name] = RegisteredStrategy(name, plan, text, vectorised)
+        if source is None:
+            source = self._sources[-1] if self._sources else ""
+        self._entries[name] = RegisteredStrategy(name, plan, text, vectorised, source)
 
     def get(self, name: str) -> RegisteredStrategy:
         """The strategy registered under ``name``."""
@@ -82,9 +112,10 @@ REGISTRY = StrategyRegistry()
 
 
 def register(name: str, plan: Strategy, description: str = "", *, replace: bool = False,
-             vectorised: bool = False) -> None:
+             vectorised: bool = False, source: str | None = None) -> None:
     """Register a strategy in the package registry (see :class:`StrategyRegistry`)."""
-    REGISTRY.register(name, plan, description, replace=replace, vectorised=vectorised)
+    REGISTRY.register(name, plan, description, replace=replace, vectorised=vectorised,
+                      source=source)
 
 
 def get(name: str) -> RegisteredStrategy:
