@@ -156,7 +156,8 @@ def parameters() -> str:
 
 def member_variables() -> str:
     """The member state variables, their meaning and whether the agent exposes them."""
-    documented = {*state.MEMBER_VARIABLES, *state.TEAM_VARIABLES, "dose_in_effect"}
+    documented = {*state.MEMBER_VARIABLES, *state.TEAM_VARIABLES, *state.TIE_VARIABLES,
+                  "dose_in_effect"}
     undocumented = {item.name for item in dataclasses.fields(state.TeamState)} - documented
     if undocumented:
         raise RuntimeError(f"state variables without a meaning in state.py: {undocumented}")
@@ -168,9 +169,14 @@ def member_variables() -> str:
 
 
 def team_variables() -> str:
-    """The team state variables and their meaning."""
-    rows = [[f"`{name}`", cell(meaning)] for name, meaning in state.TEAM_VARIABLES.items()]
-    return table(["variable", "meaning (`state.TEAM_VARIABLES`)"], rows)
+    """The team state variables, the state of pairs and the team measures, with meaning."""
+    rows = [[f"`{name}`", cell(meaning), kind]
+            for kind, variables in (("team state", state.TEAM_VARIABLES),
+                                    ("pairs of members", state.TIE_VARIABLES),
+                                    ("measure (reported)", state.TEAM_MEASURES))
+            for name, meaning in variables.items()]
+    return table(["variable", "meaning (`state.TEAM_VARIABLES`, `TIE_VARIABLES`, "
+                  "`TEAM_MEASURES`)", "kind"], rows)
 
 
 def catalogue() -> str:
@@ -244,6 +250,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "leader-keys": lambda: scenario_keys(config.LeaderConfig),
     "attention-keys": lambda: scenario_keys(config.AttentionChange),
     "environment-keys": lambda: scenario_keys(config.EnvironmentConfig),
+    "network-keys": lambda: scenario_keys(config.NetworkConfig),
     "parameters": parameters,
     "member-variables": member_variables,
     "team-variables": team_variables,

@@ -3,6 +3,7 @@ afterwards; small teams and neutral weeks for testing the equations directly."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from simulation.model.team_dynamics import WeekConditions
 
 def make_state(members: int = 1, **levels: float) -> TeamState:
     """A team at the scenario defaults with no spread, with some member states set."""
-    state = initial_state(ScenarioConfig(), np.zeros((members, INITIAL_DRAWS)))
+    config = ScenarioConfig()
+    config = dataclasses.replace(config, team=dataclasses.replace(config.team, size=members))
+    state = initial_state(config, np.zeros((members, INITIAL_DRAWS)))
     changes = {}
     for name, value in levels.items():
         current = getattr(state, name)

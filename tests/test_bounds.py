@@ -25,11 +25,14 @@ from simulation.model import member_dynamics, strategies
 from simulation.model.config import Parameters, ScenarioConfig, field_docs
 from simulation.model.metrics import REPORTED_MEMBER_STATES
 from simulation.model.scenario_files import with_overrides
-from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES
+from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES, TIE_VARIABLES
 from simulation.model.week import simulate_week
 
 UNBOUNDED = {"tenure_weeks", "recent_output"}
 """Member states that are 0 upward, not bounded by 1."""
+
+SIGNED = {"affect"}
+"""Member states from -1 to 1 (checked as (value + 1) / 2 in [0, 1])."""
 
 RANGES = {name: (meta["low"], meta["high"]) for name, meta in field_docs(Parameters).items()}
 
@@ -93,8 +96,10 @@ def watching_every_week(monkeypatch: pytest.MonkeyPatch) -> dict[str, np.ndarray
 
     def checked_week(*args, **kwargs):
         outcome = simulate_week(*args, **kwargs)
-        for name in (*MEMBER_VARIABLES, *TEAM_VARIABLES):
+        for name in (*MEMBER_VARIABLES, *TEAM_VARIABLES, *TIE_VARIABLES):
             values = getattr(outcome.state, name)
+            if name in SIGNED:
+                values = (values + 1.0) / 2.0
             bad = outside(values[None, ..., None] if name in TEAM_VARIABLES
                           else values[None], None if name in UNBOUNDED else 1.0)
             seen[name] = seen[name] | bad if name in seen else bad
@@ -116,7 +121,7 @@ def test_every_state_stays_in_0_1_at_both_ends_of_every_parameters_range(strateg
     result = run_batch(config, 17, list(range(REPLICATIONS)) * len(sets),
                        member_detail=True, parameters=parameters)
     record = result.record
-    assert set(every_week) == set(MEMBER_VARIABLES) | set(TEAM_VARIABLES)
+    assert set(every_week) == set(MEMBER_VARIABLES) | set(TEAM_VARIABLES) | set(TIE_VARIABLES)
     problems = [f"{name} (state): {runs[r]}" for name, bad in every_week.items()
                 for r in np.flatnonzero(bad)]
     for name in REPORTED_MEMBER_STATES:

@@ -176,7 +176,7 @@ def test_a_departure_brings_a_low_capability_new_hire_after_the_hiring_delay():
     first_week = frame[(frame.member_id == member.unique_id)].iloc[0]
     assert first_week["capability"] < 0.4
     assert first_week["tenure_weeks"] == 1
-    assert first_week["capability"] < frame[frame.week == week + 1]["capability"].mean()
+    assert first_week["capability"] < frame[frame.week == 1]["capability"].mean()
 
 
 def test_a_departure_dips_output_while_the_slot_is_vacant():

@@ -13,6 +13,7 @@ from simulation import TeamModel
 from simulation.model.config import (
     EnvironmentConfig,
     LeaderConfig,
+    NetworkConfig,
     Parameters,
     ScenarioConfig,
     TeamConfig,
@@ -50,7 +51,8 @@ def extreme_scenarios(draw: st.DrawFn) -> ScenarioConfig:
     for section, cls, skip in (("parameters", Parameters, set()),
                                ("team", TeamConfig, {"size"}),
                                ("leader", LeaderConfig, set()),
-                               ("environment", EnvironmentConfig, set())):
+                               ("environment", EnvironmentConfig, set()),
+                               ("network", NetworkConfig, {"subgroups"})):
         for name, value in draw(values_of(cls, skip)).items():
             overrides[f"{section}.{name}"] = value
     overrides["team.size"] = draw(st.integers(1, 12))
@@ -63,6 +65,12 @@ def extreme_scenarios(draw: st.DrawFn) -> ScenarioConfig:
         overrides[key] = min(overrides[key], 1)
     overrides["team.capability_ceiling"] = max(overrides["team.capability_ceiling"],
                                                overrides["team.capability"])
+    size = overrides["team.size"]
+    overrides["team.bad_apples"] = min(overrides["team.bad_apples"], size)
+    overrides["team.stars"] = min(overrides["team.stars"], size - overrides["team.bad_apples"])
+    overrides["network.structure"] = draw(st.sampled_from(["complete", "subgroups",
+                                                           "hub_and_spoke"]))
+    overrides["network.subgroups"] = draw(st.integers(1, size))
     return with_overrides(ScenarioConfig(), overrides)
 
 
@@ -75,6 +83,8 @@ def test_states_stay_finite_and_in_range_for_extreme_parameters(config, seed):
         state = model.state
         for name in MEMBER_VARIABLES:
             values = getattr(state, name)
+            if name == "affect":  # a trait from -1 to 1
+                values = (values + 1.0) / 2.0
             assert np.all(np.isfinite(values)), name
             assert np.all(values >= 0), name
             if name not in UNBOUNDED_MEMBER_STATES:
@@ -82,6 +92,7 @@ def test_states_stay_finite_and_in_range_for_extreme_parameters(config, seed):
         for name in TEAM_VARIABLES:
             value = getattr(state, name)
             assert np.isfinite(value) and 0 <= value <= 1, name
+        assert np.all(np.isfinite(state.ties)) and np.all((state.ties >= 0) & (state.ties <= 1))
         assert np.all(np.isfinite(model.last_output)) and np.all(model.last_output >= 0)
     frame = model.quarterly_frame()
     numbers = frame.select_dtypes("number")

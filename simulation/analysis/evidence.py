@@ -98,7 +98,7 @@ def evidence_markdown(results: Sequence[PatternResult], figures: dict[str, str],
         f"{time.strftime('%Y-%m-%d')} (teamsim {__version__}"
         f"{', git ' + revision[:10] if revision else ''}; seed {seed}; {seconds:.0f} s). "
         "Do not edit by hand: change the model or the registry "
-        "(`simulation/analysis/patterns.py`) and regenerate.",
+        "(`simulation/analysis/patterns.py`, `team_patterns.py`) and regenerate.",
         "",
         f"Model fingerprint: `{model_fingerprint()}` (the default parameters, the bands and "
         "the outputs of a fixed set of runs; a test fails when the model's behaviour "
@@ -138,7 +138,7 @@ def evidence_markdown(results: Sequence[PatternResult], figures: dict[str, str],
     for result in results:
         pattern = result.pattern
         lines += ["", f"## {pattern.id}", "", f"**{pattern.title}.** {pattern.band}.", "",
-                  f"Source: {pattern.source}. Check: `simulation.analysis.patterns."
+                  f"Source: {pattern.source}. Check: `{pattern.measure.__module__}."
                   f"{pattern.measure.__name__}` ({result.replications} replications; "
                   f"{(pattern.measure.__doc__ or '').strip().splitlines()[0]}) Rests on: "
                   + ", ".join(f"`{name}`" for name in pattern.mechanisms) + ".", "",

@@ -31,6 +31,7 @@ from simulation.analysis.pattern_checks import (
     interval,
     ratio_of_means,
 )
+from simulation.analysis.team_patterns import TEAM_PATTERNS
 from simulation.engines.mesa_model import TeamModel
 from simulation.model import equations
 from simulation.model.config import DEFAULT_SEED, WEEKS_PER_QUARTER, Parameters
@@ -369,6 +370,7 @@ PATTERNS: dict[str, Pattern] = {p.id: p for p in (
                        Band(None, 1.0))),
             "turnover research",
             people_change, ("turnover_motivation_weight", "new_hire_capability_sd")),
+    *TEAM_PATTERNS,
 )}
 
 

@@ -119,7 +119,7 @@ def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
     noise = draw_batch_noise(seed, list(reps), weeks, members)
     calendar = rules.timeline(config, noise)
     shares = np.asarray(attention_share(calendar.attention_level, config.leader.deputy_share))
-    state = initial_state(config, noise.initial)
+    state = initial_state(config, noise.initial, noise.traits)
     last_output = np.zeros((runs, members))
     hire_week = np.full((runs, members), -1)
     record = WeeklyRecord(weeks, members, runs=runs, member_detail=member_detail)

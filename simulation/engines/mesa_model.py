@@ -58,7 +58,7 @@ class TeamModel(mesa.Model):
         # depend on Mesa's internals.
         self.noise = draw_run_noise(generator, config.weeks, members)
         super().__init__(rng=generator)
-        self.state = initial_state(config, self.noise.initial)
+        self.state = initial_state(config, self.noise.initial, self.noise.traits)
         self.last_output = np.zeros(members)
         self.members: list[TeamMember | None] = [TeamMember(self, slot)
                                                  for slot in range(members)]

@@ -8,8 +8,12 @@ is kept apart from the *strategy* (the leader's policy) and the *replication* (t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
+
+from simulation.model.fields import described as described
+from simulation.model.fields import field_docs as field_docs
+from simulation.model.fields import spec as spec
+from simulation.model.parameters import Parameters as Parameters
 
 WEEKS_PER_QUARTER = 13
 """Weekly steps in a simulated quarter."""
@@ -31,204 +35,6 @@ ROOT_CAUSES: tuple[str, ...] = (
     "accountability",
 )
 """The five root causes of a performance gap, in the order used by every gap array."""
-
-
-def spec(doc: str, low: float | None = None, high: float | None = None, **extra: Any) -> Any:
-    """Field metadata: a one-line meaning and the closed range a value must lie in."""
-    return {"doc": doc, "low": low, "high": high, **extra}
-
-
-def described(default: Any, doc: str, low: float | None = None, high: float | None = None,
-              **extra: Any) -> Any:
-    """A dataclass field with a default, its meaning and its allowed range."""
-    return field(default=default, metadata=spec(doc, low, high, **extra))
-
-
-@dataclass(frozen=True)
-class Parameters:
-    """The model's constants: one default set, shipped with the package.
-
-    Rates are per week. Every field can be overridden in a scenario's ``[parameters]``
-    table, which is how sensitivity analyses and calibrations vary them.
-    """
-
-    # --- performance production -------------------------------------------------------
-    follow_through_floor: float = described(
-        0.67, "share of planned work completed by a member with no accountability", 0, 1)
-    direction_floor: float = described(
-        0.62, "share of output kept when direction and role are completely unclear", 0, 1)
-    barrier_weight: float = described(
-        0.5, "share of output lost to a full load of obstacles", 0, 1)
-    exhaustion_weight: float = described(
-        0.5, "share of output lost by a fully exhausted member", 0, 1)
-    pressure_effort: float = described(
-        0.35, "extra effort drawn out by full pressure from a rested member", 0, 2)
-    collaboration_weight: float = described(
-        0.3, "extra team output from collaboration at full psychological safety", 0, 2)
-    training_member_hours: float = described(
-        3.0, "hours a member spends in training for each hour the leader puts into it", 0, 20)
-    work_week_hours: float = described(40.0, "a member's working hours in a week", 10, 80)
-
-    # --- interventions: weekly effect at full dose, lag, saturation -----------------------
-    clarify_rate: float = described(0.4, "share of a role-clarity gap closed per week", 0, 1)
-    clarify_direction_rate: float = described(
-        0.15, "share of the team's direction gap closed per week of clarification", 0, 1)
-    clarify_lag: float = described(1.0, "weeks before clarification takes full effect", 1, 52)
-    clarify_saturation: float = described(1.0, "hours per member for 63% of full effect", 0.05, 40)
-    train_rate: float = described(0.038, "share of a capability gap closed per week", 0, 1)
-    train_lag: float = described(3.0, "weeks before training takes full effect", 1, 52)
-    train_saturation: float = described(2.0, "hours per member for 63% of full effect", 0.05, 40)
-    coach_capability_rate: float = described(
-        0.025, "share of a capability gap closed per week of coaching", 0, 1)
-    coach_motivation_rate: float = described(
-        0.03, "share of a motivation gap closed per week of coaching", 0, 1)
-    coach_accountability_rate: float = described(
-        0.03, "share of an accountability gap closed per week of coaching", 0, 1)
-    coach_lag: float = described(2.0, "weeks before coaching takes full effect", 1, 52)
-    coach_saturation: float = described(1.0, "hours per member for 63% of full effect", 0.05, 40)
-    recognise_rate: float = described(0.03, "share of a motivation gap closed per week", 0, 1)
-    recognise_trust_rate: float = described(
-        0.01, "share of a trust gap closed per week of recognition", 0, 1)
-    recognise_lag: float = described(1.0, "weeks before recognition takes full effect", 1, 52)
-    recognise_saturation: float = described(
-        0.5, "hours per member for 63% of full effect", 0.05, 40)
-    remove_obstacles_rate: float = described(
-        0.15, "share of a member's perceived obstacles removed per week", 0, 1)
-    remove_barriers_rate: float = described(
-        0.06, "share of the environment's barriers removed per week at full team dose", 0, 1)
-    remove_obstacles_lag: float = described(2.0, "weeks before obstacle removal acts", 1, 52)
-    remove_obstacles_saturation: float = described(
-        1.5, "hours per member for 63% of full effect", 0.05, 40)
-    monitor_scrutiny_rate: float = described(
-        0.5, "share of the scrutiny gap opened per week of monitoring", 0, 1)
-    monitor_accountability_rate: float = described(
-        0.003, "share of an accountability gap closed per week by feedback and consequences",
-        0, 1)
-    feedback_motivation_rate: float = described(
-        0.03, "motivation moved per week by feedback, per unit of trust above the threshold",
-        0, 1)
-    feedback_trust_threshold: float = described(
-        0.45, "trust below which feedback lowers motivation (Kluger & DeNisi 1996)", 0, 1)
-    feedback_trust_rate: float = described(
-        0.02, "trust moved per week by feedback, per unit of trust above the threshold", 0, 1)
-    monitor_lag: float = described(1.0, "weeks before monitoring takes full effect", 1, 52)
-    monitor_saturation: float = described(0.5, "hours per member for 63% of full effect", 0.05,
-                                          40)
-    build_systems_rate: float = described(
-        0.06, "share of the systems gap closed per week at full team dose", 0, 1)
-    build_systems_lag: float = described(4.0, "weeks before system building acts", 1, 52)
-    build_systems_saturation: float = described(
-        3.0, "team hours per week for 63% of full effect", 0.05, 60)
-    empower_motivation_rate: float = described(
-        0.06, "share of a capable member's motivation gap closed per week", 0, 1)
-    empower_trust_rate: float = described(
-        0.01, "share of a trust gap closed per week of empowerment", 0, 1)
-    empower_lag: float = described(2.0, "weeks before empowerment takes full effect", 1, 52)
-    empower_saturation: float = described(0.5, "hours per member for 63% of full effect", 0.05,
-                                          40)
-    micromanage_accountability_rate: float = described(
-        0.1, "share of an accountability gap closed per week of micromanagement", 0, 1)
-    micromanage_motivation_loss: float = described(
-        0.012, "share of motivation lost per week by a fully experienced, capable member", 0, 1)
-    micromanage_trust_loss: float = described(
-        0.015, "share of trust lost per week by a fully experienced, capable member", 0, 1)
-    micromanage_safety_loss: float = described(
-        0.02, "share of psychological safety lost per week at full team dose", 0, 1)
-    micromanage_novice_sting: float = described(
-        0.25, "share of micromanagement's full harm that a novice with no capability feels",
-        0, 1)
-    micromanage_full_sting_seasoning: float = described(
-        0.5, "experience x capability at which micromanagement harms fully", 0.01, 1)
-    micromanage_lag: float = described(1.0, "weeks before micromanagement acts", 1, 52)
-    micromanage_saturation: float = described(
-        0.5, "hours per member for 63% of full effect", 0.05, 40)
-
-    # --- trust ---------------------------------------------------------------------------
-    meeting_saturation: float = described(
-        0.5, "1:1 hours at which a meeting counts 63% as a commitment (kept or broken)",
-        0.05, 10)
-    trust_gain: float = described(
-        0.005, "share of the trust gap closed by one kept 1:1 commitment", 0, 1)
-    trust_breach_loss: float = described(
-        0.2, "share of trust lost in one breach (a cancelled 1:1)", 0, 1)
-    trust_drift: float = described(
-        0.002, "weekly relaxation of trust toward neutral without contact", 0, 1)
-    trust_neutral: float = described(0.5, "the trust level a stranger starts from", 0, 1)
-    safety_rate: float = described(
-        0.02, "weekly approach of psychological safety to the team's mean trust", 0, 1)
-
-    # --- drift, decay and embedding (regression when attention is withdrawn) ------------
-    motivation_drift: float = described(
-        0.06, "weekly relaxation of motivation toward its anchor (unembedded)", 0, 1)
-    accountability_drift: float = described(
-        0.1, "weekly relaxation of accountability toward its anchor (unembedded)", 0, 1)
-    clarity_drift: float = described(
-        0.03, "weekly relaxation of role clarity toward its anchor (unembedded)", 0, 1)
-    capability_decay: float = described(
-        0.008, "weekly decay of unembedded capability toward its anchor (Arthur et al. 1998)",
-        0, 1)
-    direction_drift: float = described(
-        0.02, "weekly relaxation of the team's direction toward the environment's level", 0, 1)
-    scrutiny_decay: float = described(
-        0.35, "weekly loss of scrutiny when monitoring stops (Hawthorne effect fades)", 0, 1)
-    systems_scrutiny: float = described(
-        0.5, "scrutiny held up by fully built monitoring systems without the leader", 0, 1)
-    scrutiny_weight: float = described(
-        0.6, "share of the accountability gap that full scrutiny covers", 0, 1)
-    embed_rate: float = described(
-        0.05, "weekly rate at which a fully formed habit moves an anchor to the current level",
-        0, 1)
-    habit_rate: float = described(
-        0.07, "weekly approach of habit strength to the team's systems (Lally et al. 2010)",
-        0, 1)
-    systems_decay: float = described(0.004, "weekly erosion of built systems", 0, 1)
-    barrier_growth: float = described(
-        0.02, "weekly drift of barriers back toward the environment's level", 0, 1)
-    obstacle_perception_rate: float = described(
-        0.1, "weekly approach of a member's perceived obstacles to the environment's", 0, 1)
-
-    # --- learning ---------------------------------------------------------------------------
-    on_the_job_learning: float = described(
-        0.02, "share of a novice's capability gap closed per week by doing the job", 0, 1)
-    experience_half_weeks: float = described(
-        104.0, "tenure in weeks at which a member counts as half experienced", 1, 1000)
-
-    # --- motivation: progress, pressure, exhaustion -------------------------------------------
-    progress_gain: float = described(
-        1.0, "motivation gained per unit of visible progress (Amabile & Kramer 2011)", 0, 10)
-    output_memory: float = described(
-        0.25, "weekly weight of the newest week in a member's sense of recent output", 0, 1)
-    exhaustion_threshold: float = described(
-        0.55, "load above which exhaustion builds (job demands-resources)", 0, 1)
-    exhaustion_gain: float = described(
-        0.08, "weekly build-up of exhaustion per unit of load above the threshold", 0, 1)
-    exhaustion_recovery: float = described(
-        0.08, "weekly recovery from exhaustion per unit of spare capacity", 0, 1)
-    exhaustion_motivation_loss: float = described(
-        0.04, "weekly share of motivation lost by a fully exhausted member", 0, 1)
-    crisis_pressure: float = described(
-        0.25, "extra pressure on the team during a crisis", 0, 1)
-
-    # --- turnover --------------------------------------------------------------------------
-    turnover_motivation_weight: float = described(
-        4.0, "log-hazard of leaving per unit of motivation below the reference", 0, 20)
-    turnover_trust_weight: float = described(
-        3.0, "log-hazard of leaving per unit of trust below the reference", 0, 20)
-    turnover_exhaustion_weight: float = described(
-        2.5, "log-hazard of leaving per unit of exhaustion", 0, 20)
-    turnover_reference_motivation: float = described(
-        0.6, "motivation at which the hazard of leaving is the base rate", 0, 1)
-    turnover_reference_trust: float = described(
-        0.5, "trust at which the hazard of leaving is the base rate", 0, 1)
-    new_hire_motivation: float = described(0.7, "motivation of a new hire (honeymoon)", 0, 1)
-    new_hire_accountability: float = described(0.5, "accountability of a new hire", 0, 1)
-    new_hire_role_clarity: float = described(0.3, "role clarity of a new hire", 0, 1)
-    new_hire_capability_sd: float = described(
-        0.05, "spread of new hires' starting capability", 0, 0.5)
-
-    # --- diagnosis ----------------------------------------------------------------------------
-    observation_noise: float = described(
-        0.3, "standard deviation of a leader's reading of a state at zero accuracy", 0, 1)
 
 
 @dataclass(frozen=True)
@@ -255,6 +61,39 @@ class TeamConfig:
     psychological_safety: float = described(0.5, "starting psychological safety", 0, 1)
     systems: float = described(0.1, "starting level of embedded systems and practice", 0, 1)
     new_hire_capability: float = described(0.25, "mean capability of a new hire", 0, 1)
+    affect_sd: float = described(
+        0.3, "spread of members' trait affect (disposition from negative -1 to positive 1)",
+        0, 1)
+    bad_apples: int = described(
+        0, "persistently negative members (the first slots): trait affect -1, low "
+           "motivation that is their own (Felps, Mitchell & Byington 2006)", 0, 100)
+    stars: int = described(
+        0, "exceptionally positive members (the slots after any bad apples): trait affect "
+           "+1, high motivation that is their own", 0, 100)
+
+
+STRUCTURES: tuple[str, ...] = ("complete", "subgroups", "hub_and_spoke", "explicit")
+"""How the team's network of ties is laid out (:mod:`simulation.model.network`)."""
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Who works with whom: the structure of the team's ties and their starting strength."""
+
+    structure: str = described(
+        "complete", "complete: everyone works with everyone; subgroups: silos with weak "
+                    "bridges; hub_and_spoke: slot 0 at the centre; explicit: the ties listed",
+        choices=STRUCTURES)
+    subgroups: int = described(2, "number of subgroups (silos) when structure = subgroups",
+                               1, 100)
+    tie_strength: float = described(
+        0.6, "starting strength of a tie, as a share of what the structure allows", 0, 1)
+    bridge_strength: float = described(
+        0.15, "what the structure allows between subgroups, or between spokes of a hub "
+              "(1 within a subgroup, and between hub and spoke)", 0, 1)
+    ties: tuple[tuple[float, ...], ...] = described(
+        (), "the ties when structure = explicit: [slot, slot, strength allowed], slots "
+            "from 0 to team.size - 1")
 
 
 @dataclass(frozen=True)
@@ -338,6 +177,8 @@ class ScenarioConfig:
     leader: LeaderConfig = field(default_factory=LeaderConfig, metadata=spec("the leader"))
     environment: EnvironmentConfig = field(
         default_factory=EnvironmentConfig, metadata=spec("the environment"))
+    network: NetworkConfig = field(
+        default_factory=NetworkConfig, metadata=spec("who works with whom"))
     parameters: Parameters = field(
         default_factory=Parameters, metadata=spec("overrides of the model's constants"))
 
@@ -345,8 +186,3 @@ class ScenarioConfig:
     def weeks(self) -> int:
         """Weekly steps in the run."""
         return self.quarters * WEEKS_PER_QUARTER
-
-
-def field_docs(cls: type) -> dict[str, dict[str, Any]]:
-    """Meaning and range of every field of a configuration class, for docs and errors."""
-    return {f.name: dict(f.metadata) for f in fields(cls)}

@@ -14,10 +14,14 @@ diminishing returns of closing a share of the remaining gap each week.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulation.model.config import Parameters
-from simulation.model.state import TeamState
+
+if TYPE_CHECKING:  # the state's module builds on these equations
+    from simulation.model.state import TeamState
 
 # ---------------------------------------------------------------------------------------
 # Building blocks
@@ -183,11 +187,13 @@ def leaving_probability(state: TeamState, annual_rate: float, p: Parameters) -> 
 
     A proportional hazard: the base yearly rate, raised by low motivation, low trust and
     exhaustion (Griffeth, Hom & Gaertner 2000: job satisfaction and commitment predict
-    quitting; burnout raises it). Vacant slots cannot leave.
+    quitting; burnout raises it), and by the fading shock of close colleagues' recent
+    departures (turnover contagion, Felps et al. 2009). Vacant slots cannot leave.
     """
     log_hazard = (p.turnover_motivation_weight * (p.turnover_reference_motivation
                                                   - state.motivation)
                   + p.turnover_trust_weight * (p.turnover_reference_trust - state.trust)
-                  + p.turnover_exhaustion_weight * state.exhaustion)
+                  + p.turnover_exhaustion_weight * state.exhaustion
+                  + p.turnover_contagion_weight * state.departure_shock)
     weekly_hazard = annual_rate / 52.0 * np.exp(log_hazard)
     return (1.0 - np.exp(-weekly_hazard)) * state.active

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.model import interventions as iv
+from simulation.model import network
 from simulation.model.config import Parameters
 from simulation.model.equations import approach, experience
 from simulation.model.state import TeamState
@@ -76,8 +77,26 @@ def motivation_step(state: TeamState, effect: np.ndarray, progress: np.ndarray,
     feedback = feedback_effect(state.trust, effect[..., iv.MONITOR],
                                p.feedback_motivation_rate, p.feedback_trust_threshold)
     drift = p.motivation_drift * (1.0 - state.habit_strength) * (state.motivation_anchor - m)
-    pushed = bounded_push(m, feedback) + np.minimum(up, 1.0) * (1.0 - m) - down * m + drift
+    pushed = (bounded_push(m, feedback) + np.minimum(up, 1.0) * (1.0 - m) - down * m + drift
+              + contagion(state, p))
     return np.clip(pushed, 0.0, 1.0)
+
+
+def expressed_mood(state: TeamState, p: Parameters) -> np.ndarray:
+    """The mood a member shows colleagues: motivation, coloured by trait affect."""
+    return np.clip(state.motivation + p.affect_expression * state.affect, 0.0, 1.0)
+
+
+def contagion(state: TeamState, p: Parameters) -> np.ndarray:
+    """Motivation taken on from colleagues in a week: emotional contagion along ties
+    (Barsade 2002), each colleague's expressed mood pulling a member's own toward it. A
+    colleague whose mood is negative pulls ``negativity_weight`` times harder (bad is
+    stronger than good, Baumeister et al. 2001), which is how one persistently negative
+    member drags a team down more than an exceptionally positive one lifts it (Felps,
+    Mitchell & Byington 2006)."""
+    mood = expressed_mood(state, p)
+    sway = 1.0 + (p.negativity_weight - 1.0) * (mood < p.mood_neutral)
+    return p.contagion_rate * network.peer_pull(mood, state.ties, state.active, sway)
 
 
 def trust_step(state: TeamState, effect: np.ndarray, kept: np.ndarray, breached: np.ndarray,

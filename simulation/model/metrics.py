@@ -16,12 +16,12 @@ import pandas as pd
 from simulation.model import equations
 from simulation.model import interventions as iv
 from simulation.model.config import WEEKS_PER_QUARTER
-from simulation.model.state import TEAM_VARIABLES
+from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
 from simulation.model.week import WeekOutcome
 
 REPORTED_MEMBER_STATES: tuple[str, ...] = (
     "capability", "motivation", "trust", "accountability", "role_clarity", "obstacles",
-    "habit_strength", "exhaustion", "scrutiny", "tenure_weeks",
+    "habit_strength", "exhaustion", "scrutiny", "tenure_weeks", "departure_shock",
 )
 """Member states kept in the weekly record and reported per quarter."""
 
@@ -29,12 +29,15 @@ EVENT_COUNTS: tuple[str, ...] = ("breaches", "kept_commitments", "departures", "
                                  "crises")
 """Events counted per week and summed per quarter."""
 
+TEAM_COLUMNS: tuple[str, ...] = (*TEAM_VARIABLES, *TEAM_MEASURES)
+"""Team states and measures, recorded every week and reported at each quarter's end."""
+
 
 def outcome_columns() -> list[str]:
     """Every outcome column of the quarterly table, in order."""
     states = [f"{name}_{stat}" for name in REPORTED_MEMBER_STATES for stat in ("mean", "sd")]
     hours = [f"hours_{name}" for name in iv.NAMES]
-    return (["team_output", "output_per_member", "headcount", *states, *TEAM_VARIABLES,
+    return (["team_output", "output_per_member", "headcount", *states, *TEAM_COLUMNS,
              *hours, "hours_planned", "crisis_hours", *EVENT_COUNTS, "attention_level"])
 
 
@@ -74,7 +77,7 @@ class WeeklyRecord:
         self.active = np.zeros((kept, runs, members))
         self.member_ids = np.zeros((kept, runs, members), dtype=np.int64)
         self.headcount = np.zeros((weeks, runs))
-        self.team_states = {name: np.zeros((weeks, runs)) for name in TEAM_VARIABLES}
+        self.team_states = {name: np.zeros((weeks, runs)) for name in TEAM_COLUMNS}
         self.hours = np.zeros((weeks, runs, iv.COUNT))
         self.hours_planned = np.zeros((weeks, runs))
         self.crisis_hours = np.zeros((weeks, runs))
@@ -109,7 +112,7 @@ class WeeklyRecord:
             self.active[row] = state.active
             if member_ids is not None:
                 self.member_ids[row] = member_ids
-        for name in TEAM_VARIABLES:
+        for name in TEAM_COLUMNS:
             self.team_states[name][week] = getattr(state, name)
         self.hours[week] = np.sum(led.granted, axis=-2)
         self.hours_planned[week] = led.hours_planned
@@ -137,7 +140,7 @@ class WeeklyRecord:
             values = self.member_states[name][end]
             columns[f"{name}_mean"] = equations.team_mean(values, active)
             columns[f"{name}_sd"] = equations.team_spread(values, active)
-        for name in TEAM_VARIABLES:
+        for name in TEAM_COLUMNS:
             columns[name] = self.team_states[name][last]
         quarter_hours = np.sum(self.hours[weeks], axis=0)
         for index, name in enumerate(iv.NAMES):
@@ -168,7 +171,7 @@ class WeeklyRecord:
         for name in REPORTED_MEMBER_STATES:
             data[f"{name}_mean"] = equations.team_mean(self.member_states[name][done, run],
                                                       active)
-        for name in TEAM_VARIABLES:
+        for name in TEAM_COLUMNS:
             data[name] = self.team_states[name][done, run]
         for name in EVENT_COUNTS:
             data[name] = self.events[name][done, run]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model.diagnosis import OBSERVED_READINGS
-from simulation.model.state import INITIAL_DRAWS
+from simulation.model.state import INITIAL_DRAWS, TRAIT_DRAWS
 
 
 def run_seed_sequence(seed: int, replication: int) -> np.random.SeedSequence:
@@ -48,13 +48,18 @@ class RunNoise:
     """(W,) uniforms: whether a new obstacle emerges this week."""
     change: np.ndarray
     """(W,) uniforms: whether conditions change this week."""
+    traits: np.ndarray
+    """(M, TRAIT_DRAWS) standard normals: the starting members' traits."""
+    hire_traits: np.ndarray
+    """(W, M, TRAIT_DRAWS) standard normals: a new hire's traits."""
 
     def week(self, week: int) -> WeekNoise:
         """The member noise of one (0-based) week, of one run or of every run of a batch
         (the run axis, if any, comes first)."""
         return WeekNoise(observation=self.observation[..., week, :, :],
                          turnover=self.turnover[..., week, :],
-                         hire=self.hire[..., week, :])
+                         hire=self.hire[..., week, :],
+                         hire_traits=self.hire_traits[..., week, :, :])
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,15 @@ class WeekNoise:
     """``(..., members)`` uniforms: whether each member leaves."""
     hire: np.ndarray
     """``(..., members)`` standard normals: a new hire's starting capability."""
+    hire_traits: np.ndarray
+    """``(..., members, TRAIT_DRAWS)`` standard normals: a new hire's traits."""
 
 
 NORMAL, UNIFORM = "normal", "uniform"
 LAYOUT: tuple[tuple[str, str], ...] = (
     ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM), ("hire", NORMAL),
     ("crisis", UNIFORM), ("obstacle", UNIFORM), ("change", UNIFORM),
+    ("traits", NORMAL), ("hire_traits", NORMAL),
 )
 """The fixed order in which a run's noise is drawn, and each block's distribution."""
 
@@ -82,7 +90,8 @@ def noise_shapes(weeks: int, members: int) -> dict[str, tuple[int, ...]]:
     return {"initial": (members, INITIAL_DRAWS),
             "observation": (weeks, members, OBSERVED_READINGS),
             "turnover": (weeks, members), "hire": (weeks, members),
-            "crisis": (weeks,), "obstacle": (weeks,), "change": (weeks,)}
+            "crisis": (weeks,), "obstacle": (weeks,), "change": (weeks,),
+            "traits": (members, TRAIT_DRAWS), "hire_traits": (weeks, members, TRAIT_DRAWS)}
 
 
 def draw_into(rng: np.random.Generator, blocks: dict[str, np.ndarray]) -> None:

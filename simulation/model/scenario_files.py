@@ -231,6 +231,38 @@ def check_consistency(config: ScenarioConfig, source: str) -> None:
         raise ConfigError(source, "team.capability_ceiling",
                           f"is {team.capability_ceiling:g}, below the starting "
                           f"team.capability {team.capability:g}")
+    if team.bad_apples + team.stars > team.size:
+        raise ConfigError(source, "team.stars", f"team.bad_apples {team.bad_apples} and "
+                                                f"team.stars {team.stars} are more members "
+                                                f"than team.size {team.size}")
+    check_network(config, source)
+
+
+def check_network(config: ScenarioConfig, source: str) -> None:
+    """The network's keys against each other and the team: subgroups no more than members;
+    explicit ties only with structure = "explicit", each [slot, slot, strength] with two
+    different slots of the team and a strength from 0 to 1."""
+    network, size = config.network, config.team.size
+    if network.structure == "subgroups" and network.subgroups > size:
+        raise ConfigError(source, "network.subgroups", f"is {network.subgroups}, more than "
+                                                       f"team.size {size}")
+    if network.ties and network.structure != "explicit":
+        raise ConfigError(source, "network.ties", "are given, but network.structure is "
+                                                  f"{network.structure!r}, not 'explicit'")
+    for index, tie in enumerate(network.ties):
+        key = f"network.ties[{index}]"
+        if len(tie) != 3:
+            raise ConfigError(source, key, f"must be [slot, slot, strength], got {len(tie)} "
+                                           "numbers")
+        first, second, strength = tie
+        for slot in (first, second):
+            if slot != int(slot) or not 0 <= slot < size:
+                raise ConfigError(source, key, f"slot {shown(slot)} is not a whole number "
+                                               f"from 0 to team.size - 1 ({size - 1})")
+        if first == second:
+            raise ConfigError(source, key, f"ties slot {int(first)} to itself")
+        if not 0 <= strength <= 1:
+            raise ConfigError(source, key, f"strength {shown(strength)} is not from 0 to 1")
 
 
 def _convert(hint: Any, spec: dataclasses.Field[Any], value: Any, source: str, key: str) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.model import interventions
+from simulation.model import interventions, network
 from simulation.model.config import Parameters, ScenarioConfig
 
 MEMBER_VARIABLES: dict[str, str] = {
@@ -36,6 +36,8 @@ MEMBER_VARIABLES: dict[str, str] = {
     "tenure_weeks": "weeks in the role (0 upward)",
     "active": "1 when the slot is filled, 0 while it is vacant",
     "recent_output": "the member's sense of their recent output (0 upward)",
+    "affect": "trait affect: a stable disposition from negative (-1) to positive (1)",
+    "departure_shock": "the fading shock of close colleagues' recent departures",
 }
 """Per-member state: name and meaning."""
 
@@ -46,6 +48,11 @@ TEAM_VARIABLES: dict[str, str] = {
     "systems": "embedded systems and practice (monitoring, process, documentation)",
 }
 """Team-level state: name and meaning."""
+
+TIE_VARIABLES: dict[str, str] = {
+    "ties": "strength of each working relationship, (..., members, members), symmetric",
+}
+"""State of pairs of members: name and meaning."""
 
 CORE_STATES: tuple[str, ...] = ("capability", "motivation", "trust", "accountability")
 """The four core member states the product reports first."""
@@ -72,6 +79,9 @@ class TeamState:
     tenure_weeks: np.ndarray
     active: np.ndarray
     recent_output: np.ndarray
+    affect: np.ndarray
+    departure_shock: np.ndarray
+    ties: np.ndarray
     dose_in_effect: np.ndarray
     psychological_safety: np.ndarray
     direction_clarity: np.ndarray
@@ -87,23 +97,50 @@ class TeamState:
         """Number of member slots."""
         return int(self.capability.shape[-1])
 
+    @property
+    def tie_strength(self) -> np.ndarray:
+        """Mean strength of the ties between filled slots (a team measure)."""
+        return network.mean_tie(self.ties, self.active)
+
+
+TEAM_MEASURES: dict[str, str] = {
+    "tie_strength": "mean strength of the working relationships between members",
+}
+"""Team-level measures derived from the state (reported like the team variables)."""
+
 
 INITIAL_DRAWS = 8
 """Standard normal draws per member slot used to set up the starting team."""
 
+TRAITS: tuple[str, ...] = ("affect",)
+"""Member traits drawn for every member (the starting team and each new hire)."""
+TRAIT_DRAWS = len(TRAITS)
 
-def initial_state(config: ScenarioConfig, draws: np.ndarray) -> TeamState:
-    """The starting team from the scenario and standard normal draws ``(..., members, 8)``."""
-    team, env = config.team, config.environment
+
+def initial_state(config: ScenarioConfig, draws: np.ndarray,
+                  trait_draws: np.ndarray | None = None) -> TeamState:
+    """The starting team from the scenario and standard normal draws ``(..., members, 8)``,
+    and ``(..., members, TRAIT_DRAWS)`` for the members' traits (none: every trait at its
+    mean). The first ``team.bad_apples`` slots hold persistently negative members, the next
+    ``team.stars`` exceptionally positive ones: their trait affect is -1 or +1 and their
+    motivation (and the anchor it returns to) their own."""
+    team, env, p = config.team, config.environment, config.parameters
     z = np.asarray(draws, dtype=float)
     shape = z.shape[:-1]
+    traits = np.zeros((*shape, TRAIT_DRAWS)) if trait_draws is None else trait_draws
+    slot = np.arange(shape[-1])
+    bad = slot < team.bad_apples
+    star = (slot >= team.bad_apples) & (slot < team.bad_apples + team.stars)
+    affect = np.where(bad, -1.0, np.where(star, 1.0, np.clip(
+        team.affect_sd * traits[..., 0], -1.0, 1.0)))
 
     def drawn(mean: float, sd: float, column: int) -> np.ndarray:
         return np.clip(mean + sd * z[..., column], 0.0, 1.0)
 
     capability = drawn(team.capability, team.capability_sd, 0)
     ceiling = np.maximum(capability, np.clip(team.capability_ceiling + 0.05 * z[..., 1], 0, 1))
-    motivation = drawn(team.motivation, team.motivation_sd, 2)
+    motivation = np.where(bad, p.bad_apple_motivation, np.where(
+        star, p.star_motivation, drawn(team.motivation, team.motivation_sd, 2)))
     accountability = drawn(team.accountability, team.spread, 4)
     role_clarity = drawn(team.role_clarity, team.spread, 5)
     tenure = 52.0 * np.maximum(0.0, team.tenure_years + team.tenure_years_sd * z[..., 6])
@@ -126,6 +163,9 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray) -> TeamState:
         tenure_weeks=tenure,
         active=np.ones(shape),
         recent_output=np.zeros(shape),
+        affect=affect,
+        departure_shock=np.zeros(shape),
+        ties=network.initial_ties(config, shape),
         dose_in_effect=np.zeros((*shape, interventions.COUNT)),
         psychological_safety=np.full(team_shape, team.psychological_safety),
         direction_clarity=np.full(team_shape, env.direction_clarity),
@@ -135,17 +175,24 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray) -> TeamState:
 
 
 def with_departures(state: TeamState, leaving: np.ndarray) -> TeamState:
-    """The state after the members in mask ``leaving`` have left: their slots go vacant."""
-    return state.replace(active=np.where(leaving, 0.0, state.active))
+    """The state after the members in mask ``leaving`` have left: their slots go vacant,
+    and those who stay feel the shock of a departure in proportion to their ties to the
+    leavers (turnover contagion, Felps et al. 2009)."""
+    active = np.where(leaving, 0.0, state.active)
+    shock = state.departure_shock + network.closeness_to(leaving, state.ties)
+    return state.replace(active=active,
+                         departure_shock=np.where(active > 0, np.minimum(shock, 1.0), 0.0))
 
 
 def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndarray,
-                   config: ScenarioConfig, parameters: Parameters | None = None) -> TeamState:
+                   config: ScenarioConfig, parameters: Parameters | None = None,
+                   trait_draws: np.ndarray | None = None) -> TeamState:
     """The state after new hires fill the slots in mask ``hired``.
 
     A new hire starts with low capability (drawn around the team's new-hire mean), neutral
-    trust, the honeymoon motivation of a new starter, low role clarity, no habits and no
-    tenure.
+    trust, the honeymoon motivation of a new starter, low role clarity, no habits, no
+    tenure, weak ties, traits of their own (``trait_draws`` ``(..., members,
+    TRAIT_DRAWS)``; none: at the mean) and no memory of the team's departures.
     """
     p: Parameters = config.parameters if parameters is None else parameters
     capability = np.clip(config.team.new_hire_capability
@@ -174,5 +221,9 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
         tenure_weeks=fill(state.tenure_weeks, 0.0),
         active=fill(state.active, 1.0),
         recent_output=fill(state.recent_output, 0.0),
+        affect=fill(state.affect, 0.0 if trait_draws is None else np.clip(
+            config.team.affect_sd * trait_draws[..., 0], -1.0, 1.0)),
+        departure_shock=fill(state.departure_shock, 0.0),
+        ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
     )

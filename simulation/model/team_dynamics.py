@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import interventions as iv
+from simulation.model import network
 from simulation.model.config import Parameters
 from simulation.model.equations import (
     approach,
@@ -112,15 +113,20 @@ class WeekResult:
 
 
 def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached: np.ndarray,
-                 conditions: WeekConditions, p: Parameters) -> tuple[TeamState, WeekResult]:
+                 conditions: WeekConditions, p: Parameters,
+                 allowed: np.ndarray | None = None) -> tuple[TeamState, WeekResult]:
     """One week of the team: produce output from the state at the start of the week, then
     update every state from that same starting point (a synchronous update, so the order in
     which members are visited cannot matter).
 
     ``doses`` are the granted leader hours ``(..., members, interventions)``; ``kept`` and
     ``breached`` weigh, in [0, 1), each member's 1:1 that was held or cancelled this week
-    (0 where there was none; see :func:`commitment_weight`).
+    (0 where there was none; see :func:`commitment_weight`). ``allowed`` is what the
+    team's structure allows each tie (:func:`simulation.model.network.structure`; none:
+    a complete network, everyone working with everyone).
     """
+    if allowed is None:
+        allowed = 1.0 - np.eye(state.members)
     in_effect = delayed_dose(state.dose_in_effect, doses, iv.lags(p))
     effect = efficacy(in_effect, iv.saturations(p))
     outputs = member_output(state, doses[..., iv.TRAIN], conditions.pressure, p)
@@ -163,6 +169,9 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
         recent_output=member(np.where(seen_before, approach(state.recent_output, outputs,
                                                             p.output_memory), outputs),
                              state.recent_output),
+        departure_shock=state.departure_shock * (1.0 - p.departure_shock_decay),
+        ties=network.ties_step(state.ties, allowed, state.psychological_safety,
+                               state.active, p),
         dose_in_effect=np.where(filled[..., None], in_effect, state.dose_in_effect),
         psychological_safety=psychological_safety_step(state, effect, p),
         direction_clarity=direction_step(state, effect, conditions, p),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from simulation.model import diagnosis, equations, leadership, team_dynamics
+from simulation.model import diagnosis, equations, leadership, network, team_dynamics
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.randomness import WeekNoise
@@ -135,10 +135,11 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                   noise: WeekNoise, config: ScenarioConfig, strategy: RegisteredStrategy,
                   p: Parameters) -> WeekOutcome:
     """One week: new hires start, the leader leads, the team works, some may leave."""
-    state = hire(state, events.hired, noise.hire, config, p)
+    state = hire(state, events.hired, noise, config, p)
     led = lead(state, last_output, week, events, noise.observation, config, strategy, p)
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
-                                            conditions_of(events, config, p), p)
+                                            conditions_of(events, config, p), p,
+                                            network.structure(config))
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
     if leaving.any():
@@ -146,18 +147,19 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
     return WeekOutcome(state, produced, led, events, leaving)
 
 
-def hire(state: TeamState, hired: np.ndarray, draws: np.ndarray, config: ScenarioConfig,
+def hire(state: TeamState, hired: np.ndarray, noise: WeekNoise, config: ScenarioConfig,
          p: Parameters) -> TeamState:
     """``with_new_hires`` for the slots in mask ``hired``. In a batch, only the runs that
     hire this week are touched (the same numbers, without rewriting every run's arrays)."""
     if not hired.any():
         return state
     if hired.ndim == 1:
-        return with_new_hires(state, hired, draws, config, p)
+        return with_new_hires(state, hired, noise.hire, config, p, noise.hire_traits)
     runs = np.flatnonzero(hired.any(axis=-1))
     names = [f.name for f in fields(TeamState)]
     part = with_new_hires(TeamState(**{name: getattr(state, name)[runs] for name in names}),
-                          hired[runs], draws[runs], config, _rows(p, runs))
+                          hired[runs], noise.hire[runs], config, _rows(p, runs),
+                          noise.hire_traits[runs])
     # Each week makes new state arrays, so the hiring runs' rows are written in place.
     for name in names:
         getattr(state, name)[runs] = getattr(part, name)

@@ -1,0 +1,144 @@
+"""The team patterns of VALIDATION.md (P13 onward) as executable checks: what members do to
+each other. Each sets up its runs like the patterns of :mod:`simulation.analysis.patterns`
+(which registers them) and returns its estimates in the order of its criteria.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from simulation.analysis.pattern_checks import (
+    Band,
+    Context,
+    Criterion,
+    Estimate,
+    Pattern,
+    Runs,
+    ratio_of_means,
+)
+from simulation.model import equations
+from simulation.model.config import WEEKS_PER_QUARTER
+from simulation.model.state import TeamState
+
+
+def others_output(runs: Runs, quarter: int) -> np.ndarray:
+    """Per replication: the output of every member but slot 0 over a quarter."""
+    weeks = range((quarter - 1) * WEEKS_PER_QUARTER + 1, quarter * WEEKS_PER_QUARTER + 1)
+    return np.array([frame.loc[(frame.slot > 0) & frame.week.isin(weeks), "output"].sum()
+                     for frame in (model.member_frame() for model in runs.models)])
+
+
+def bad_apples(ctx: Context) -> list[Estimate]:
+    """P16: a bad apple, or a star, in place of an average member, and the others' output.
+
+    Slot 0 holds a persistently negative member, or an exceptionally positive one, under
+    the default leader; the others' output in the second quarter is compared with the same
+    team's without either (common random numbers)."""
+    setting = {"quarters": 2}
+    control = others_output(ctx.run(ctx.config(**setting), keep_models=True,
+                                    label="average member"), 2)
+    bad = others_output(ctx.run(ctx.config(**setting, team__bad_apples=1), keep_models=True,
+                                label="a bad apple"), 2)
+    star = others_output(ctx.run(ctx.config(**setting, team__stars=1), keep_models=True,
+                                 label="a star"), 2)
+    drop = ratio_of_means(control - bad, control, ctx.seed)
+    drop_over_lift = ratio_of_means(control - bad, star - control, ctx.seed + 1)
+    return [drop, drop_over_lift]
+
+
+EXPOSURE_WEEKS = WEEKS_PER_QUARTER
+"""A member counts as exposed in the quarter after a colleague left (in the default
+complete network every colleague is close: ties start at 0.6 and grow)."""
+
+
+def hazard_counts(model: object) -> np.ndarray:
+    """For one run: observed departures and the departures expected without any recent
+    departure nearby (the model's hazard with the shock of departures taken out), among
+    exposed and among unexposed member-weeks: ``[observed_exposed, expected_exposed,
+    observed_unexposed, expected_unexposed]``. Standardising by the expected hazard makes
+    the comparison one of comparable members: a demoralised team loses more people whether
+    or not a departure is contagious."""
+    frame: pd.DataFrame = model.member_frame()  # type: ignore[attr-defined]
+    config = model.config  # type: ignore[attr-defined]
+    p = config.parameters
+    weeks = int(frame.week.max())
+    size = config.team.size
+    present = np.zeros((weeks + 1, size), dtype=bool)
+    state = {name: np.zeros((weeks + 1, size)) for name in ("motivation", "trust",
+                                                             "exhaustion")}
+    rows = frame.week.to_numpy(), frame.slot.to_numpy()
+    present[rows] = True
+    for name in state:
+        state[name][rows] = frame[name].to_numpy()
+    left = present[:-1] & ~present[1:]  # in slot at the end of week w, gone at w + 1
+    left = np.vstack([np.zeros((1, size), dtype=bool), left])
+    close_left = np.zeros((weeks + 1, size), dtype=bool)
+    for week, slot in zip(*np.nonzero(left), strict=True):
+        colleagues = np.ones(size, dtype=bool)
+        colleagues[slot] = False
+        close_left[week:week + EXPOSURE_WEEKS] |= colleagues
+    expected = equations.leaving_probability(cast(TeamState, SimpleNamespace(
+        motivation=state["motivation"], trust=state["trust"], exhaustion=state["exhaustion"],
+        departure_shock=np.zeros_like(state["trust"]), active=present.astype(float))),
+        config.environment.turnover_rate, p)
+    # A member present in week w may leave at its end: the departure shows at w + 1.
+    at_risk = present[1:-1]
+    observed = left[2:]
+    exposed = close_left[1:-1] & at_risk
+    unexposed = ~close_left[1:-1] & at_risk
+    hazard = expected[1:-1]
+    return np.array([observed[exposed].sum(), hazard[exposed].sum(),
+                     observed[unexposed].sum(), hazard[unexposed].sum()], dtype=float)
+
+
+def turnover_is_contagious(ctx: Context) -> list[Estimate]:
+    """P17: the leaving hazard in the quarter after a close colleague left, standardised.
+
+    A team with frequent departures (demoralised, under pressure, a hands-off leader):
+    members' leaving hazard in the quarter after a colleague left, against comparable
+    members' with no recent departure nearby (each standardised by the hazard the model
+    expects without the shock of departures)."""
+    runs = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off",
+                              team__motivation=0.45, team__trust=0.4,
+                              environment__turnover_rate=0.3, environment__pressure=0.5),
+                   keep_models=True, label="a team losing people")
+    counts = np.array([hazard_counts(model) for model in runs.models])
+    return [standardised_ratio(counts, ctx.seed)]
+
+
+def standardised_ratio(counts: np.ndarray, seed: int, resamples: int = 4000) -> Estimate:
+    """The hazard ratio of exposed to unexposed members, each standardised by its expected
+    departures, ``(O_e / E_e) / (O_u / E_u)`` over all runs, with a percentile bootstrap
+    interval over runs."""
+    def ratio(sums: np.ndarray) -> np.ndarray:
+        return (sums[..., 0] / sums[..., 1]) / (sums[..., 2] / sums[..., 3])
+
+    picks = np.random.default_rng(seed).integers(0, len(counts), (resamples, len(counts)))
+    low, high = np.percentile(ratio(counts[picks].sum(axis=1)), [2.5, 97.5])
+    return Estimate(float(ratio(counts.sum(axis=0))), float(low), float(high))
+
+
+def _criteria(*pairs: tuple[str, Band]) -> tuple[Criterion, ...]:
+    return tuple(Criterion(measures, band) for measures, band in pairs)
+
+
+TEAM_PATTERNS: tuple[Pattern, ...] = (
+    Pattern("P16", "Bad apples",
+            _criteria(("others' output, quarter 2: drop with a bad apple / without",
+                       Band(0.05, None)),
+                      ("drop with a bad apple / lift with a star", Band(1.5, None))),
+            "Felps, Mitchell & Byington 2006; Baumeister et al. 2001",
+            bad_apples, ("contagion_rate", "negativity_weight", "affect_expression"),
+            replication_factor=2),
+    Pattern("P17", "Turnover is contagious",
+            _criteria(("leaving hazard in the quarter after a close colleague left / "
+                       "comparable members' (standardised)", Band(1.2, 2.0))),
+            "Felps et al. 2009",
+            turnover_is_contagious, ("turnover_contagion_weight", "departure_shock_decay"),
+            replication_factor=4),
+)
+"""The team patterns, in VALIDATION.md's order."""

@@ -1,0 +1,120 @@
+"""Who works with whom, and how members influence each other along their ties.
+
+The team is a weighted network over member slots. Its *structure* ``(members, members)``
+says how much the work brings two slots together (1 within a subgroup, a weak bridge
+between subgroups; symmetric, zero on the diagonal); the *ties* ``(..., members, members)``
+are the strengths of the working relationships, which grow toward the structure as members
+collaborate and fade without it. Ties are arrays, so both engines run them; networkx builds
+nothing here (the structures are simple enough to write as arrays), and
+:func:`as_graph` hands a team's ties to networkx for analysis.
+
+Influence along ties is a tie-weighted mean over colleagues: a member with no ties is
+influenced by nobody, and one colleague's weight is one tie out of ``members - 1``.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from simulation.model.config import NetworkConfig, ScenarioConfig
+from simulation.model.equations import approach, team_level
+from simulation.model.parameters import Parameters
+
+
+def structure(config: ScenarioConfig) -> np.ndarray:
+    """What the scenario's structure allows between each pair of slots, ``(M, M)``
+    (read-only: one array per structure, kept)."""
+    return _structure(config.network, config.team.size)
+
+
+@functools.lru_cache(maxsize=64)
+def _structure(network: NetworkConfig, size: int) -> np.ndarray:
+    allowed = np.ones((size, size))
+    if network.structure == "subgroups":
+        group = np.arange(size) * network.subgroups // size  # contiguous blocks of slots
+        allowed = np.where(group[:, None] == group[None, :], 1.0, network.bridge_strength)
+    elif network.structure == "hub_and_spoke":
+        allowed = np.full((size, size), network.bridge_strength)
+        allowed[0, :] = allowed[:, 0] = 1.0
+    elif network.structure == "explicit":
+        allowed = np.zeros((size, size))
+        for first, second, strength in network.ties:
+            allowed[int(first), int(second)] = allowed[int(second), int(first)] = strength
+    np.fill_diagonal(allowed, 0.0)
+    allowed.flags.writeable = False
+    return allowed
+
+
+def initial_ties(config: ScenarioConfig, shape: tuple[int, ...]) -> np.ndarray:
+    """The starting ties: ``tie_strength`` of what the structure allows, for every run of
+    ``shape`` (the member state's leading shape)."""
+    ties = config.network.tie_strength * structure(config)
+    return np.broadcast_to(ties, (*shape[:-1], *ties.shape)).copy()
+
+
+def with_new_ties(ties: np.ndarray, hired: np.ndarray, allowed: np.ndarray,
+                  p: Parameters) -> np.ndarray:
+    """Ties after new hires fill the slots in mask ``hired``: a newcomer starts with weak
+    ties (``new_hire_tie`` of what the structure allows), in both directions."""
+    newcomer = hired[..., :, None] | hired[..., None, :]
+    return np.where(newcomer, pair_level(p.new_hire_tie) * allowed, ties)
+
+
+def ties_step(ties: np.ndarray, allowed: np.ndarray, safety: np.ndarray, active: np.ndarray,
+              p: Parameters) -> np.ndarray:
+    """Ties after a week: between two filled slots they grow toward what the structure
+    allows, faster in a psychologically safe team (members who speak up and help each other
+    work together more: Edmondson 1999), and every tie fades a little without it."""
+    both = active[..., :, None] * active[..., None, :]
+    growth = (team_level(p.tie_growth) * np.asarray(safety))[..., None, None] * both
+    grown = approach(ties, allowed, growth)
+    return np.clip(grown - pair_level(p.tie_decay) * grown, 0.0, 1.0)
+
+
+def pair_level(value: float | np.ndarray) -> float | np.ndarray:
+    """A parameter as it applies to pair arrays ``(..., M, M)``: a batch's per-run value
+    ``(runs, 1)`` becomes ``(runs, 1, 1)``."""
+    return value[..., None] if isinstance(value, np.ndarray) and value.ndim else value
+
+
+def peer_pull(levels: np.ndarray, ties: np.ndarray, active: np.ndarray,
+              sender_weight: np.ndarray | float = 1.0) -> np.ndarray:
+    """Each member's tie-weighted pull toward colleagues' ``levels``, ``(..., M)``:
+    ``sum_j w_ij a_j g_j (x_j - x_i) / (n - 1)`` over the filled slots, with ``g_j`` the
+    weight of sender j (heavier for the senders whose influence is stronger)."""
+    senders = active * sender_weight
+    weighted = ties * senders[..., None, :]
+    toward = np.einsum("...ij,...j->...i", weighted, levels) - np.sum(weighted, axis=-1) * levels
+    others = np.maximum(np.sum(active, axis=-1, keepdims=True) - 1.0, 1.0)
+    return toward / others * active
+
+
+def closeness_to(leaving: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """How close each member was to this week's leavers: the sum of their ties to them
+    (capped at 1), ``(..., M)``."""
+    return np.minimum(np.einsum("...ij,...j->...i", ties, leaving.astype(float)), 1.0)
+
+
+def mean_tie(ties: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Mean tie strength over pairs of filled slots (0 for a team of fewer than two)."""
+    both = active[..., :, None] * active[..., None, :]
+    pairs = np.sum(both, axis=(-2, -1)) - np.sum(active, axis=-1)
+    total = np.sum(ties * both, axis=(-2, -1))
+    return np.divide(total, pairs, out=np.zeros_like(total), where=pairs > 0)
+
+
+def as_graph(ties: np.ndarray, active: np.ndarray | None = None) -> Any:
+    """One team's ties ``(M, M)`` as a weighted networkx graph over its filled slots (for
+    analysis: density, clustering, components)."""
+    import networkx as nx
+
+    filled = np.ones(ties.shape[-1]) if active is None else active
+    graph = nx.Graph()
+    graph.add_nodes_from(int(i) for i in np.flatnonzero(filled))
+    for i, j in zip(*np.nonzero(np.triu(ties, 1)), strict=True):
+        if filled[i] and filled[j]:
+            graph.add_edge(int(i), int(j), weight=float(ties[i, j]))
+    return graph
