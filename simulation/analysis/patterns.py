@@ -331,7 +331,7 @@ PATTERNS: dict[str, Pattern] = {p.id: p for p in (
                        Band(None, 0.2))),
             "Hawthorne-effect studies, e.g. Srigley et al. 2014",
             monitoring_only_collapses, ("scrutiny_decay", "monitor_accountability_rate"),
-            replication_factor=4, figure=("team_output@week",)),
+            replication_factor=8, figure=("team_output@week",)),
     Pattern("P7", "Marginal gains compound",
             _criteria(("marginal gains minus big push, team output, quarter 8", AT_LEAST_0),
                       ("late / early quarter-on-quarter gain of marginal gains",

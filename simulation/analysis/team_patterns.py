@@ -18,11 +18,43 @@ from simulation.analysis.pattern_checks import (
     Estimate,
     Pattern,
     Runs,
+    interval,
     ratio_of_means,
 )
 from simulation.model import equations
 from simulation.model.config import WEEKS_PER_QUARTER
-from simulation.model.state import TeamState
+from simulation.model.state import TeamState, initial_state
+
+SAFETY_LEVELS = np.linspace(0.1, 0.9, 9)
+"""Starting psychological safety of the teams P14 compares."""
+
+
+def safety_drives_learning(ctx: Context) -> list[Estimate]:
+    """P14: teams from low to high starting safety, same leader and training hours.
+
+    Every team is led by a leader who only trains (the same hours for each), for a year.
+    The capability gained (end of the year against the start) of the teams starting at
+    0.8 against those at 0.2, and across all the teams (nine levels of starting safety
+    from 0.1 to 0.9) the correlation of starting safety with capability gained."""
+    gained: dict[float, np.ndarray] = {}
+    for level in SAFETY_LEVELS:
+        runs = ctx.run(ctx.config(quarters=4, leader__strategy="train_only",
+                                  team__psychological_safety=float(level)),
+                       keep_models=True, label=f"starting safety {level:.1f}")
+        start = np.array([initial_state(m.config, m.noise.initial, m.noise.traits)
+                          .capability.mean() for m in runs.models])
+        gained[round(float(level), 2)] = runs.quarter("capability_mean", 4) - start
+    safety = np.concatenate([np.full(len(g), level) for level, g in gained.items()])
+    return [interval(gained[0.8] - gained[0.2]),
+            correlation(safety, np.concatenate(list(gained.values())))]
+
+
+def correlation(x: np.ndarray, y: np.ndarray) -> Estimate:
+    """Pearson's r with its 95% interval (Fisher's z)."""
+    r = float(np.corrcoef(x, y)[0, 1])
+    half = 1.959964 / np.sqrt(len(x) - 3)
+    return Estimate(r, float(np.tanh(np.arctanh(r) - half)),
+                    float(np.tanh(np.arctanh(r) + half)))
 
 
 def others_output(runs: Runs, quarter: int) -> np.ndarray:
@@ -127,6 +159,14 @@ def _criteria(*pairs: tuple[str, Band]) -> tuple[Criterion, ...]:
 
 
 TEAM_PATTERNS: tuple[Pattern, ...] = (
+    Pattern("P14", "Psychological safety drives team learning",
+            _criteria(("capability gained in a year, safety 0.8 minus 0.2, same training",
+                       Band(0, None)),
+                      ("correlation across teams of starting safety with capability gained",
+                       Band(0.2, 0.6))),
+            "Edmondson 1999 (team learning behaviour carries safety into performance)",
+            safety_drives_learning, ("safety_learning_weight", "peer_learning_rate"),
+            replication_factor=2),
     Pattern("P16", "Bad apples",
             _criteria(("others' output, quarter 2: drop with a bad apple / without",
                        Band(0.05, None)),

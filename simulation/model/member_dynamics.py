@@ -24,15 +24,39 @@ def capability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.n
     Training and coaching close a share of the gap to the member's ceiling each week (the
     exponential learning curve, Heathcote, Brown & Mewhort 2000); novices also learn on the
     job, experienced members little. Capability above its anchor that is not embedded in
-    habit decays slowly (skill decay, Arthur et al. 1998).
+    habit decays slowly (skill decay, Arthur et al. 1998). A psychologically safe team
+    learns more from the same hours (:func:`learning_climate`), and members also learn from
+    colleagues who know more (:func:`peer_learning`).
     """
     gap = state.capability_ceiling - state.capability
     novice = 1.0 - experience(state.tenure_weeks, p.experience_half_weeks)
     learning = (p.train_rate * effect[..., iv.TRAIN] + p.coach_capability_rate
-                * effect[..., iv.COACH] + p.on_the_job_learning * novice)
+                * effect[..., iv.COACH]) * learning_climate(state, p) + \
+        p.on_the_job_learning * novice
     unembedded = np.maximum(state.capability - state.capability_anchor, 0.0)
     decay = p.capability_decay * (1.0 - state.habit_strength) * unembedded
-    return np.clip(state.capability + np.minimum(learning, 1.0) * gap - decay, 0.0, 1.0)
+    peers = np.minimum(peer_learning(state, p), np.maximum(gap, 0.0))
+    return np.clip(state.capability + np.minimum(learning, 1.0) * gap + peers - decay,
+                   0.0, 1.0)
+
+
+def learning_climate(state: TeamState, p: Parameters) -> np.ndarray:
+    """How much of a week's training and coaching turns into capability, by the
+    team's psychological safety: 1 at the reference safety, more where members ask
+    questions, try the new skill and admit what they got wrong, less where they hide it
+    (team learning behaviour carries safety into learning: Edmondson 1999)."""
+    safety = np.asarray(state.psychological_safety)[..., None]
+    return np.maximum(1.0 + p.safety_learning_weight * (safety - p.safety_reference), 0.0)
+
+
+def peer_learning(state: TeamState, p: Parameters) -> np.ndarray:
+    """Capability a member picks up from more capable colleagues in a week, along ties,
+    gated by psychological safety: asking for help, admitting what one does not know and
+    speaking up are learning behaviours a team only shows when it feels safe (Edmondson
+    1999), which is how safety carries into the team's learning."""
+    safety = np.asarray(state.psychological_safety)[..., None]
+    return p.peer_learning_rate * safety * network.peer_uplift(state.capability, state.ties,
+                                                              state.active)
 
 
 def feedback_effect(trust: np.ndarray, dose_effect: np.ndarray, rate: float,

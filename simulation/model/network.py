@@ -92,6 +92,16 @@ def peer_pull(levels: np.ndarray, ties: np.ndarray, active: np.ndarray,
     return toward / others * active
 
 
+def peer_uplift(levels: np.ndarray, ties: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """How far each member's colleagues are ahead of them, tie-weighted:
+    ``sum_j w_ij a_j max(x_j - x_i, 0) / (n - 1)``, ``(..., M)`` (what one can learn from
+    colleagues who know more; nothing from those who know less)."""
+    ahead = np.maximum(levels[..., None, :] - levels[..., :, None], 0.0)
+    uplift = np.sum(ties * ahead * active[..., None, :], axis=-1)
+    others = np.maximum(np.sum(active, axis=-1, keepdims=True) - 1.0, 1.0)
+    return uplift / others * active
+
+
 def closeness_to(leaving: np.ndarray, ties: np.ndarray) -> np.ndarray:
     """How close each member was to this week's leavers: the sum of their ties to them
     (capped at 1), ``(..., M)``."""

@@ -142,6 +142,14 @@ class Parameters:
         0.15, "the low motivation a persistently negative member keeps returning to", 0, 1)
     star_motivation: float = described(
         0.95, "the high motivation an exceptionally positive member keeps returning to", 0, 1)
+    peer_learning_rate: float = described(
+        0.15, "weekly share of the tie-weighted lead of more capable colleagues a member "
+              "learns at full psychological safety (Edmondson 1999)", 0, 1)
+    safety_learning_weight: float = described(
+        0.6, "change in what training, coaching and practice teach per unit of "
+             "psychological safety above the reference (Edmondson 1999)", 0, 2)
+    safety_reference: float = described(
+        0.5, "psychological safety at which learning is as the learning rates say", 0, 1)
     turnover_contagion_weight: float = described(
         0.7, "log-hazard of leaving per unit of closeness to a recent leaver (Felps et al. "
              "2009)", 0, 20)
