@@ -63,15 +63,15 @@ def with_new_ties(ties: np.ndarray, hired: np.ndarray, allowed: np.ndarray,
     return np.where(newcomer, pair_level(p.new_hire_tie) * allowed, ties)
 
 
-def ties_step(ties: np.ndarray, allowed: np.ndarray, safety: np.ndarray, active: np.ndarray,
-              p: Parameters) -> np.ndarray:
-    """Ties after a week: between two filled slots they grow toward what the structure
+def ties_step(ties: np.ndarray, allowed: np.ndarray, safety: np.ndarray, p: Parameters
+              ) -> np.ndarray:
+    """Ties after a week: they grow toward what the structure
     allows, faster in a psychologically safe team (members who speak up and help each other
-    work together more: Edmondson 1999), and every tie fades a little without it."""
-    both = active[..., :, None] * active[..., None, :]
-    growth = (team_level(p.tie_growth) * np.asarray(safety))[..., None, None] * both
-    grown = approach(ties, allowed, growth)
-    return np.clip(grown - pair_level(p.tie_decay) * grown, 0.0, 1.0)
+    work together more: Edmondson 1999), and every tie fades a little without it. (A tie
+    to a vacant slot moves too, unread: every use of the ties weighs them by who is there,
+    and a new hire's ties start afresh.) Both steps keep a tie inside [0, 1]."""
+    growth = (team_level(p.tie_growth) * np.asarray(safety))[..., None, None]
+    return approach(ties, allowed, growth) * (1.0 - pair_level(p.tie_decay))
 
 
 def pair_level(value: float | np.ndarray) -> float | np.ndarray:
@@ -87,7 +87,7 @@ def peer_pull(levels: np.ndarray, ties: np.ndarray, active: np.ndarray,
     weight of sender j (heavier for the senders whose influence is stronger)."""
     senders = active * sender_weight
     weighted = ties * senders[..., None, :]
-    toward = np.einsum("...ij,...j->...i", weighted, levels) - np.sum(weighted, axis=-1) * levels
+    toward = (weighted @ levels[..., None])[..., 0] - np.sum(weighted, axis=-1) * levels
     others = np.maximum(np.sum(active, axis=-1, keepdims=True) - 1.0, 1.0)
     return toward / others * active
 
@@ -105,14 +105,14 @@ def peer_uplift(levels: np.ndarray, ties: np.ndarray, active: np.ndarray) -> np.
 def closeness_to(leaving: np.ndarray, ties: np.ndarray) -> np.ndarray:
     """How close each member was to this week's leavers: the sum of their ties to them
     (capped at 1), ``(..., M)``."""
-    return np.minimum(np.einsum("...ij,...j->...i", ties, leaving.astype(float)), 1.0)
+    return np.minimum((ties @ leaving.astype(float)[..., None])[..., 0], 1.0)
 
 
 def mean_tie(ties: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Mean tie strength over pairs of filled slots (0 for a team of fewer than two)."""
-    both = active[..., :, None] * active[..., None, :]
-    pairs = np.sum(both, axis=(-2, -1)) - np.sum(active, axis=-1)
-    total = np.sum(ties * both, axis=(-2, -1))
+    headcount = np.sum(active, axis=-1)
+    pairs = headcount * headcount - headcount
+    total = np.sum((ties @ active[..., None])[..., 0] * active, axis=-1)
     return np.divide(total, pairs, out=np.zeros_like(total), where=pairs > 0)
 
 
