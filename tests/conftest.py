@@ -3,7 +3,9 @@ afterwards; small teams and neutral weeks for testing the equations directly."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,3 +113,13 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
 def load_as_cli(path: Path) -> ExperimentConfig:
     """An experiment file loaded as the command line loads it (strategy names checked)."""
     return load_experiment(path, strategy_exists=strategies.REGISTRY.__contains__)
+
+
+def recorded_runs(store: Path) -> int:
+    """Runs in a store's ledger, read without disturbing the sweep writing it."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True,
+                                                timeout=5)) as connection:
+            return int(connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+    except sqlite3.OperationalError:  # not made yet
+        return 0

@@ -25,7 +25,6 @@ The runner at the end (``run_in_child``) is what the tests start in a process of
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import os
 import sys
@@ -34,6 +33,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from toml_text import toml_value as toml
 
 from simulation.experiments.experiment_files import TOP_KEYS, PrecisionConfig, SampleConfig
 from simulation.model.config import (
@@ -84,27 +85,6 @@ class Case:
 # --- TOML text -----------------------------------------------------------------------------
 
 
-def toml(value: Any) -> str:
-    """A Python value as a TOML literal (control characters escaped, as TOML requires)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{toml(k)} = {toml(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"no TOML literal for {value!r}")
-
-
 SCENARIO = "scenario.toml"
 EXPERIMENT = "experiment.toml"
 SMALL_TOP = {"name": "small", "quarters": 2, "replications": 2, "seed": 4242}
@@ -112,16 +92,22 @@ SMALL_TOP = {"name": "small", "quarters": 2, "replications": 2, "seed": 4242}
 STRETCH = {"from_quarter": 1, "to_quarter": 2, "level": 0.5}
 
 
-def scenario_text(top: dict[str, str | None] | None = None, tables: str = "") -> str:
-    """The small scenario with top-level keys replaced (TOML literals; None removes one)
-    and table text appended."""
-    values = {key: toml(value) for key, value in SMALL_TOP.items()}
+def file_text(base: dict[str, Any], top: dict[str, str | None] | None = None,
+              tables: str = "") -> str:
+    """A small file's top-level keys (``base``, written as TOML) with some replaced (TOML
+    literals; None removes one), and table text appended."""
+    values = {key: toml(value) for key, value in base.items()}
     for key, literal in (top or {}).items():
         if literal is None:
             values.pop(key, None)
         else:
             values[key] = literal
     return "".join(f"{key} = {literal}\n" for key, literal in values.items()) + tables
+
+
+def scenario_text(top: dict[str, str | None] | None = None, tables: str = "") -> str:
+    """The small scenario with top-level keys replaced and table text appended."""
+    return file_text(SMALL_TOP, top, tables)
 
 
 SMALL_SCENARIO = scenario_text()
@@ -390,14 +376,8 @@ BIG_SCENARIO = scenario_text({"name": '"big"', "quarters": "100", "replications"
 
 def experiment_text(top: dict[str, str | None] | None = None, tables: str = "") -> str:
     """The small experiment (two strategies on the two-quarter scenario, two replications)
-    with top-level keys replaced (TOML literals; None removes one) and tables appended."""
-    values = {key: toml(value) for key, value in SMALL_EXPERIMENT_TOP.items()}
-    for key, literal in (top or {}).items():
-        if literal is None:
-            values.pop(key, None)
-        else:
-            values[key] = literal
-    return "".join(f"{key} = {literal}\n" for key, literal in values.items()) + tables
+    with top-level keys replaced and tables appended."""
+    return file_text(SMALL_EXPERIMENT_TOP, top, tables)
 
 
 def _bounds(key: str, pair: str, size: int = 4, method: str = "latin_hypercube") -> str:

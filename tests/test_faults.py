@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import Outcome, folder_bytes, load_as_cli, only_error_line, teamsim
+from conftest import Outcome, folder_bytes, load_as_cli, only_error_line, recorded_runs, teamsim
 
 from simulation.experiments import plugins
 from simulation.experiments.stats import replications_needed
@@ -342,16 +342,6 @@ def test_a_worker_killed_at_two_points_ends_each_sweep_in_one_line_and_resume_fi
     assert f"{24 - stored[1]} runs done, 0 failed, {stored[1]} already in the store" \
         in outcome.out
     assert_same_data(folder, uninterrupted(experiment, in_tmp_path / "whole"))
-
-
-def recorded_runs(store: Path) -> int:
-    """Runs in a store's ledger, read without disturbing the sweep writing it."""
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True,
-                                                timeout=5)) as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
-    except sqlite3.OperationalError:  # not made yet
-        return 0
 
 
 def kill_when(argv: list[str], ready: Any, log: Path, faults: dict[str, Any]) -> None:

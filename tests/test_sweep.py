@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import Outcome, folder_bytes, load_as_cli, only_error_line, teamsim
+from conftest import Outcome, folder_bytes, load_as_cli, only_error_line, recorded_runs, teamsim
 from scipy import stats
 
 import simulation
@@ -295,16 +295,6 @@ outcomes = ["team_output", "trust_mean", "departures"]
 KILLED_TOTAL = 6 * 10
 KILLED_QUARTERS = 6
 DEADLINE_SECONDS = 120
-
-
-def recorded_runs(store: Path) -> int:
-    """Runs in a store's ledger, read without disturbing the sweep writing it."""
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True,
-                                                timeout=5)) as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
-    except sqlite3.OperationalError:  # not made yet
-        return 0
 
 
 def group_ends_within(group: int, seconds: float) -> bool:

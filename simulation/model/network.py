@@ -88,8 +88,7 @@ def peer_pull(levels: np.ndarray, ties: np.ndarray, active: np.ndarray,
     senders = active * sender_weight
     weighted = ties * senders[..., None, :]
     toward = (weighted @ levels[..., None])[..., 0] - np.sum(weighted, axis=-1) * levels
-    others = np.maximum(np.sum(active, axis=-1, keepdims=True) - 1.0, 1.0)
-    return toward / others * active
+    return toward / colleagues(active) * active
 
 
 def peer_uplift(levels: np.ndarray, ties: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -98,8 +97,13 @@ def peer_uplift(levels: np.ndarray, ties: np.ndarray, active: np.ndarray) -> np.
     colleagues who know more; nothing from those who know less)."""
     ahead = np.maximum(levels[..., None, :] - levels[..., :, None], 0.0)
     uplift = np.sum(ties * ahead * active[..., None, :], axis=-1)
-    others = np.maximum(np.sum(active, axis=-1, keepdims=True) - 1.0, 1.0)
-    return uplift / others * active
+    return uplift / colleagues(active) * active
+
+
+def colleagues(active: np.ndarray) -> np.ndarray:
+    """Each member's number of colleagues, ``n - 1`` (at least 1), ``(..., 1)``: what a
+    tie-weighted sum over the team is divided by, so that one colleague weighs one tie."""
+    return np.maximum(np.sum(active, axis=-1, keepdims=True) - 1.0, 1.0)
 
 
 def closeness_to(leaving: np.ndarray, ties: np.ndarray) -> np.ndarray:
