@@ -167,3 +167,10 @@ def test_more_workers_than_the_machine_can_hold_are_refused(tmp_path, capsys):
     assert outcome.code == 2
     assert f"at most {4 * (os.cpu_count() or 1)}" in assert_one_error_line(outcome, "--workers")
     assert not (tmp_path / "results").exists()
+
+
+def test_reproduce_refuses_more_workers_than_the_machine_can_hold(tmp_path, capsys):
+    outcome = teamsim(capsys, "reproduce", "--workers", "100000", "--quiet")
+    assert outcome.code == 2
+    assert "at most" in assert_one_error_line(outcome, "--workers")
+    assert not (tmp_path / "results").exists()

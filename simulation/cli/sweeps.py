@@ -31,6 +31,7 @@ from simulation.cli.common import (
     at_least,
     execution,
     results_folder,
+    worker_count,
 )
 from simulation.experiments.comparison import comparison_experiment, difference_table
 from simulation.experiments.experiment_files import load_experiment
@@ -258,7 +259,8 @@ def add_reproduce(commands: Subcommands) -> None:
 def command_reproduce(args: argparse.Namespace) -> int:
     """`teamsim reproduce`: every shipped experiment, then results/README.md."""
     if args.workers is not None:
-        at_least("--workers", args.workers, 1)
+        worker_count("--workers", args.workers)
+
     def run() -> list[tuple[SweepSummary, Report]]:
         try:
             return reproduce(args.results, args.workers, args.experiments, not args.quiet)
