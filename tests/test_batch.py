@@ -13,6 +13,7 @@ import pytest
 from simulation import TeamModel
 from simulation.engines.batch import run_batch
 from simulation.experiments.replications import run_once
+from simulation.model import interventions as iv
 from simulation.model import strategies
 from simulation.model.config import WEEKS_PER_QUARTER
 from simulation.model.scenario_files import load_scenario, shipped_scenarios, with_overrides
@@ -61,7 +62,7 @@ def test_any_replications_in_any_order_are_the_same_runs():
 def test_a_strategy_written_for_one_team_runs_in_the_batch_one_team_at_a_time():
     def neediest_first(observation, hours):
         """Written with a loop over members: for one team only."""
-        doses = np.zeros((len(observation.active), 9))
+        doses = np.zeros((len(observation.active), len(iv.NAMES)))
         worst = int(np.argmin([o if a else np.inf for o, a in
                                zip(observation.output, observation.active, strict=True)]))
         doses[worst, 2] = float(hours)  # all hours coaching the weakest performer

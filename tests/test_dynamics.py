@@ -8,7 +8,7 @@ from conftest import calm_week, dose, make_state
 
 from simulation.model import diagnosis, equations, member_dynamics, team_dynamics
 from simulation.model import interventions as iv
-from simulation.model.config import ROOT_CAUSES, Parameters
+from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES, Parameters
 
 NOBODY = np.zeros(1, dtype=bool)
 EVERYONE = np.ones(1, dtype=bool)
@@ -105,7 +105,9 @@ def test_micromanagement_hurts_experienced_members_most(params):
                       free[-1].trust[0] - managed[-1].trust[0]))
         assert managed[-1].accountability[0] > free[-1].accountability[0]
     (veteran_motivation, veteran_trust), (novice_motivation, novice_trust) = drops
-    assert veteran_motivation > novice_motivation > 0
+    # A novice's motivation barely moves either way (the sting is small, and the output
+    # that closer supervision brings is visible progress); a veteran's falls.
+    assert veteran_motivation > max(novice_motivation, 0.0) + 0.003
     assert veteran_trust > novice_trust > 0
 
 
@@ -157,8 +159,10 @@ def test_output_needs_both_ability_and_motivation(params):
 
 def test_psychological_safety_adds_collaboration(params):
     outputs = np.array([0.5, 0.5])
-    assert (equations.team_output(outputs, np.asarray(0.9), params)
-            > equations.team_output(outputs, np.asarray(0.1), params))
+    cohesion = np.asarray(0.5)
+    safe, unsafe = (equations.coordination(np.asarray(level), cohesion) for level in (0.9, 0.1))
+    assert (equations.team_output(outputs, safe, 0.5, params)
+            > equations.team_output(outputs, unsafe, 0.5, params))
 
 
 def test_allocation_keeps_every_meeting_when_the_plan_fits():
@@ -196,8 +200,7 @@ def test_diagnostic_noise_shrinks_with_accuracy(params):
     noise = np.random.default_rng(3).standard_normal((200, diagnosis.OBSERVED_READINGS))
     errors = []
     for accuracy in (0.2, 0.9):
-        seen = diagnosis.observe(state, np.zeros(200), noise, accuracy, "motivation", 0.0,
-                                 params)
+        seen = read(state, noise, accuracy, params)
         errors.append(np.std(seen.capability - state.capability))
     assert errors[0] > 3 * errors[1]
 
@@ -228,7 +231,7 @@ def test_every_intervention_has_a_lag_and_a_saturation():
     params = Parameters()
     assert iv.lags(params).shape == (iv.COUNT,)
     assert np.all(iv.saturations(params) > 0)
-    assert set(iv.MATCHED) == set(ROOT_CAUSES)
+    assert set(iv.MATCHED) == set(ROOT_CAUSES) | set(TEAM_CAUSES)
 
 
 def test_a_cancelled_check_in_breaks_less_trust_than_a_cancelled_hour(params):
@@ -252,6 +255,16 @@ def fixed_noise(members: int) -> np.ndarray:
     return noise
 
 
+def read(state, noise, accuracy, params, last_output=None):
+    """The leader's reading of a fully safe team (nothing hidden, no extra noise) whose
+    standing misreading of each member is ``noise``."""
+    safe = state.replace(misreading=noise,
+                         psychological_safety=np.ones_like(state.psychological_safety))
+    team_noise = np.zeros((*noise.shape[:-2], len(diagnosis.TEAM_READINGS)))
+    output = np.zeros(noise.shape[:-1]) if last_output is None else last_output
+    return diagnosis.observe(safe, output, team_noise, accuracy, "motivation", 0.0, params)
+
+
 def true_levels(members: int) -> tuple[np.ndarray, np.ndarray]:
     """True trust and exhaustion, spread out, with the first member near the top of both
     and the second near the bottom (where noise would carry a reading out of [0, 1])."""
@@ -273,7 +286,7 @@ def test_trust_and_exhaustion_are_read_with_noise_shrinking_with_accuracy(noise_
     trust, exhaustion = true_levels(12)
     state = make_state(members=12).replace(trust=trust, exhaustion=exhaustion)
     noise = fixed_noise(12)
-    seen = diagnosis.observe(state, np.zeros(12), noise, accuracy, "motivation", 0.0, params)
+    seen = read(state, noise, accuracy, params)
     sd = noise_level * (1.0 - accuracy)
     np.testing.assert_allclose(seen.trust, np.clip(state.trust + sd * noise[:, 5], 0, 1),
                                rtol=0, atol=1e-15)
@@ -288,8 +301,7 @@ def test_trust_and_exhaustion_are_read_with_noise_shrinking_with_accuracy(noise_
 def test_a_perfectly_accurate_leader_reads_trust_and_exhaustion_exactly():
     trust, exhaustion = true_levels(12)
     state = make_state(members=12).replace(trust=trust, exhaustion=exhaustion)
-    seen = diagnosis.observe(state, np.zeros(12), fixed_noise(12), 1.0, "motivation", 0.0,
-                             Parameters(observation_noise=1.0))
+    seen = read(state, fixed_noise(12), 1.0, Parameters(observation_noise=1.0))
     assert np.array_equal(seen.trust, state.trust)
     assert np.array_equal(seen.exhaustion, state.exhaustion)
 
@@ -303,7 +315,7 @@ def test_each_run_of_a_batch_reads_trust_and_exhaustion_with_its_own_noise_level
     state = state.replace(trust=np.tile(trust, (2, 1)), exhaustion=np.tile(exhaustion, (2, 1)))
     params = Parameters(observation_noise=np.array([[0.2], [0.6]]))  # type: ignore[arg-type]
     noise = np.stack([fixed_noise(12)] * 2)
-    seen = diagnosis.observe(state, np.zeros((2, 12)), noise, 0.5, "motivation", 0.0, params)
+    seen = read(state, noise, 0.5, params)
     for run, sd in enumerate((0.1, 0.3)):
         np.testing.assert_allclose(
             seen.trust[run], np.clip(state.trust[run] + sd * noise[run, :, 5], 0, 1),

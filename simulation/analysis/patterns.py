@@ -35,7 +35,6 @@ from simulation.analysis.team_patterns import TEAM_PATTERNS
 from simulation.engines.mesa_model import TeamModel
 from simulation.model import equations
 from simulation.model.config import DEFAULT_SEED, WEEKS_PER_QUARTER, Parameters
-from simulation.model.state import initial_state
 
 __all__ = ["PATTERNS", "PatternResult", "check", "check_all"]
 
@@ -233,7 +232,7 @@ def training_effect_size(ctx: Context) -> list[Estimate]:
     trained = ctx.run(ctx.config(**block, leader__strategy="train_only"), keep_models=True)
     untrained = ctx.run(ctx.config(**block, leader__strategy="hands_off"))
     gain = trained.quarter("capability_mean", 2) - untrained.quarter("capability_mean", 2)
-    spread = np.array([float(np.std(initial_state(model.config, model.noise.initial)
+    spread = np.array([float(np.std(model.noise.starting_team(model.config)
                                     .capability)) for model in trained.models])
     return [interval(gain / spread)]
 

@@ -24,7 +24,6 @@ from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.leadership import attention_share
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import draw_batch_noise
-from simulation.model.state import initial_state
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 from simulation.model.week import WeekEvents, simulate_week
 
@@ -119,7 +118,7 @@ def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
     noise = draw_batch_noise(seed, list(reps), weeks, members)
     calendar = rules.timeline(config, noise)
     shares = np.asarray(attention_share(calendar.attention_level, config.leader.deputy_share))
-    state = initial_state(config, noise.initial, noise.traits)
+    state = noise.starting_team(config)
     last_output = np.zeros((runs, members))
     hire_week = np.full((runs, members), -1)
     record = WeeklyRecord(weeks, members, runs=runs, member_detail=member_detail)

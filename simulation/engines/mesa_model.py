@@ -28,7 +28,6 @@ from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import draw_run_noise, run_generator
 from simulation.model.scenario_files import load_scenario
-from simulation.model.state import initial_state
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 from simulation.model.week import simulate_week
 
@@ -58,7 +57,7 @@ class TeamModel(mesa.Model):
         # depend on Mesa's internals.
         self.noise = draw_run_noise(generator, config.weeks, members)
         super().__init__(rng=generator)
-        self.state = initial_state(config, self.noise.initial, self.noise.traits)
+        self.state = self.noise.starting_team(config)
         self.last_output = np.zeros(members)
         self.members: list[TeamMember | None] = [TeamMember(self, slot)
                                                  for slot in range(members)]

@@ -34,7 +34,18 @@ ROOT_CAUSES: tuple[str, ...] = (
     "direction",
     "accountability",
 )
-"""The five root causes of a performance gap, in the order used by every gap array."""
+"""The five root causes of a member's performance gap, in the order used by every gap
+array."""
+
+TEAM_CAUSES: tuple[str, ...] = (
+    "collaboration",
+    "roles",
+    "mutual_accountability",
+    "conflict",
+)
+"""The team-level causes of a performance gap (the practitioner's team-problems table):
+poor collaboration, unclear roles (gaps and overlaps), weak mutual accountability and
+destructive conflict, in the order of ``Observation.team_gaps``."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,27 @@ class TeamConfig:
     stars: int = described(
         0, "exceptionally positive members (the slots after any bad apples): trait affect "
            "+1, high motivation that is their own", 0, 100)
+    mutual_accountability: float = described(
+        0.4, "starting strength of the team's norm of follow-through that members hold "
+             "each other to", 0, 1)
+    task_conflict: float = described(
+        0.3, "starting disagreement about the work (ideas, methods, decisions)", 0, 1)
+    relationship_conflict: float = described(
+        0.1, "starting personal friction between members", 0, 1)
+    cohesion: float = described(0.5, "starting attraction of members to the team", 0, 1)
+    collective_efficacy: float = described(
+        0.5, "starting shared belief that the team can reach its results", 0, 1)
+    conflict_proneness: float = described(
+        0.5, "mean proneness of the team's task disagreements to turn personal", 0, 1)
+    diversity: float = described(
+        0.5, "mean informational diversity of the team's members (knowledge, background): "
+             "it brings disagreement about the work (Jehn, Northcraft & Neale 1999)", 0, 1)
+    diversity_sd: float = described(
+        0.2, "spread of informational diversity between teams (replications)", 0, 0.5)
+    between_teams_sd: float = described(
+        0.12, "spread between teams (replications) of the starting team states, of the "
+              "members' mean starting capability and motivation, and of conflict proneness",
+        0, 0.5)
 
 
 STRUCTURES: tuple[str, ...] = ("complete", "subgroups", "hub_and_spoke", "explicit")
@@ -94,6 +126,21 @@ class NetworkConfig:
     ties: tuple[tuple[float, ...], ...] = described(
         (), "the ties when structure = explicit: [slot, slot, strength allowed], slots "
             "from 0 to team.size - 1")
+
+
+@dataclass(frozen=True)
+class WorkConfig:
+    """The team's task: how complex it is and how much it needs the team to work together."""
+
+    complexity: float = described(
+        0.5, "complexity of the task (0 simple and routine, 1 novel and complex): goals and "
+             "clarification act less, learning takes longer (Wood, Mento & Locke 1987)", 0, 1)
+    interdependence: float = described(
+        0.5, "how far team output depends on coordination and cohesion rather than the sum "
+             "of individual outputs (0 pooled, 1 fully reciprocal)", 0, 1)
+    identifiability: float = described(
+        0.5, "how far each member's own contribution can be seen (1 fully); loafing needs "
+             "it low (Karau & Williams 1993)", 0, 1)
 
 
 @dataclass(frozen=True)
@@ -127,6 +174,9 @@ class LeaderConfig:
         0, "last quarter of system building; 0 means throughout", 0, 200)
     deputy_share: float = described(
         0.0, "share of withdrawn hours a deputy carries on", 0, 1)
+    blame: float = described(
+        0.2, "share of raised problems and mistakes the leader meets with blame rather "
+             "than curiosity (more under crisis and when micromanaging)", 0, 1)
     withdrawn_from_quarter: int = described(
         0, "quarter in which the leader is reassigned; 0 means never", 0, 200)
     withdrawn_quarters: int = described(
@@ -179,6 +229,7 @@ class ScenarioConfig:
         default_factory=EnvironmentConfig, metadata=spec("the environment"))
     network: NetworkConfig = field(
         default_factory=NetworkConfig, metadata=spec("who works with whom"))
+    work: WorkConfig = field(default_factory=WorkConfig, metadata=spec("the team's task"))
     parameters: Parameters = field(
         default_factory=Parameters, metadata=spec("overrides of the model's constants"))
 

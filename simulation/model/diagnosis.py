@@ -1,34 +1,46 @@
 """What the leader sees: members' states read through noise and a diagnostic bias.
 
 The leader reads the five root causes of each member's performance gap (capability,
-motivation, environment, direction, accountability) with noise that shrinks as diagnostic
-accuracy rises, and with a bias that reads part of every other gap as one favourite cause
+motivation, environment, direction, accountability) with an error that shrinks as
+diagnostic accuracy rises and that persists from week to week (a misreading of a person
+lasts weeks), and with a bias that reads part of every other gap as one favourite cause
 (the classic one: seeing a motivation problem where the cause is capability or the
-environment). Output is visible; trust and exhaustion are read with the same noise.
+environment). Where the team feels unsafe, members hide problems: the reading is noisier
+and leans toward "fine". Output is visible; trust and exhaustion are read with the same
+error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from simulation.model import equations
-from simulation.model.config import ROOT_CAUSES, Parameters
-from simulation.model.state import TeamState
+from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES, Parameters
+from simulation.model.state import READINGS, TeamState
 
 CAUSE: dict[str, int] = {cause: index for index, cause in enumerate(ROOT_CAUSES)}
 """Where each root cause sits on the last axis of a gap array."""
 
-READINGS: tuple[str, ...] = (*ROOT_CAUSES, "trust", "exhaustion")
-"""What the leader reads each week, in the order of the reading errors' last axis: the
-gap on each root cause, then trust and exhaustion (read with the same noise)."""
 
 OBSERVED_READINGS = len(READINGS)
 """Standard normal draws per member per week for the leader's readings."""
 
 READING: dict[str, int] = {reading: index for index, reading in enumerate(READINGS)}
 """Where each reading's error sits on the last axis of the observation noise."""
+
+TEAM_READINGS: tuple[str, ...] = ("psychological_safety", "cohesion", "collective_efficacy",
+                                  "mutual_accountability", "task_conflict",
+                                  "relationship_conflict")
+"""The team states the leader reads each week, in the order of ``Observation.team``'s
+last axis and of the team reading noise."""
+
+TEAM_READING: dict[str, int] = {name: index for index, name in enumerate(TEAM_READINGS)}
+"""Where each team reading sits on the last axis of ``Observation.team``."""
+
+TEAM_CAUSE: dict[str, int] = {cause: index for index, cause in enumerate(TEAM_CAUSES)}
+"""Where each team-level cause sits on the last axis of ``Observation.team_gaps``."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +60,44 @@ class Observation:
     tenure_weeks: np.ndarray
     active: np.ndarray
     """1 for a filled slot, 0 for a vacancy."""
+    team: np.ndarray | None = None
+    """The team states as read, shape ``(..., len(TEAM_READINGS))`` in TEAM_READINGS
+    order (see ``team_state`` and ``team_gaps``); left out, the team reads as one with no
+    team-level gap (full safety, cohesion, efficacy and norm, no conflict): a convenience
+    for building observations of members by hand."""
+
+    def __post_init__(self) -> None:
+        if self.team is None:
+            healthy = np.array([0.0 if "conflict" in name else 1.0 for name in TEAM_READINGS])
+            object.__setattr__(self, "team", np.broadcast_to(
+                healthy, (*np.shape(self.active)[:-1], len(TEAM_READINGS))).copy())
 
     def run(self, index: int) -> Observation:
         """One run's reading, from a batch of runs."""
-        return Observation(gaps=self.gaps[index], trust=self.trust[index],
-                           exhaustion=self.exhaustion[index], output=self.output[index],
-                           tenure_weeks=self.tenure_weeks[index], active=self.active[index])
+        return Observation(**{field.name: getattr(self, field.name)[index]
+                              for field in fields(self)})
+
+    def team_state(self, name: str) -> np.ndarray:
+        """One team state as read (a name of TEAM_READINGS), shape ``(...)``."""
+        assert self.team is not None  # filled in by __post_init__
+        return self.team[..., TEAM_READING[name]]
+
+    @property
+    def team_gaps(self) -> np.ndarray:
+        """Observed gap on each team-level cause, shape ``(..., len(TEAM_CAUSES))`` in
+        TEAM_CAUSES order: poor collaboration (low safety and cohesion), unclear roles
+        (the members' mean direction gap), weak mutual accountability (the norm's gap) and
+        destructive conflict (relationship conflict)."""
+        read = self.team_state
+        headcount = np.maximum(np.sum(self.active, axis=-1), 1.0)
+        unclear = np.sum(self.gaps[..., CAUSE["direction"]] * self.active, axis=-1) / headcount
+        gaps = {
+            "collaboration": 1.0 - (read("psychological_safety") + read("cohesion")) / 2.0,
+            "roles": unclear,
+            "mutual_accountability": 1.0 - read("mutual_accountability"),
+            "conflict": read("relationship_conflict"),
+        }
+        return np.stack([gaps[cause] for cause in TEAM_CAUSES], axis=-1)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -113,19 +157,58 @@ def biased(gaps: np.ndarray, cause: int, strength: float) -> np.ndarray:
     return read
 
 
-def observe(state: TeamState, last_output: np.ndarray, noise: np.ndarray, accuracy: float,
-            bias_cause: str, bias_strength: float, p: Parameters) -> Observation:
+def hiding(state: TeamState, p: Parameters) -> np.ndarray:
+    """Share of each member's problems hidden from the leader, by the team's psychological
+    safety: none in a team that feels entirely safe, ``hiding_weight`` in one that feels
+    entirely unsafe (members who fear blame keep problems to themselves: Edmondson 1999;
+    Detert & Burris 2007)."""
+    unsafe = 1.0 - np.asarray(state.psychological_safety)
+    return equations.team_level(p.hiding_weight) * unsafe
+
+
+def updated_misreading(misreading: np.ndarray, noise: np.ndarray, fresh: np.ndarray,
+                       p: Parameters) -> np.ndarray:
+    """The leader's standing reading error of each member after this week's look.
+
+    An AR(1) process in standard deviations: a share ``misreading_persistence`` of last
+    week's error stays, fresh noise makes up the rest, so the error's spread stays the same
+    while a misreading of a person lasts weeks (about ``1 / (1 - persistence)``). A
+    newcomer (``fresh``) is read anew. ``noise`` holds this week's standard normal draws
+    ``(..., members, OBSERVED_READINGS)``."""
+    rho = p.misreading_persistence
+    rho = rho[..., None] if isinstance(rho, np.ndarray) else rho  # per-run values
+    carried = rho * misreading + np.sqrt(1.0 - rho * rho) * noise
+    return np.where(fresh[..., None], noise, carried)
+
+
+def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
+            accuracy: float, bias_cause: str, bias_strength: float, p: Parameters
+            ) -> Observation:
     """The leader's reading of the team this week.
 
-    ``noise`` holds standard normal draws of shape ``(..., members, OBSERVED_READINGS)``;
-    the reading error's standard deviation is ``observation_noise * (1 - accuracy)``.
+    The reading error is the leader's standing misreading of each member
+    (``state.misreading``, see :func:`updated_misreading`) times ``observation_noise * (1 -
+    accuracy)``, larger where the team feels unsafe (``hiding_noise``); members of an
+    unsafe team also hide part of their gaps and their strain, so the reading leans toward
+    "fine" (:func:`hiding`). The team states are read with the same spread, from this
+    week's draws ``team_noise`` ``(..., len(TEAM_READINGS))``; conflict, too, is partly
+    hidden from the leader of an unsafe team.
     """
-    sd = p.observation_noise * (1.0 - accuracy)
-    per_reading = sd[..., None] if isinstance(sd, np.ndarray) else sd  # per-run values
-    gaps = np.clip(true_gaps(state, p) + per_reading * noise[..., : len(ROOT_CAUSES)],
-                   0.0, 1.0)
+    hidden = hiding(state, p)[..., None]
+    unsafe = 1.0 - np.asarray(state.psychological_safety)[..., None]
+    sd = p.observation_noise * (1.0 - accuracy) * (1.0 + p.hiding_noise * unsafe)
+    error = state.misreading
+    shown = true_gaps(state, p) * (1.0 - hidden[..., None])
+    gaps = np.clip(shown + sd[..., None] * error[..., : len(ROOT_CAUSES)], 0.0, 1.0)
     gaps = biased(gaps, CAUSE[bias_cause], bias_strength)
-    trust = np.clip(state.trust + sd * noise[..., READING["trust"]], 0.0, 1.0)
-    exhaustion = np.clip(state.exhaustion + sd * noise[..., READING["exhaustion"]], 0.0, 1.0)
+    trust = np.clip(state.trust + hidden * (1.0 - state.trust)
+                    + sd * error[..., READING["trust"]], 0.0, 1.0)
+    exhaustion = np.clip(state.exhaustion * (1.0 - hidden)
+                         + sd * error[..., READING["exhaustion"]], 0.0, 1.0)
+    true_team = np.stack([np.asarray(getattr(state, name), dtype=float)
+                          for name in TEAM_READINGS], axis=-1)
+    conflicts = [TEAM_READING["task_conflict"], TEAM_READING["relationship_conflict"]]
+    true_team[..., conflicts] *= 1.0 - hidden
+    team = np.clip(true_team + sd * team_noise, 0.0, 1.0)
     return Observation(gaps=gaps, trust=trust, exhaustion=exhaustion, output=last_output,
-                       tenure_weeks=state.tenure_weeks, active=state.active)
+                       tenure_weeks=state.tenure_weeks, active=state.active, team=team)

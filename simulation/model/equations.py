@@ -98,13 +98,16 @@ def effective_accountability(accountability: np.ndarray, scrutiny: np.ndarray,
     return accountability + (1.0 - accountability) * p.scrutiny_weight * scrutiny
 
 
-def work_share(train_hours: np.ndarray, p: Parameters) -> np.ndarray:
-    """Share of the member's week left for the work after time spent in training.
+def work_share(train_hours: np.ndarray, p: Parameters,
+               session_hours: np.ndarray | float = 0.0) -> np.ndarray:
+    """Share of the member's week left for the work after time spent in training and in
+    team sessions (``session_hours``, team arrays: every member attends).
 
     Training takes the trainee's own hours (capped at half the week), which is why spending
     on capability makes output worse before it makes it better (Repenning & Sterman 2002).
     """
-    in_training = p.training_member_hours * train_hours / p.work_week_hours
+    in_training = (p.training_member_hours * train_hours
+                   + np.asarray(session_hours)[..., None]) / p.work_week_hours
     return 1.0 - np.minimum(in_training, 0.5)
 
 
@@ -113,17 +116,20 @@ def work_share(train_hours: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarray,
-                  p: Parameters) -> np.ndarray:
-    """A member's weekly output, from 0 to at most 1 + ``pressure_effort`` (1.35 at the
-    default).
+                  p: Parameters, effort_scale: np.ndarray | float = 1.0,
+                  session_hours: np.ndarray | float = 0.0) -> np.ndarray:
+    """A member's weekly output (0 upward; about 1 + ``pressure_effort`` at most for a
+    neutral team).
 
     Ability times motivation (Vroom 1964; Maier 1955), the effort raised by pressure on a
-    rested member, limited by unclear direction and by obstacles (Campbell et al. 1993), and
-    carried through by accountability; exhausted members produce less. Vacant slots
-    produce nothing.
+    rested member and scaled by the team (``effort_scale``, team arrays: cohesion,
+    collective efficacy, goals and social loafing), limited by unclear direction and by
+    obstacles (Campbell et al. 1993), and carried through by accountability; exhausted
+    members produce less, and hours in training and team sessions are not spent on the
+    work. Vacant slots produce nothing.
     """
     effort = state.motivation * (1.0 + p.pressure_effort * pressure[..., None]
-                                 * (1.0 - state.exhaustion))
+                                 * (1.0 - state.exhaustion)) * np.asarray(effort_scale)[..., None]
     direction = p.direction_floor + (1.0 - p.direction_floor) * clarity(
         state.role_clarity, state.direction_clarity)
     unblocked = 1.0 - p.barrier_weight * obstacle_load(state.obstacles, state.barriers)
@@ -131,17 +137,30 @@ def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarra
         effective_accountability(state.accountability, state.scrutiny, p)
     fatigue = 1.0 - p.exhaustion_weight * state.exhaustion
     return (state.capability * effort * direction * unblocked * follow_through * fatigue
-            * work_share(train_hours, p) * state.active)
+            * work_share(train_hours, p, session_hours) * state.active)
 
 
-def team_output(outputs: np.ndarray, psychological_safety: np.ndarray,
-                p: Parameters) -> np.ndarray:
-    """Team output: members' outputs plus collaboration, which needs psychological safety.
+def team_output(outputs: np.ndarray, coordination: np.ndarray,
+                interdependence: float | np.ndarray, p: Parameters,
+                conflict: np.ndarray | float = 1.0) -> np.ndarray:
+    """Team output: members' outputs plus what working together adds, scaled by conflict.
 
-    Edmondson 1999: teams that feel safe to speak up learn and coordinate better.
+    ``coordination`` in [0, 1] is how well the team works together (psychological safety
+    and cohesion, :func:`coordination`); what it adds grows with the task's
+    ``interdependence`` (twice ``collaboration_weight`` at full coordination on a fully
+    reciprocal task, nothing on a pooled one: Steiner 1972; Edmondson 1999: teams that feel
+    safe to speak up learn and coordinate better). ``conflict`` is the factor of
+    :func:`simulation.model.team_climate.conflict_factor`.
     """
-    collaboration = team_level(p.collaboration_weight) * psychological_safety
-    return np.sum(outputs, axis=-1) * (1.0 + collaboration)
+    collaboration = (2.0 * team_level(p.collaboration_weight) * np.asarray(interdependence)
+                     * coordination)
+    return np.sum(outputs, axis=-1) * (1.0 + collaboration) * conflict
+
+
+def coordination(psychological_safety: np.ndarray, cohesion: np.ndarray) -> np.ndarray:
+    """How well the team works together, in [0, 1]: the mean of its psychological safety
+    (speaking up, asking for help) and its cohesion (wanting to work together)."""
+    return (psychological_safety + cohesion) / 2.0
 
 
 # ---------------------------------------------------------------------------------------

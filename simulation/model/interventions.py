@@ -66,28 +66,78 @@ CATALOGUE: tuple[Intervention, ...] = (
                  "accountability and scrutiny up in the short run",
                  "motivation, trust and psychological safety down, most for experienced, "
                  "capable members", one_to_one=True),
+    Intervention("team_building", "collaboration",
+                 "cohesion; the strength of the working ties",
+                 "takes the whole team's hours away from the work", one_to_one=False),
+    Intervention("mediate", "conflict",
+                 "relationship conflict heals faster",
+                 "does little where the team does not trust the leader", one_to_one=False),
+    Intervention("clarify_roles", "roles",
+                 "every member's role clarity at once (gaps and overlaps settled together)",
+                 "none beyond the hours", one_to_one=False),
+    Intervention("retrospective", "mutual_accountability",
+                 "the norm of mutual accountability; team learning; psychological safety "
+                 "when run with curiosity",
+                 "takes the team's hours; run with blame it lowers safety", one_to_one=False),
+    Intervention("set_goals", "",
+                 "effort toward specific, challenging goals; collective efficacy",
+                 "acts less on complex tasks, where it also narrows learning",
+                 one_to_one=False),
 )
 
 NAMES: tuple[str, ...] = tuple(item.name for item in CATALOGUE)
 COUNT = len(CATALOGUE)
 (CLARIFY, TRAIN, COACH, RECOGNISE, REMOVE_OBSTACLES, MONITOR, BUILD_SYSTEMS, EMPOWER,
- MICROMANAGE) = range(COUNT)
+ MICROMANAGE, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS) = range(COUNT)
+
+TEAM_LEVEL = (BUILD_SYSTEMS, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS)
+"""Interventions that act on the team as a whole: their effect follows the team hours (the
+leader's hours summed over the members), with a saturation in team hours."""
+
+TEAM_SESSIONS = (TEAM_BUILDING, RETROSPECTIVE)
+"""Team interventions the whole team attends: their hours come out of every member's
+working week."""
 
 ONE_TO_ONE = np.array([item.one_to_one for item in CATALOGUE])
 """Mask over interventions: which count as 1:1 time with the member."""
 
-REMEDIES: dict[str, dict[str, float]] = {
-    "capability": {"train": 0.7, "coach": 0.3},
-    "motivation": {"recognise": 1.0},
-    "environment": {"remove_obstacles": 1.0},
-    "direction": {"clarify": 1.0},
-    "accountability": {"monitor": 1.0},
-}
-"""The root-cause matrix: the mix of interventions matched to each root cause (training
-carries a capability gap, with coaching to apply it on the job)."""
+PRIMARY_SHARE = 0.75
+"""Share of a cause's remedy that goes to its primary interventions (the rest to the
+secondary column of the practitioner's root-cause matrix)."""
 
-MATCHED: dict[str, int] = {cause: NAMES.index(max(mix, key=mix.__getitem__))
-                           for cause, mix in REMEDIES.items()}
+PRIMARY: dict[str, str] = {
+    "capability": "train",
+    "motivation": "recognise",
+    "environment": "remove_obstacles",
+    "direction": "clarify",
+    "accountability": "monitor",
+    "collaboration": "team_building",
+    "roles": "clarify_roles",
+    "mutual_accountability": "retrospective",
+    "conflict": "mediate",
+}
+"""The primary remedy of each root cause, member-level and team-level."""
+
+SECONDARY: dict[str, str] = {
+    "capability": "coach",  # practice and support on the job
+    "motivation": "remove_obstacles",  # incentives and the environment
+    "environment": "build_systems",  # fix the process, not only today's obstacle
+    "direction": "monitor",  # feedback and accountability on the expectations
+    "accountability": "clarify",  # consequences need clear expectations
+    "collaboration": "clarify_roles",  # who does what with whom
+    "roles": "set_goals",  # shared goals settle overlaps
+    "mutual_accountability": "set_goals",  # commitments made specific and visible
+    "conflict": "clarify_roles",  # unclear roles turn disagreement personal
+}
+"""The secondary column of the root-cause matrix: what supports the primary remedy."""
+
+REMEDIES: dict[str, dict[str, float]] = {
+    cause: {PRIMARY[cause]: PRIMARY_SHARE, SECONDARY[cause]: 1.0 - PRIMARY_SHARE}
+    for cause in PRIMARY}
+"""The root-cause matrix: the mix of interventions matched to each root cause (member
+causes and team causes), primary and secondary."""
+
+MATCHED: dict[str, int] = {cause: NAMES.index(name) for cause, name in PRIMARY.items()}
 """The main matched intervention for each root cause."""
 
 
@@ -97,6 +147,14 @@ def index(name: str) -> int:
         return NAMES.index(name)
     except ValueError:
         raise KeyError(f"unknown intervention {name!r} (known: {', '.join(NAMES)})") from None
+
+
+def mix(**shares: float) -> np.ndarray:
+    """An intervention mix by name, e.g. ``mix(train=0.5, coach=0.5)``, in catalogue order."""
+    weights = np.zeros(COUNT)
+    for name, share in shares.items():
+        weights[index(name)] = share
+    return weights
 
 
 def lags(params: Parameters) -> np.ndarray:

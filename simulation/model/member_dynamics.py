@@ -14,11 +14,13 @@ import numpy as np
 from simulation.model import interventions as iv
 from simulation.model import network
 from simulation.model.config import Parameters
-from simulation.model.equations import approach, experience
+from simulation.model.equations import approach, experience, team_level
 from simulation.model.state import TeamState
+from simulation.model.team_climate import peer_enforcement
 
 
-def capability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
+def capability_step(state: TeamState, effect: np.ndarray, p: Parameters,
+                    pace: np.ndarray | float = 1.0) -> np.ndarray:
     """Capability after a week: learning toward the ceiling, decay toward the anchor.
 
     Training and coaching close a share of the gap to the member's ceiling each week (the
@@ -26,12 +28,13 @@ def capability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.n
     job, experienced members little. Capability above its anchor that is not embedded in
     habit decays slowly (skill decay, Arthur et al. 1998). A psychologically safe team
     learns more from the same hours (:func:`learning_climate`), and members also learn from
-    colleagues who know more (:func:`peer_learning`).
+    colleagues who know more (:func:`peer_learning`). ``pace`` scales what training and
+    coaching teach for the task and the team's practice (:func:`learning_pace`).
     """
     gap = state.capability_ceiling - state.capability
     novice = 1.0 - experience(state.tenure_weeks, p.experience_half_weeks)
     learning = (p.train_rate * effect[..., iv.TRAIN] + p.coach_capability_rate
-                * effect[..., iv.COACH]) * learning_climate(state, p) + \
+                * effect[..., iv.COACH]) * learning_climate(state, p) * pace + \
         p.on_the_job_learning * novice
     unembedded = np.maximum(state.capability - state.capability_anchor, 0.0)
     decay = p.capability_decay * (1.0 - state.habit_strength) * unembedded
@@ -49,6 +52,20 @@ def learning_climate(state: TeamState, p: Parameters) -> np.ndarray:
     return np.maximum(1.0 + p.safety_learning_weight * (safety - p.safety_reference), 0.0)
 
 
+def learning_pace(effect: np.ndarray, complexity: float | np.ndarray, p: Parameters
+                  ) -> np.ndarray:
+    """How fast training and coaching teach, for the task and the team's practice,
+    ``(..., 1)`` (1 on a task of middling complexity without retrospectives or goals):
+    slower on complex tasks, faster on simple ones; retrospectives add team learning
+    (reviewing what worked: Tannenbaum & Cerasoli 2013); specific goals narrow attention
+    and cost learning on complex tasks (Earley, Connolly & Ekegren 1989)."""
+    c = np.asarray(complexity)
+    task = 1.0 - team_level(p.complexity_learning_weight) * (c - 0.5)
+    retrospectives = 1.0 + team_level(p.retrospective_learning) * effect[..., 0, iv.RETROSPECTIVE]
+    goals = 1.0 - team_level(p.goal_learning_cost) * effect[..., 0, iv.SET_GOALS] * c
+    return np.asarray(task * retrospectives * goals)[..., None]
+
+
 def peer_learning(state: TeamState, p: Parameters) -> np.ndarray:
     """Capability a member picks up from more capable colleagues in a week, along ties,
     gated by psychological safety: asking for help, admitting what one does not know and
@@ -60,13 +77,22 @@ def peer_learning(state: TeamState, p: Parameters) -> np.ndarray:
 
 
 def feedback_effect(trust: np.ndarray, dose_effect: np.ndarray, rate: float,
-                    threshold: float) -> np.ndarray:
+                    threshold: float | np.ndarray) -> np.ndarray:
     """Signed effect of feedback: positive above the trust threshold, negative below.
 
     Kluger & DeNisi (1996): about a third of feedback interventions lowered performance;
     feedback from someone not trusted is read as an attack.
     """
     return rate * dose_effect * (trust - threshold)
+
+
+def feedback_threshold(state: TeamState, p: Parameters) -> np.ndarray:
+    """The trust a member needs for feedback to land well, ``(..., 1)``: lower in a
+    psychologically safe team, where feedback is read as help rather than as a verdict
+    (Edmondson 1999; London & Smither 2002 on the feedback environment)."""
+    safety = np.asarray(state.psychological_safety)[..., None]
+    return p.feedback_trust_threshold - p.feedback_safety_weight * (
+        safety - p.safety_reference)
 
 
 def bounded_push(level: np.ndarray, push: np.ndarray) -> np.ndarray:
@@ -99,7 +125,7 @@ def motivation_step(state: TeamState, effect: np.ndarray, progress: np.ndarray,
             * micromanagement_sting(state, p)
             + p.exhaustion_motivation_loss * state.exhaustion)
     feedback = feedback_effect(state.trust, effect[..., iv.MONITOR],
-                               p.feedback_motivation_rate, p.feedback_trust_threshold)
+                               p.feedback_motivation_rate, feedback_threshold(state, p))
     drift = p.motivation_drift * (1.0 - state.habit_strength) * (state.motivation_anchor - m)
     pushed = (bounded_push(m, feedback) + np.minimum(up, 1.0) * (1.0 - m) - down * m + drift
               + contagion(state, p))
@@ -124,23 +150,25 @@ def contagion(state: TeamState, p: Parameters) -> np.ndarray:
 
 
 def trust_step(state: TeamState, effect: np.ndarray, kept: np.ndarray, breached: np.ndarray,
-               p: Parameters) -> np.ndarray:
+               p: Parameters, blamed: np.ndarray | float = 0.0) -> np.ndarray:
     """Trust in the leader after a week: built slowly, destroyed quickly.
 
     A kept 1:1 commitment closes a small share of the trust gap; a breach (a cancelled
     1:1) removes a large share of the trust there is (Slovic 1993; Schweitzer, Hershey &
     Bradlow 2006). ``kept`` and ``breached`` weigh each commitment in [0, 1] by its size
     (see :func:`commitment_weight`). Recognition and empowerment of capable members build
-    trust; micromanagement and feedback under low trust erode it. Without contact trust
-    relaxes slowly toward neutral.
+    trust; micromanagement, blame for a problem the member raised (``blamed``, in [0, 1])
+    and feedback under low trust erode it. Without contact trust relaxes slowly toward
+    neutral.
     """
     t = state.trust
     up = (p.trust_gain * kept + p.recognise_trust_rate * effect[..., iv.RECOGNISE]
           + p.empower_trust_rate * effect[..., iv.EMPOWER] * state.capability)
     down = (p.trust_breach_loss * breached + p.micromanage_trust_loss
-            * effect[..., iv.MICROMANAGE] * micromanagement_sting(state, p))
+            * effect[..., iv.MICROMANAGE] * micromanagement_sting(state, p)
+            + p.blame_trust_loss * blamed)
     feedback = feedback_effect(t, effect[..., iv.MONITOR], p.feedback_trust_rate,
-                               p.feedback_trust_threshold)
+                               feedback_threshold(state, p))
     drift = p.trust_drift * (p.trust_neutral - t)
     pushed = bounded_push(t, feedback) + np.minimum(up, 1.0) * (1.0 - t) - \
         np.minimum(down, 1.0) * t + drift
@@ -149,14 +177,17 @@ def trust_step(state: TeamState, effect: np.ndarray, kept: np.ndarray, breached:
 
 def accountability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
     """Accountability after a week: feedback and consequences, coaching and micromanagement
-    raise it; without attention it drifts back to its anchor unless embedded."""
+    raise it; colleagues hold the member to the team's norm
+    (:func:`~simulation.model.team_climate.peer_enforcement`); without attention it drifts
+    back to its anchor unless embedded."""
     a = state.accountability
     up = (p.monitor_accountability_rate * effect[..., iv.MONITOR] + p.coach_accountability_rate
           * effect[..., iv.COACH] + p.micromanage_accountability_rate
           * effect[..., iv.MICROMANAGE])
     drift = p.accountability_drift * (1.0 - state.habit_strength) * \
         (state.accountability_anchor - a)
-    return np.clip(a + np.minimum(up, 1.0) * (1.0 - a) + drift, 0.0, 1.0)
+    return np.clip(a + np.minimum(up, 1.0) * (1.0 - a) + drift + peer_enforcement(state, p),
+                   0.0, 1.0)
 
 
 def scrutiny_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
@@ -171,12 +202,17 @@ def scrutiny_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.nda
     return np.clip(approach(raised, held, p.scrutiny_decay), 0.0, 1.0)
 
 
-def role_clarity_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
-    """Role clarity after a week: clarification closes the gap within weeks; it drifts back
-    to its anchor unless embedded."""
+def role_clarity_step(state: TeamState, effect: np.ndarray, p: Parameters,
+                      damping: np.ndarray | float = 1.0) -> np.ndarray:
+    """Role clarity after a week: clarification with the member, and the team's settling
+    of its roles' gaps and overlaps together, close the gap within weeks, less on complex
+    tasks (``damping``, :func:`~simulation.model.team_dynamics.complexity_damping`); it
+    drifts back to its anchor unless embedded."""
     r = state.role_clarity
     drift = p.clarity_drift * (1.0 - state.habit_strength) * (state.role_clarity_anchor - r)
-    return np.clip(r + p.clarify_rate * effect[..., iv.CLARIFY] * (1.0 - r) + drift, 0.0, 1.0)
+    clarified = np.minimum(p.clarify_rate * effect[..., iv.CLARIFY] * np.asarray(damping)[..., None]
+                           + p.clarify_roles_rate * effect[..., iv.CLARIFY_ROLES], 1.0)
+    return np.clip(r + clarified * (1.0 - r) + drift, 0.0, 1.0)
 
 
 def obstacles_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:

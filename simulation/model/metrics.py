@@ -26,7 +26,7 @@ REPORTED_MEMBER_STATES: tuple[str, ...] = (
 """Member states kept in the weekly record and reported per quarter."""
 
 EVENT_COUNTS: tuple[str, ...] = ("breaches", "kept_commitments", "departures", "hires",
-                                 "crises")
+                                 "crises", "problems_raised", "problems_hidden")
 """Events counted per week and summed per quarter."""
 
 TEAM_COLUMNS: tuple[str, ...] = (*TEAM_VARIABLES, *TEAM_MEASURES)

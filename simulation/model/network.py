@@ -63,15 +63,22 @@ def with_new_ties(ties: np.ndarray, hired: np.ndarray, allowed: np.ndarray,
     return np.where(newcomer, pair_level(p.new_hire_tie) * allowed, ties)
 
 
-def ties_step(ties: np.ndarray, allowed: np.ndarray, safety: np.ndarray, p: Parameters
-              ) -> np.ndarray:
-    """Ties after a week: they grow toward what the structure
-    allows, faster in a psychologically safe team (members who speak up and help each other
-    work together more: Edmondson 1999), and every tie fades a little without it. (A tie
-    to a vacant slot moves too, unread: every use of the ties weighs them by who is there,
-    and a new hire's ties start afresh.) Both steps keep a tie inside [0, 1]."""
-    growth = (team_level(p.tie_growth) * np.asarray(safety))[..., None, None]
-    return approach(ties, allowed, growth) * (1.0 - pair_level(p.tie_decay))
+def ties_step(ties: np.ndarray, allowed: np.ndarray, safety: np.ndarray, p: Parameters,
+              team_building: np.ndarray | float = 0.0,
+              relationship_conflict: np.ndarray | float = 0.0) -> np.ndarray:
+    """Ties after a week: they grow toward what the structure allows, faster in a
+    psychologically safe team (members who speak up and help each other work together
+    more: Edmondson 1999) and with team building (``team_building``, its team effect in
+    [0, 1]); every tie fades a little without it, and faster under relationship conflict
+    (personal friction pulls working relationships apart: Jehn 1995). (A tie to a vacant
+    slot moves too, unread: every use of the ties weighs them by who is there, and a new
+    hire's ties start afresh.) Both steps keep a tie inside [0, 1]."""
+    growth = (team_level(p.tie_growth) * np.asarray(safety)
+              + team_level(p.team_building_tie_rate) * np.asarray(team_building))
+    fading = team_level(p.tie_decay) + team_level(p.relationship_conflict_ties) * np.asarray(
+        relationship_conflict)
+    kept = (1.0 - np.minimum(fading, 1.0))[..., None, None]
+    return approach(ties, allowed, np.minimum(growth, 1.0)[..., None, None]) * kept
 
 
 def pair_level(value: float | np.ndarray) -> float | np.ndarray:

@@ -108,6 +108,61 @@ class Parameters:
     micromanage_saturation: float = described(
         0.5, "hours per member for 63% of full effect", 0.05, 40)
 
+    # --- team interventions (team hours: the leader's hours summed over the members) -----
+    team_building_rate: float = described(
+        0.04, "share of the cohesion gap closed per week at full team dose of team building",
+        0, 1)
+    team_building_tie_rate: float = described(
+        0.03, "extra weekly approach of every tie to what the structure allows at full team "
+              "dose of team building", 0, 1)
+    team_building_lag: float = described(3.0, "weeks before team building acts", 1, 52)
+    team_building_saturation: float = described(
+        3.0, "team hours per week for 63% of full effect", 0.05, 60)
+    mediate_rate: float = described(
+        0.08, "extra share of relationship conflict healed per week at full team dose of "
+              "mediation by a leader the team trusts", 0, 1)
+    mediate_lag: float = described(2.0, "weeks before mediation acts", 1, 52)
+    mediate_saturation: float = described(
+        2.0, "team hours per week for 63% of full effect", 0.05, 60)
+    clarify_roles_rate: float = described(
+        0.1, "share of every member's role-clarity gap closed per week at full team dose of "
+             "team role clarification (gaps and overlaps)", 0, 1)
+    clarify_roles_lag: float = described(2.0, "weeks before team role clarification acts",
+                                         1, 52)
+    clarify_roles_saturation: float = described(
+        3.0, "team hours per week for 63% of full effect", 0.05, 60)
+    retrospective_safety_rate: float = described(
+        0.03, "share of the safety gap closed per week at full team dose of retrospectives "
+              "run with curiosity (as much of the safety there is lost when run with blame)",
+        0, 1)
+    retrospective_norm_rate: float = described(
+        0.03, "share of the mutual-accountability gap closed per week at full team dose of "
+              "retrospectives", 0, 1)
+    retrospective_learning: float = described(
+        0.5, "extra share of what training and coaching teach at full team dose of "
+             "retrospectives (team learning)", 0, 2)
+    retrospective_lag: float = described(2.0, "weeks before retrospectives act", 1, 52)
+    retrospective_saturation: float = described(
+        2.0, "team hours per week for 63% of full effect", 0.05, 60)
+    goal_effort: float = described(
+        0.24, "extra effort at full team dose of specific, challenging goals on the simplest "
+              "task (Locke & Latham 2002)", 0, 1)
+    goal_efficacy_rate: float = described(
+        0.02, "share of the collective-efficacy gap closed per week at full team dose of "
+              "goal-setting", 0, 1)
+    goal_learning_cost: float = described(
+        0.3, "share of learning lost at full team dose of specific goals on the most complex "
+             "task (goals narrow attention to the goal: Earley et al. 1989)", 0, 1)
+    set_goals_lag: float = described(1.0, "weeks before goal-setting acts", 1, 52)
+    set_goals_saturation: float = described(
+        1.0, "team hours per week for 63% of full effect", 0.05, 60)
+    complexity_goal_weight: float = described(
+        0.45, "share of goal-setting's and clarification's effect lost on the most complex "
+              "task (Wood, Mento & Locke 1987: d .76 on simple, .42 on complex tasks)", 0, 1)
+    complexity_learning_weight: float = described(
+        0.6, "change in the pace of training and coaching per unit of complexity below "
+             "(faster) or above (slower) the middle", 0, 1.9)
+
     # --- trust ---------------------------------------------------------------------------
     meeting_saturation: float = described(
         0.5, "1:1 hours at which a meeting counts 63% as a commitment (kept or broken)",
@@ -125,7 +180,7 @@ class Parameters:
     # --- the team: ties and peer influence ---------------------------------------------
     tie_growth: float = described(
         0.03, "weekly approach of a tie to what the structure allows, at full safety", 0, 1)
-    tie_decay: float = described(0.002, "weekly fading of every tie", 0, 1)
+    tie_decay: float = described(0.01, "weekly fading of every tie", 0, 1)
     new_hire_tie: float = described(
         0.3, "a newcomer's ties, as a share of what the structure allows", 0, 1)
     affect_expression: float = described(
@@ -155,6 +210,98 @@ class Parameters:
              "2009)", 0, 20)
     departure_shock_decay: float = described(
         0.08, "weekly fading of the shock of a close colleague's departure", 0, 1)
+
+    # --- the team: mutual accountability and social loafing ------------------------------
+    norm_rate: float = described(
+        0.02, "weekly approach of the team's norm of mutual accountability to what the team "
+              "practises (members' follow-through, safety, embedded systems)", 0, 1)
+    norm_safety_weight: float = described(
+        0.3, "share of the norm's target set by psychological safety (members can call each "
+             "other out only where it is safe)", 0, 1)
+    norm_systems_weight: float = described(
+        0.2, "share of the norm's target set by embedded systems (the rest: members' own "
+             "follow-through)", 0, 1)
+    norm_modelling_rate: float = described(
+        0.03, "weekly share of the norm's gap closed by a leader who keeps every commitment "
+              "and holds every member to theirs (modelling)", 0, 1)
+    peer_accountability_rate: float = described(
+        0.03, "weekly pull of a member's accountability toward the team's norm (members "
+              "enforcing it on each other)", 0, 1)
+    loafing_weight: float = described(
+        0.5, "share of effort lost to social loafing in a very large team with no norm and "
+             "no identifiable contributions (Karau & Williams 1993)", 0, 1)
+    loafing_half_size: float = described(
+        4.0, "colleagues at which social loafing reaches half its full size", 0.5, 100)
+
+    # --- psychological safety as a mechanism: voice, the leader's response, reading ----------
+    problem_rate: float = described(
+        0.15, "weekly probability that a member runs into a problem or makes a mistake", 0, 1)
+    voice_floor: float = described(
+        0.2, "share of problems a member raises when the team feels entirely unsafe (the rest "
+             "are hidden; all are raised at full safety)", 0, 1)
+    curiosity_safety_gain: float = described(
+        0.08, "share of the safety gap closed, per member, by a raised problem met with "
+              "curiosity", 0, 1)
+    blame_safety_loss: float = described(
+        0.15, "share of safety lost, per member, by a raised problem met with blame", 0, 1)
+    blame_trust_loss: float = described(
+        0.05, "share of trust a blamed member loses", 0, 1)
+    micromanage_blame: float = described(
+        0.5, "extra share of problems blamed per share of the leader's hours spent "
+             "micromanaging", 0, 1)
+    crisis_blame: float = described(
+        0.15, "extra share of problems blamed while a crisis is under way", 0, 1)
+    hidden_problem_obstacle: float = described(
+        0.03, "share of a member's free path blocked by a problem they hide (it stays "
+              "unsolved)", 0, 1)
+    hiding_weight: float = described(
+        0.3, "share of a member's gaps hidden from the leader (read as fine) when the team "
+             "feels entirely unsafe", 0, 1)
+    hiding_noise: float = described(
+        0.5, "extra reading noise, relative, when the team feels entirely unsafe", 0, 5)
+    misreading_persistence: float = described(
+        0.9, "week-to-week correlation of the leader's reading error of a member (a "
+             "misreading lasts weeks)", 0, 0.999)
+    feedback_safety_weight: float = described(
+        0.3, "how much lower the trust a feedback needs to land well, per unit of safety "
+             "above the reference", 0, 2)
+
+    # --- the team: conflict, cohesion, collective efficacy, the work ---------------------------
+    task_conflict_rate: float = described(
+        0.05, "weekly approach of task conflict to the disagreement the work brings", 0, 1)
+    task_conflict_base: float = described(
+        0.3, "task conflict the work brings at average complexity and interdependence", 0, 1)
+    conflict_conversion: float = described(
+        0.08, "weekly share of task conflict that turns personal in a conflict-prone team "
+              "under full pressure, unclear roles and no safety", 0, 1)
+    relationship_conflict_decay: float = described(
+        0.03, "weekly share of relationship conflict that heals by itself", 0, 1)
+    relationship_conflict_output: float = described(
+        0.25, "share of team output lost at full relationship conflict (de Wit, Greer & "
+              "Jehn 2012)", 0, 1)
+    task_conflict_output: float = described(
+        2.0, "change in team output per unit of task conflict per unit of safety above the "
+             "task-conflict reference (Bradley et al. 2012)", 0, 5)
+    task_conflict_safety_reference: float = described(
+        0.5, "psychological safety at which task conflict neither helps nor hurts", 0, 1)
+    relationship_conflict_cohesion: float = described(
+        0.05, "weekly share of cohesion lost at full relationship conflict", 0, 1)
+    relationship_conflict_ties: float = described(
+        0.02, "weekly share of every tie lost at full relationship conflict", 0, 1)
+    cohesion_rate: float = described(
+        0.03, "weekly approach of cohesion to the strength of the team's ties, less any "
+              "relationship conflict", 0, 1)
+    success_cohesion: float = described(
+        1.0, "share of the cohesion gap closed per unit of the team's relative progress in a "
+             "week (shared success)", 0, 50)
+    efficacy_gain: float = described(
+        1.0, "share of the collective-efficacy gap closed per unit of the team's relative "
+             "progress in a week (small wins), and lost per unit of decline", 0, 50)
+    efficacy_drift: float = described(
+        0.03, "weekly relaxation of collective efficacy toward neutral (0.5)", 0, 1)
+    team_effort_weight: float = described(
+        0.2, "extra effort toward the team's result at full cohesion and collective efficacy, "
+             "as much lost at none (neutral at 0.5)", 0, 0.9)
 
     # --- drift, decay and embedding (regression when attention is withdrawn) ------------
     motivation_drift: float = described(

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.model.diagnosis import OBSERVED_READINGS
-from simulation.model.state import INITIAL_DRAWS, TRAIT_DRAWS
+from simulation.model.config import ScenarioConfig
+from simulation.model.diagnosis import OBSERVED_READINGS, TEAM_READINGS
+from simulation.model.state import INITIAL_DRAWS, TEAM_DRAWS, TRAIT_DRAWS, TeamState, initial_state
 
 
 def run_seed_sequence(seed: int, replication: int) -> np.random.SeedSequence:
@@ -52,6 +53,16 @@ class RunNoise:
     """(M, TRAIT_DRAWS) standard normals: the starting members' traits."""
     hire_traits: np.ndarray
     """(W, M, TRAIT_DRAWS) standard normals: a new hire's traits."""
+    team: np.ndarray
+    """(TEAM_DRAWS,) standard normals: how this team differs from others at the start."""
+    first_reading: np.ndarray
+    """(M, OBSERVED_READINGS) standard normals: the leader's first misreading of each
+    member."""
+    voice: np.ndarray
+    """(W, M) uniforms: whether a member runs into a problem, and raises or hides it."""
+    team_reading: np.ndarray
+    """(W, len(TEAM_READINGS)) standard normals: the leader's reading errors of the team
+    states."""
 
     def week(self, week: int) -> WeekNoise:
         """The member noise of one (0-based) week, of one run or of every run of a batch
@@ -59,7 +70,13 @@ class RunNoise:
         return WeekNoise(observation=self.observation[..., week, :, :],
                          turnover=self.turnover[..., week, :],
                          hire=self.hire[..., week, :],
-                         hire_traits=self.hire_traits[..., week, :, :])
+                         hire_traits=self.hire_traits[..., week, :, :],
+                         voice=self.voice[..., week, :],
+                         team_reading=self.team_reading[..., week, :])
+
+    def starting_team(self, config: ScenarioConfig) -> TeamState:
+        """The run's (or batch's) starting team, from its draws."""
+        return initial_state(config, self.initial, self.traits, self.team, self.first_reading)
 
 
 @dataclass(frozen=True)
@@ -74,13 +91,19 @@ class WeekNoise:
     """``(..., members)`` standard normals: a new hire's starting capability."""
     hire_traits: np.ndarray
     """``(..., members, TRAIT_DRAWS)`` standard normals: a new hire's traits."""
+    voice: np.ndarray
+    """``(..., members)`` uniforms: problems raised or hidden."""
+    team_reading: np.ndarray
+    """``(..., len(TEAM_READINGS))`` standard normals: the leader's reading errors of the
+    team states."""
 
 
 NORMAL, UNIFORM = "normal", "uniform"
 LAYOUT: tuple[tuple[str, str], ...] = (
     ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM), ("hire", NORMAL),
     ("crisis", UNIFORM), ("obstacle", UNIFORM), ("change", UNIFORM),
-    ("traits", NORMAL), ("hire_traits", NORMAL),
+    ("traits", NORMAL), ("hire_traits", NORMAL), ("team", NORMAL), ("first_reading", NORMAL),
+    ("voice", UNIFORM), ("team_reading", NORMAL),
 )
 """The fixed order in which a run's noise is drawn, and each block's distribution."""
 
@@ -91,7 +114,9 @@ def noise_shapes(weeks: int, members: int) -> dict[str, tuple[int, ...]]:
             "observation": (weeks, members, OBSERVED_READINGS),
             "turnover": (weeks, members), "hire": (weeks, members),
             "crisis": (weeks,), "obstacle": (weeks,), "change": (weeks,),
-            "traits": (members, TRAIT_DRAWS), "hire_traits": (weeks, members, TRAIT_DRAWS)}
+            "traits": (members, TRAIT_DRAWS), "hire_traits": (weeks, members, TRAIT_DRAWS),
+            "team": (TEAM_DRAWS,), "first_reading": (members, OBSERVED_READINGS),
+            "voice": (weeks, members), "team_reading": (weeks, len(TEAM_READINGS))}
 
 
 def draw_into(rng: np.random.Generator, blocks: dict[str, np.ndarray]) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import interventions, network
-from simulation.model.config import Parameters, ScenarioConfig
+from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
 
 MEMBER_VARIABLES: dict[str, str] = {
     "capability": "skill to do the job (ability)",
@@ -46,8 +46,28 @@ TEAM_VARIABLES: dict[str, str] = {
     "direction_clarity": "clarity of the team's goals and direction",
     "barriers": "obstacles in the environment (0 none, 1 blocked)",
     "systems": "embedded systems and practice (monitoring, process, documentation)",
+    "mutual_accountability": "the team's norm of follow-through that members hold each "
+                             "other to",
+    "task_conflict": "disagreement about the work: ideas, methods, decisions",
+    "relationship_conflict": "personal friction between members",
+    "cohesion": "members' attraction to the team and to working together",
+    "collective_efficacy": "the team's shared belief that it can reach its results",
+    "conflict_proneness": "how readily the team's disagreements turn personal (a trait of "
+                          "the team)",
+    "diversity": "informational diversity of the members: how much their knowledge and "
+                 "views differ (a trait of the team)",
 }
 """Team-level state: name and meaning."""
+
+READINGS: tuple[str, ...] = (*ROOT_CAUSES, "trust", "exhaustion")
+"""What the leader reads of each member, in the order of a reading error's last axis: the
+gap on each root cause, then trust and exhaustion."""
+
+LEADER_READING_VARIABLES: dict[str, str] = {
+    "misreading": "the leader's standing error in reading each member, (..., members, "
+                  "readings) in standard deviations: it lasts weeks, it is not fresh each week",
+}
+"""The leader's reading of each member that carries over from week to week."""
 
 TIE_VARIABLES: dict[str, str] = {
     "ties": "strength of each working relationship, (..., members, members), symmetric",
@@ -82,11 +102,19 @@ class TeamState:
     affect: np.ndarray
     departure_shock: np.ndarray
     ties: np.ndarray
+    misreading: np.ndarray
     dose_in_effect: np.ndarray
     psychological_safety: np.ndarray
     direction_clarity: np.ndarray
     barriers: np.ndarray
     systems: np.ndarray
+    mutual_accountability: np.ndarray
+    task_conflict: np.ndarray
+    relationship_conflict: np.ndarray
+    cohesion: np.ndarray
+    collective_efficacy: np.ndarray
+    conflict_proneness: np.ndarray
+    diversity: np.ndarray
 
     def replace(self, **changes: np.ndarray) -> TeamState:
         """A copy with some arrays replaced."""
@@ -116,31 +144,56 @@ TRAITS: tuple[str, ...] = ("affect",)
 """Member traits drawn for every member (the starting team and each new hire)."""
 TRAIT_DRAWS = len(TRAITS)
 
+TEAM_DRAWN: tuple[str, ...] = (
+    "psychological_safety", "task_conflict", "relationship_conflict", "cohesion",
+    "collective_efficacy", "mutual_accountability", "conflict_proneness", "capability",
+    "motivation", "diversity", "trust")
+"""What differs between teams (replications) at the start, one standard normal draw each,
+spread by ``team.between_teams_sd``: the starting team states, conflict proneness, and the
+members' mean starting capability and motivation (teams differ by more than their
+members' independent draws would make them), and the team's diversity (spread by
+``team.diversity_sd``)."""
+TEAM_DRAWS = len(TEAM_DRAWN)
+
 
 def initial_state(config: ScenarioConfig, draws: np.ndarray,
-                  trait_draws: np.ndarray | None = None) -> TeamState:
+                  trait_draws: np.ndarray | None = None,
+                  team_draws: np.ndarray | None = None,
+                  reading_draws: np.ndarray | None = None) -> TeamState:
     """The starting team from the scenario and standard normal draws ``(..., members, 8)``,
-    and ``(..., members, TRAIT_DRAWS)`` for the members' traits (none: every trait at its
-    mean). The first ``team.bad_apples`` slots hold persistently negative members, the next
-    ``team.stars`` exceptionally positive ones: their trait affect is -1 or +1 and their
-    motivation (and the anchor it returns to) their own."""
+    ``(..., members, TRAIT_DRAWS)`` for the members' traits, ``(..., TEAM_DRAWS)`` for
+    how this team differs from others (:data:`TEAM_DRAWN`) and ``(..., members,
+    readings)`` for the leader's standing misreading of each member (none: every trait and
+    team at its mean, no misreading). The first ``team.bad_apples`` slots hold
+    persistently negative members, the next ``team.stars`` exceptionally positive ones:
+    their trait affect is -1 or +1 and their motivation (and the anchor it returns to)
+    their own."""
     team, env, p = config.team, config.environment, config.parameters
     z = np.asarray(draws, dtype=float)
     shape = z.shape[:-1]
     traits = np.zeros((*shape, TRAIT_DRAWS)) if trait_draws is None else trait_draws
+    team_z = np.zeros((*shape[:-1], TEAM_DRAWS)) if team_draws is None else team_draws
+
+    def team_offset(name: str) -> np.ndarray:
+        return team.between_teams_sd * team_z[..., TEAM_DRAWN.index(name)]
+
+    def team_drawn(name: str, mean: float) -> np.ndarray:
+        return np.clip(mean + team_offset(name), 0.0, 1.0)
     slot = np.arange(shape[-1])
     bad = slot < team.bad_apples
     star = (slot >= team.bad_apples) & (slot < team.bad_apples + team.stars)
     affect = np.where(bad, -1.0, np.where(star, 1.0, np.clip(
         team.affect_sd * traits[..., 0], -1.0, 1.0)))
 
-    def drawn(mean: float, sd: float, column: int) -> np.ndarray:
+    def drawn(mean: float | np.ndarray, sd: float, column: int) -> np.ndarray:
         return np.clip(mean + sd * z[..., column], 0.0, 1.0)
 
-    capability = drawn(team.capability, team.capability_sd, 0)
+    capability = drawn(team.capability + team_offset("capability")[..., None],
+                       team.capability_sd, 0)
     ceiling = np.maximum(capability, np.clip(team.capability_ceiling + 0.05 * z[..., 1], 0, 1))
     motivation = np.where(bad, p.bad_apple_motivation, np.where(
-        star, p.star_motivation, drawn(team.motivation, team.motivation_sd, 2)))
+        star, p.star_motivation, drawn(team.motivation + team_offset("motivation")[..., None],
+                                       team.motivation_sd, 2)))
     accountability = drawn(team.accountability, team.spread, 4)
     role_clarity = drawn(team.role_clarity, team.spread, 5)
     tenure = 52.0 * np.maximum(0.0, team.tenure_years + team.tenure_years_sd * z[..., 6])
@@ -151,7 +204,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         capability_anchor=capability.copy(),
         motivation=motivation,
         motivation_anchor=motivation.copy(),
-        trust=drawn(team.trust, team.trust_sd, 3),
+        trust=drawn(team.trust + team_offset("trust")[..., None], team.trust_sd, 3),
         accountability=accountability,
         accountability_anchor=accountability.copy(),
         scrutiny=np.zeros(shape),
@@ -166,11 +219,21 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         affect=affect,
         departure_shock=np.zeros(shape),
         ties=network.initial_ties(config, shape),
+        misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
+                    else np.array(reading_draws, dtype=float)),
         dose_in_effect=np.zeros((*shape, interventions.COUNT)),
-        psychological_safety=np.full(team_shape, team.psychological_safety),
+        psychological_safety=team_drawn("psychological_safety", team.psychological_safety),
         direction_clarity=np.full(team_shape, env.direction_clarity),
         barriers=np.full(team_shape, env.barriers),
         systems=np.full(team_shape, team.systems),
+        mutual_accountability=team_drawn("mutual_accountability", team.mutual_accountability),
+        task_conflict=team_drawn("task_conflict", team.task_conflict),
+        relationship_conflict=team_drawn("relationship_conflict", team.relationship_conflict),
+        cohesion=team_drawn("cohesion", team.cohesion),
+        collective_efficacy=team_drawn("collective_efficacy", team.collective_efficacy),
+        conflict_proneness=team_drawn("conflict_proneness", team.conflict_proneness),
+        diversity=np.clip(team.diversity + team.diversity_sd
+                          * team_z[..., TEAM_DRAWN.index("diversity")], 0.0, 1.0),
     )
 
 

@@ -30,8 +30,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import interventions as iv
-from simulation.model.config import ROOT_CAUSES
+from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
+from simulation.model.situations import SITUATION_APPROACH as SITUATION_APPROACH
+from simulation.model.situations import SITUATION_EMPHASIS as SITUATION_EMPHASIS
+from simulation.model.situations import SITUATION_THRESHOLDS as SITUATION_THRESHOLDS
+from simulation.model.situations import SITUATIONS as SITUATIONS
+from simulation.model.situations import TEAM_STAGE_APPROACH as TEAM_STAGE_APPROACH
+from simulation.model.situations import TEAM_STAGE_EMPHASIS as TEAM_STAGE_EMPHASIS
+from simulation.model.situations import TEAM_STAGES as TEAM_STAGES
+from simulation.model.situations import SituationThresholds as SituationThresholds
+from simulation.model.situations import classify_situations as classify_situations
+from simulation.model.situations import classify_team_stage as classify_team_stage
 
 Strategy = Callable[[Observation, np.ndarray], np.ndarray]
 
@@ -145,15 +155,20 @@ def empty_weights(observation: Observation) -> np.ndarray:
 
 def profile(**shares: float) -> np.ndarray:
     """An intervention mix by name, e.g. ``profile(train=0.5, coach=0.5)``."""
-    mix = np.zeros(iv.COUNT)
-    for name, share in shares.items():
-        mix[iv.index(name)] = share
-    return mix
+    return iv.mix(**shares)
 
 
 def need(observation: Observation) -> np.ndarray:
     """How much each filled slot needs attention: the sum of its observed gaps."""
     return np.sum(observation.gaps, axis=-1) * observation.active
+
+
+def whole_team(team_mix: np.ndarray, observation: Observation) -> np.ndarray:
+    """Weights ``(..., members, interventions)`` for work with the whole team: a team mix
+    ``(..., interventions)`` shared equally over the filled slots (a team intervention's
+    effect follows the team hours, whichever slot they are booked on)."""
+    headcount = np.maximum(np.sum(observation.active, axis=-1), 1.0)
+    return team_mix[..., None, :] * (observation.active / headcount[..., None])[..., None]
 
 
 # ---------------------------------------------------------------------------------------
@@ -181,89 +196,53 @@ def micromanager(observation: Observation, hours: np.ndarray) -> np.ndarray:
 
 
 CAUSE_REMEDIES = np.array([profile(**iv.REMEDIES[cause]) for cause in ROOT_CAUSES])
-"""The root-cause matrix (interventions.REMEDIES) as an array, one row per root cause."""
+"""The root-cause matrix (interventions.REMEDIES) as an array, one row per member cause."""
+
+TEAM_CAUSE_REMEDIES = np.array([profile(**iv.REMEDIES[cause]) for cause in TEAM_CAUSES])
+"""The team rows of the root-cause matrix, one per team-level cause."""
 
 DIAGNOSIS_THRESHOLD = 0.2
 """Observed gaps smaller than this are left alone by diagnose_and_match."""
 
+TEAM_DIAGNOSIS_THRESHOLD = 0.4
+"""Observed team-level gaps smaller than this are left alone by diagnose_and_match."""
+
+TEAM_EMPHASIS = 0.5
+"""How much of the team a team-level gap weighs as: a team gap counts like the same gap
+in half of the members (it touches everyone, and one team session serves them all)."""
+
+
+def team_need(observation: Observation, threshold: float = TEAM_DIAGNOSIS_THRESHOLD
+              ) -> np.ndarray:
+    """How far each observed team-level gap exceeds ``threshold``, weighted as
+    ``TEAM_EMPHASIS`` of the team's headcount, ``(..., len(TEAM_CAUSES))``."""
+    headcount = np.sum(observation.active, axis=-1)
+    excess = np.maximum(observation.team_gaps - threshold, 0.0)
+    return excess * (TEAM_EMPHASIS * headcount)[..., None]
+
 
 def diagnose_and_match(observation: Observation, hours: np.ndarray) -> np.ndarray:
-    """Diagnoses each member's gaps and applies the matched intervention to each, in
-    proportion to how far the gap exceeds a threshold."""
+    """Diagnoses each member's gaps and the team's, and applies the matched interventions
+    (primary and secondary) to each, in proportion to how far the gap exceeds a
+    threshold."""
     excess = np.maximum(observation.gaps - DIAGNOSIS_THRESHOLD, 0.0)
     weights = (excess @ CAUSE_REMEDIES) * observation.active[..., None]
-    return spread(weights, hours)
-
-
-SITUATIONS: tuple[str, ...] = (
-    "new_to_role",
-    "struggling",
-    "motivated_but_under_skilled",
-    "capable_but_unmotivated",
-    "experienced_performer",
-    "developing",
-)
-"""The individual situations of situational leadership (Hersey & Blanchard)."""
-
-SITUATION_APPROACH = np.array([
-    profile(clarify=0.4, train=0.4, monitor=0.2),                # directing
-    profile(clarify=0.3, coach=0.3, monitor=0.2, recognise=0.2),  # directing and supporting
-    profile(train=0.5, coach=0.5),                                # coaching
-    profile(recognise=0.5, empower=0.3, coach=0.2),               # supporting
-    profile(empower=1.0),                                         # delegating
-    profile(coach=0.5, clarify=0.2, recognise=0.3),               # coaching lightly
-])
-"""The approach for each situation, in SITUATIONS order."""
-
-SITUATION_EMPHASIS = np.array([1.0, 1.2, 1.0, 1.0, 0.3, 0.8])
-"""How much of the leader's attention each situation draws per unit of need."""
-
-
-@dataclass(frozen=True)
-class SituationThresholds:
-    """Where situational leadership draws its lines, on the leader's reading."""
-
-    new_to_role_weeks: float = 26.0
-    """Tenure below which a member is new to the role (half a year)."""
-    capable: float = 0.5
-    """Observed capability from which a member counts as capable."""
-    motivated: float = 0.5
-    """Observed motivation from which a member counts as motivated."""
-    experienced_weeks: float = 104.0
-    """Tenure from which a capable, motivated member can be an experienced performer."""
-    performer_capability: float = 0.6
-    """Observed capability an experienced performer also needs."""
-
-
-SITUATION_THRESHOLDS = SituationThresholds()
-"""The thresholds the built-in situational strategy uses."""
-
-
-def classify_situations(observation: Observation,
-                        thresholds: SituationThresholds = SITUATION_THRESHOLDS) -> np.ndarray:
-    """Each member's situation as an index into SITUATIONS, from the leader's reading."""
-    capable = observation.capability >= thresholds.capable
-    motivated = observation.motivation >= thresholds.motivated
-    experienced = observation.tenure_weeks >= thresholds.experienced_weeks
-    situation = SITUATIONS.index
-    return np.select(
-        [observation.tenure_weeks < thresholds.new_to_role_weeks,
-         ~capable & ~motivated,
-         ~capable & motivated,
-         capable & ~motivated,
-         capable & motivated & experienced
-         & (observation.capability >= thresholds.performer_capability)],
-        [situation("new_to_role"), situation("struggling"),
-         situation("motivated_but_under_skilled"), situation("capable_but_unmotivated"),
-         situation("experienced_performer")], default=situation("developing"))
+    team = whole_team(team_need(observation) @ TEAM_CAUSE_REMEDIES, observation)
+    return spread(weights + team, hours)
 
 
 def situational(observation: Observation, hours: np.ndarray) -> np.ndarray:
-    """A different approach for each member's situation: directing the new, coaching the
-    under-skilled, supporting the unmotivated, delegating to experienced performers."""
+    """A different approach for each member's situation and for the team's stage:
+    directing the new, coaching the under-skilled, supporting the unmotivated, delegating
+    to experienced performers; building a forming team, settling a storming one, setting
+    standards with a norming one."""
     situation = classify_situations(observation)
     emphasis = SITUATION_EMPHASIS[situation] * need(observation)
-    return spread(SITUATION_APPROACH[situation] * emphasis[..., None], hours)
+    members = SITUATION_APPROACH[situation] * emphasis[..., None]
+    stage = classify_team_stage(observation)
+    team_weight = TEAM_STAGE_EMPHASIS[stage] * np.sum(team_need(observation), axis=-1)
+    team = whole_team(TEAM_STAGE_APPROACH[stage] * team_weight[..., None], observation)
+    return spread(members + team, hours)
 
 
 MARGINAL_GAINS_MIX = profile(clarify=0.13, train=0.14, coach=0.14, recognise=0.13,
@@ -303,6 +282,11 @@ def monitor_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
     return spread(observation.active[..., None] * profile(monitor=1.0), hours)
 
 
+def goals_only(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Only sets specific, challenging goals with the team, and follows them up."""
+    return spread(whole_team(profile(set_goals=1.0), observation), hours)
+
+
 def build_capability(observation: Observation, hours: np.ndarray) -> np.ndarray:
     """Invests in capability and systems (training and embedding practice) instead of
     fighting today's fires: slower now, stronger later (Repenning & Sterman 2002)."""
@@ -310,10 +294,30 @@ def build_capability(observation: Observation, hours: np.ndarray) -> np.ndarray:
                   hours)
 
 
+TEAM_BUILDER_MEMBER_SHARE = 0.3
+"""Share of the team builder's hours kept for members (coaching the neediest)."""
+
+
+def team_builder(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Works the team rather than its members: most hours go to team building, role
+    clarification, retrospectives, mediation and shared goals, as the team's observed gaps
+    call for them (always some retrospectives and goals); the rest coaches members in
+    proportion to their need."""
+    team_mix = (np.maximum(observation.team_gaps, 0.05) @ TEAM_CAUSE_REMEDIES
+                + profile(retrospective=0.1, set_goals=0.1))
+    team_mix = team_mix / np.sum(team_mix, axis=-1, keepdims=True)
+    team = whole_team(team_mix, observation) * (1.0 - TEAM_BUILDER_MEMBER_SHARE)
+    needs = need(observation)
+    total = np.maximum(np.sum(needs, axis=-1, keepdims=True), 1e-12)
+    members = (needs / total)[..., None] * profile(coach=1.0) * TEAM_BUILDER_MEMBER_SHARE
+    return spread(team + members, hours)
+
+
 for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("micromanager", micromanager), ("diagnose_and_match", diagnose_and_match),
                      ("situational", situational), ("marginal_gains", marginal_gains),
                      ("big_push", big_push), ("coach", coach),
                      ("clarify_only", clarify_only), ("train_only", train_only),
-                     ("monitor_only", monitor_only), ("build_capability", build_capability)):
+                     ("monitor_only", monitor_only), ("build_capability", build_capability),
+                     ("goals_only", goals_only), ("team_builder", team_builder)):
     register(_name, _plan, vectorised=True)

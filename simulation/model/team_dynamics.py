@@ -1,5 +1,7 @@
-"""How the team's own states move in a week (psychological safety, direction clarity,
-barriers, systems), and :func:`advance_week`: one synchronous week of every state.
+"""How the team's direction, barriers and systems move in a week, what the team
+interventions do, and :func:`advance_week`: one synchronous week of every state (the
+members' in :mod:`~simulation.model.member_dynamics`, psychological safety in
+:mod:`~simulation.model.safety`, the team's climate in :mod:`~simulation.model.team_climate`).
 
 Team arrays have the state's leading shape ``(...)``; a parameter that a batch gives per
 run arrives as ``(runs, 1)`` and is applied to team arrays through ``team_level``.
@@ -12,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import interventions as iv
-from simulation.model import network
+from simulation.model import network, safety, team_climate
 from simulation.model.config import Parameters
 from simulation.model.equations import (
     approach,
+    coordination,
     delayed_dose,
     efficacy,
     member_output,
@@ -28,6 +31,7 @@ from simulation.model.member_dynamics import (
     capability_step,
     embed,
     exhaustion_step,
+    learning_pace,
     motivation_step,
     obstacles_step,
     role_clarity_step,
@@ -51,6 +55,12 @@ class WeekConditions:
     """Share of the free path blocked by obstacles that emerged this week."""
     change_shock: np.ndarray
     """Share of direction clarity lost to changed conditions this week."""
+    complexity: float = 0.5
+    """The task's complexity (``work.complexity``)."""
+    interdependence: float = 0.5
+    """How far team output depends on working together (``work.interdependence``)."""
+    identifiability: float = 0.5
+    """How far each member's contribution can be seen (``work.identifiability``)."""
 
 
 def team_effect(effect: np.ndarray, active: np.ndarray, which: int) -> np.ndarray:
@@ -58,15 +68,24 @@ def team_effect(effect: np.ndarray, active: np.ndarray, which: int) -> np.ndarra
     return team_mean(effect[..., which], active)
 
 
-def psychological_safety_step(state: TeamState, effect: np.ndarray, p: Parameters
-                              ) -> np.ndarray:
-    """Psychological safety after a week: follows the team's trust slowly (quarters to
-    years); micromanagement erodes it."""
-    mean_trust = team_mean(state.trust, state.active)
-    psi = approach(state.psychological_safety, mean_trust, team_level(p.safety_rate))
-    erosion = team_level(p.micromanage_safety_loss) * team_effect(effect, state.active,
-                                                                  iv.MICROMANAGE)
-    return np.clip(psi - erosion * psi, 0.0, 1.0)
+def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.ndarray:
+    """The effect in [0, 1) of the doses in effect, ``(..., members, interventions)``: a
+    member's own hours for the interventions that act on the member; for those that act
+    on the team (``interventions.TEAM_LEVEL``) the team hours, the same for every member
+    (so a team session for eight is one effect, not eight)."""
+    saturation = iv.saturations(p)
+    effect = efficacy(in_effect, saturation)
+    team = list(iv.TEAM_LEVEL)
+    team_hours = np.sum(in_effect[..., team] * active[..., None], axis=-2, keepdims=True)
+    effect[..., team] = efficacy(team_hours, saturation[..., team])
+    return effect
+
+
+def complexity_damping(complexity: float | np.ndarray, p: Parameters) -> float | np.ndarray:
+    """Share of goal-setting's and clarification's effect that acts on a task of this
+    complexity: all of it on the simplest task, less on complex ones (Wood, Mento & Locke
+    1987)."""
+    return 1.0 - team_level(p.complexity_goal_weight) * np.asarray(complexity)
 
 
 def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditions,
@@ -74,7 +93,8 @@ def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditi
     """The team's direction clarity after a week: clarification raises it, it drifts back to
     what the environment offers, and changed conditions knock it down."""
     d = state.direction_clarity
-    clarified = team_effect(effect, state.active, iv.CLARIFY)
+    clarified = team_effect(effect, state.active, iv.CLARIFY) * complexity_damping(
+        conditions.complexity, p)
     raised = d + team_level(p.clarify_direction_rate) * clarified * (1 - d)
     drifted = approach(raised, conditions.direction_baseline, team_level(p.direction_drift))
     return np.clip(drifted * (1.0 - conditions.change_shock), 0.0, 1.0)
@@ -91,13 +111,32 @@ def barriers_step(state: TeamState, effect: np.ndarray, conditions: WeekConditio
     return np.clip(crept + conditions.obstacle_shock * (1.0 - crept), 0.0, 1.0)
 
 
-def systems_step(state: TeamState, systems_hours: np.ndarray, p: Parameters) -> np.ndarray:
+def systems_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
     """Embedded systems after a week: built by team hours (with diminishing returns), they
     erode slowly."""
     s = state.systems
-    built = team_level(p.build_systems_rate) * efficacy(
-        systems_hours, team_level(p.build_systems_saturation))
+    built = team_level(p.build_systems_rate) * effect[..., 0, iv.BUILD_SYSTEMS]
     return np.clip(s + built * (1.0 - s) - team_level(p.systems_decay) * s, 0.0, 1.0)
+
+
+def retrospective_safety(state: TeamState, effect: np.ndarray, blame: np.ndarray,
+                         p: Parameters) -> np.ndarray:
+    """Change in psychological safety from the week's retrospectives: run with curiosity
+    they close a share of the safety gap (a team that reviews its work without blame learns
+    to speak up: Edmondson 1999; Tannenbaum & Cerasoli 2013 on debriefs), run with blame
+    they take as much of the safety there is."""
+    psi = state.psychological_safety
+    rate = team_level(p.retrospective_safety_rate) * effect[..., 0, iv.RETROSPECTIVE]
+    return rate * ((1.0 - blame) * (1.0 - psi) - blame * psi)
+
+
+def modelling(kept: np.ndarray, breached: np.ndarray, effect: np.ndarray,
+              active: np.ndarray) -> np.ndarray:
+    """How far the leader models mutual accountability this week, in [0, 1]: half for
+    keeping her 1:1 commitments, half for holding members to theirs (monitoring), less for
+    every commitment she breaks."""
+    held = team_mean(kept, active) + team_mean(effect[..., iv.MONITOR], active)
+    return np.clip(held / 2.0 - team_mean(breached, active), 0.0, 1.0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -106,15 +145,17 @@ def systems_step(state: TeamState, systems_hours: np.ndarray, p: Parameters) -> 
 
 @dataclass(frozen=True)
 class WeekResult:
-    """What one week produced."""
+    """What one week produced, and the problems members raised or hid."""
 
     member_output: np.ndarray
     team_output: np.ndarray
+    problems: safety.Problems
 
 
 def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached: np.ndarray,
                  conditions: WeekConditions, p: Parameters,
-                 allowed: np.ndarray | None = None) -> tuple[TeamState, WeekResult]:
+                 allowed: np.ndarray | None = None, voice: np.ndarray | None = None,
+                 blame: np.ndarray | float = 0.0) -> tuple[TeamState, WeekResult]:
     """One week of the team: produce output from the state at the start of the week, then
     update every state from that same starting point (a synchronous update, so the order in
     which members are visited cannot matter).
@@ -123,27 +164,55 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     ``breached`` weigh, in [0, 1), each member's 1:1 that was held or cancelled this week
     (0 where there was none; see :func:`commitment_weight`). ``allowed`` is what the
     team's structure allows each tie (:func:`simulation.model.network.structure`; none:
-    a complete network, everyone working with everyone).
+    a complete network, everyone working with everyone). ``voice`` holds the week's
+    uniforms ``(..., members)`` for problems raised or hidden (none: no problems), and
+    ``blame`` the share of raised problems the leader meets with blame
+    (:func:`simulation.model.safety.blame_share`).
     """
     if allowed is None:
         allowed = 1.0 - np.eye(state.members)
     in_effect = delayed_dose(state.dose_in_effect, doses, iv.lags(p))
-    effect = efficacy(in_effect, iv.saturations(p))
-    outputs = member_output(state, doses[..., iv.TRAIN], conditions.pressure, p)
+    effect = effects_of(in_effect, state.active, p)
+    blames = np.asarray(blame) * np.ones_like(state.psychological_safety)
+    raised_or_not = (safety.problems(state, voice, p) if voice is not None else
+                     safety.Problems(np.zeros(state.active.shape, dtype=bool),
+                                     np.zeros(state.active.shape, dtype=bool)))
+    goals = effect[..., 0, iv.SET_GOALS] * complexity_damping(conditions.complexity, p)
+    effort_scale = (team_climate.team_effort(state, p)
+                    * (1.0 - team_climate.loafing(state, conditions.identifiability, p))
+                    * (1.0 + team_level(p.goal_effort) * goals))
+    sessions = np.sum(doses[..., list(iv.TEAM_SESSIONS)] * state.active[..., None],
+                      axis=(-2, -1))
+    outputs = member_output(state, doses[..., iv.TRAIN], conditions.pressure, p,
+                            effort_scale, sessions)
     seen_before = state.recent_output > 0
     progress = np.where(seen_before, np.maximum(outputs - state.recent_output, 0.0), 0.0)
-    systems_hours = np.sum(in_effect[..., iv.BUILD_SYSTEMS] * state.active, axis=-1)
+    team_progress = team_climate.relative_progress(outputs, state.recent_output,
+                                                   state.active)
+    tie_strength = state.tie_strength
 
     habit = state.habit_strength
-    capability = capability_step(state, effect, p)
+    capability = capability_step(state, effect, p,
+                                 learning_pace(effect, conditions.complexity, p))
     motivation = motivation_step(state, effect, progress, p)
     accountability = accountability_step(state, effect, p)
-    role_clarity = role_clarity_step(state, effect, p)
+    role_clarity = role_clarity_step(state, effect, p,
+                                     complexity_damping(conditions.complexity, p))
+    obstacles = safety.hidden_obstacles(obstacles_step(state, effect, p),
+                                        raised_or_not.hidden, p)
     filled = state.active > 0
 
     def member(new: np.ndarray, old: np.ndarray) -> np.ndarray:
         return np.where(filled, new, old)
 
+    mediation = (team_level(p.mediate_rate) * effect[..., 0, iv.MEDIATE]
+                 * np.minimum(2.0 * team_mean(state.trust, state.active), 1.0))
+    team_building = effect[..., 0, iv.TEAM_BUILDING]
+    psi = (safety.psychological_safety_step(state, effect, raised_or_not.raised, blames, p)
+           + retrospective_safety(state, effect, blames, p))
+    norm = team_climate.norm_step(state, modelling(kept, breached, effect, state.active), p)
+    norm = norm + team_level(p.retrospective_norm_rate) * effect[..., 0, iv.RETROSPECTIVE] * (
+        1.0 - norm)
     updated = state.replace(
         capability=member(capability, state.capability),
         capability_anchor=member(embed(state.capability_anchor, state.capability, habit, p),
@@ -151,7 +220,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
         motivation=member(motivation, state.motivation),
         motivation_anchor=member(embed(state.motivation_anchor, state.motivation, habit, p),
                                  state.motivation_anchor),
-        trust=member(trust_step(state, effect, kept, breached, p), state.trust),
+        trust=member(trust_step(state, effect, kept, breached, p,
+                                safety.blamed(raised_or_not.raised, blames)), state.trust),
         accountability=member(accountability, state.accountability),
         accountability_anchor=member(
             embed(state.accountability_anchor, state.accountability, habit, p),
@@ -161,7 +231,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
         role_clarity_anchor=member(
             embed(state.role_clarity_anchor, state.role_clarity, habit, p),
             state.role_clarity_anchor),
-        obstacles=member(obstacles_step(state, effect, p), state.obstacles),
+        obstacles=member(obstacles, state.obstacles),
         habit_strength=member(approach(habit, state.systems[..., None], p.habit_rate), habit),
         exhaustion=member(exhaustion_step(state.exhaustion, conditions.pressure, p),
                           state.exhaustion),
@@ -170,12 +240,25 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                                                             p.output_memory), outputs),
                              state.recent_output),
         departure_shock=state.departure_shock * (1.0 - p.departure_shock_decay),
-        ties=network.ties_step(state.ties, allowed, state.psychological_safety, p),
+        ties=network.ties_step(state.ties, allowed, state.psychological_safety, p,
+                               team_building, state.relationship_conflict),
         dose_in_effect=np.where(filled[..., None], in_effect, state.dose_in_effect),
-        psychological_safety=psychological_safety_step(state, effect, p),
+        psychological_safety=np.clip(psi, 0.0, 1.0),
         direction_clarity=direction_step(state, effect, conditions, p),
         barriers=barriers_step(state, effect, conditions, p),
-        systems=systems_step(state, systems_hours, p),
+        systems=systems_step(state, effect, p),
+        mutual_accountability=np.clip(norm, 0.0, 1.0),
+        task_conflict=team_climate.task_conflict_step(state, conditions.complexity,
+                                                      conditions.interdependence, p),
+        relationship_conflict=team_climate.relationship_conflict_step(
+            state, conditions.pressure, mediation, p),
+        cohesion=team_climate.cohesion_step(
+            state, team_progress, team_level(p.team_building_rate) * team_building,
+            tie_strength, p),
+        collective_efficacy=team_climate.efficacy_step(
+            state, team_progress, team_level(p.goal_efficacy_rate) * goals, p),
     )
-    result = WeekResult(outputs, team_output(outputs, state.psychological_safety, p))
-    return updated, result
+    produced = team_output(outputs, coordination(state.psychological_safety, state.cohesion),
+                           conditions.interdependence, p,
+                           team_climate.conflict_factor(state, p))
+    return updated, WeekResult(outputs, produced, raised_or_not)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from simulation.model import diagnosis, equations, leadership, network, team_dynamics
+from simulation.model import diagnosis, equations, leadership, network, safety, team_dynamics
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.randomness import WeekNoise
@@ -60,6 +60,8 @@ class LeaderWeek:
     breached: np.ndarray
     """Weight in [0, 1) of each member's planned 1:1 that was cancelled (a broken
     commitment; 0 if none was)."""
+    blame: np.ndarray
+    """Share of the problems members raise this week that she meets with blame."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class WeekOutcome:
             "departures": _count(self.leaving),
             "hires": _count(self.events.hired),
             "crises": self.events.crises_started,
+            "problems_raised": _count(self.produced.problems.raised),
+            "problems_hidden": _count(self.produced.problems.hidden),
         }
 
 
@@ -93,9 +97,10 @@ def _count(values: np.ndarray) -> np.ndarray | int:
 
 
 def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
-         observation_noise: np.ndarray, config: ScenarioConfig,
-         strategy: RegisteredStrategy, p: Parameters) -> LeaderWeek:
-    """The leader's part of the week: observe, plan, and fit the plan into the hours left.
+         noise: WeekNoise, config: ScenarioConfig, strategy: RegisteredStrategy,
+         p: Parameters) -> LeaderWeek:
+    """The leader's part of the week: observe, plan, and fit the plan into the hours left;
+    how she will meet the problems members raise.
 
     A reassigned leader handles only her share of the team's crises; whoever covers for
     her handles the rest.
@@ -104,42 +109,53 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     share = events.attention_share
     hours = np.full(state.active.shape[:-1], leader.attention_hours * share)
     crisis = env.crisis_hours * events.crises_active * share
-    observation = diagnosis.observe(state, last_output, observation_noise,
+    observation = diagnosis.observe(state, last_output, noise.team_reading,
                                     leader.diagnostic_accuracy, leader.bias_cause,
                                     leader.bias_strength, p)
     planned = leadership.plan_doses(strategy, observation, hours,
                                     leadership.systems_share(leader, week))
     granted, kept, breached = leadership.fit_week(planned, np.maximum(hours - crisis, 0.0), p)
-    return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached)
+    blame = safety.blame_share(leader.blame, granted, in_crisis(events), p)
+    return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame)
+
+
+def in_crisis(events: WeekEvents) -> np.ndarray | float:
+    """1 while any crisis is under way, else 0 (team arrays)."""
+    active = events.crises_active
+    return np.minimum(active, 1.0) if isinstance(active, np.ndarray) else min(active, 1.0)
 
 
 def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters
                   ) -> team_dynamics.WeekConditions:
     """What the environment imposes this week: its pressure, raised while a crisis is under
     way, the baselines it drifts back to, and the week's shocks."""
-    env = config.environment
-    active = events.crises_active
-    # 1 while any crisis is under way
-    in_crisis = np.minimum(active, 1.0) if isinstance(active, np.ndarray) else min(active, 1.0)
+    env, work = config.environment, config.work
     return team_dynamics.WeekConditions(
         pressure=np.asarray(np.minimum(
-            env.pressure + equations.team_level(p.crisis_pressure) * in_crisis, 1.0)),
+            env.pressure + equations.team_level(p.crisis_pressure) * in_crisis(events), 1.0)),
         direction_baseline=np.asarray(env.direction_clarity),
         barrier_baseline=np.asarray(env.barriers),
         obstacle_shock=np.asarray(events.obstacle_shock),
         change_shock=np.asarray(events.change_shock),
+        complexity=work.complexity,
+        interdependence=work.interdependence,
+        identifiability=work.identifiability,
     )
 
 
 def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
                   noise: WeekNoise, config: ScenarioConfig, strategy: RegisteredStrategy,
                   p: Parameters) -> WeekOutcome:
-    """One week: new hires start, the leader leads, the team works, some may leave."""
+    """One week: new hires start, the leader takes her look at the team (her standing
+    misreading of each member moves on) and leads, the team works, some may leave."""
     state = hire(state, events.hired, noise, config, p)
-    led = lead(state, last_output, week, events, noise.observation, config, strategy, p)
+    state = state.replace(misreading=diagnosis.updated_misreading(
+        state.misreading, noise.observation, events.hired, p))
+    led = lead(state, last_output, week, events, noise, config, strategy, p)
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
-                                            conditions_of(events, config, p), p,
-                                            network.structure(config))
+                                                 conditions_of(events, config, p), p,
+                                                 network.structure(config), noise.voice,
+                                                 led.blame)
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
     if leaving.any():
