@@ -157,7 +157,7 @@ def parameters() -> str:
 def member_variables() -> str:
     """The member state variables, their meaning and whether the agent exposes them."""
     documented = {*state.MEMBER_VARIABLES, *state.TEAM_VARIABLES, *state.TIE_VARIABLES,
-                  "dose_in_effect"}
+                  *state.LEADER_READING_VARIABLES, "dose_in_effect"}
     undocumented = {item.name for item in dataclasses.fields(state.TeamState)} - documented
     if undocumented:
         raise RuntimeError(f"state variables without a meaning in state.py: {undocumented}")
@@ -179,31 +179,55 @@ def team_variables() -> str:
                   "`TEAM_MEASURES`)", "kind"], rows)
 
 
+def reading_variables() -> str:
+    """The leader's reading of each member that carries over from week to week."""
+    rows = [[f"`{name}`", cell(meaning)]
+            for name, meaning in state.LEADER_READING_VARIABLES.items()]
+    readings = ", ".join(f"`{name}`" for name in state.READINGS)
+    return (table(["variable", "meaning (`state.LEADER_READING_VARIABLES`)"], rows)
+            + f"\n\nIts last axis, in order (`state.READINGS`): {readings}.")
+
+
+def level(position: int) -> str:
+    """Whether an intervention acts on the member, on the team, or in a team session."""
+    if position in interventions.TEAM_SESSIONS:
+        return "team session"
+    return "team" if position in interventions.TEAM_LEVEL else "member"
+
+
 def catalogue() -> str:
-    """The intervention catalogue with each intervention's lag and saturation defaults."""
+    """The intervention catalogue with each intervention's level, lag and saturation."""
     defaults = config.Parameters()
     rows = []
     for position, item in enumerate(interventions.CATALOGUE):
         lag, saturation = f"{item.name}_lag", f"{item.name}_saturation"
         rows.append([str(position), f"`{item.name}`", item.matches or "— (a way of leading)",
                      cell(item.moves), cell(item.side_effects),
-                     "yes" if item.one_to_one else "no",
+                     "yes" if item.one_to_one else "no", level(position),
                      f"`{lag}` = {value(getattr(defaults, lag))}",
                      f"`{saturation}` = {value(getattr(defaults, saturation))}"])
     return table(["#", "intervention", "remedy for", "what it moves", "side effects", "1:1",
-                  "lag (weeks)", "saturation (hours)"], rows)
+                  "acts on", "lag (weeks)",
+                  "saturation (hours; team hours where it acts on the team)"], rows)
 
 
 def remedies() -> str:
-    """The root-cause matrix: each cause's mix of interventions and its main one."""
+    """The root-cause matrix: for each member and team cause, its primary and secondary
+    remedy with their shares of the hours."""
     rows = []
-    for cause in config.ROOT_CAUSES:
-        mix = ", ".join(f"`{name}` {value(share)}"
-                        for name, share in interventions.REMEDIES[cause].items())
-        main = interventions.NAMES[interventions.MATCHED[cause]]
-        rows.append([cause, mix, f"`{main}`"])
-    return table(["root cause", "mix of hours (`interventions.REMEDIES`)",
-                  "main intervention (`interventions.MATCHED`)"], rows)
+    for kind, causes in (("member", config.ROOT_CAUSES), ("team", config.TEAM_CAUSES)):
+        for cause in causes:
+            mix = interventions.REMEDIES[cause]
+            primary = interventions.NAMES[interventions.MATCHED[cause]]
+            secondary = interventions.SECONDARY[cause]
+            if set(mix) != {primary, secondary}:
+                raise RuntimeError(f"the remedy of {cause!r} is not a primary and a "
+                                   f"secondary intervention: {mix}")
+            rows.append([cause, kind, f"`{primary}` {value(mix[primary])}",
+                         f"`{secondary}` {value(mix[secondary])}"])
+    return table(["root cause", "level", "primary remedy (`interventions.PRIMARY`, "
+                  "`MATCHED`): share", "secondary remedy (`interventions.SECONDARY`): share"],
+                 rows)
 
 
 def registered_strategies() -> str:
@@ -216,7 +240,7 @@ def registered_strategies() -> str:
 def settings(data: dict[str, Any]) -> list[str]:
     """What a scenario file sets, apart from its story and its strategy."""
     found = []
-    for section in ("team", "leader", "environment", "parameters"):
+    for section in ("team", "leader", "environment", "network", "work", "parameters"):
         for key, setting in data.get(section, {}).items():
             if section == "leader" and key == "strategy":
                 continue
@@ -251,9 +275,11 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "attention-keys": lambda: scenario_keys(config.AttentionChange),
     "environment-keys": lambda: scenario_keys(config.EnvironmentConfig),
     "network-keys": lambda: scenario_keys(config.NetworkConfig),
+    "work-keys": lambda: scenario_keys(config.WorkConfig),
     "parameters": parameters,
     "member-variables": member_variables,
     "team-variables": team_variables,
+    "reading-variables": reading_variables,
     "catalogue": catalogue,
     "remedies": remedies,
     "strategies": registered_strategies,

@@ -169,14 +169,14 @@ def test_a_struggling_member_draws_four_times_the_attention_of_a_performer_of_eq
 
 REMEDY = {
     "capability": {"train": 0.75, "coach": 0.25},
-    "motivation": {"recognise": 0.75, "remove_obstacles": 0.25},
+    "motivation": {"recognise": 0.75, "empower": 0.25},
     "environment": {"remove_obstacles": 0.75, "build_systems": 0.25},
     "direction": {"clarify": 0.75, "monitor": 0.25},
     "accountability": {"monitor": 0.75, "clarify": 0.25},
 }
 """The matched remedy of each root cause, in the root-cause matrix's words: three quarters
 to the primary remedy, a quarter to the secondary column (practice and support for
-capability, incentives and environment for motivation, the process for the environment,
+capability, autonomy for motivation, the process for the environment,
 feedback for unclear expectations, clear expectations for accountability)."""
 
 

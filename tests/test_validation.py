@@ -25,7 +25,7 @@ def describe(result) -> str:
                      for m in result.measurements)
 
 
-IMPLEMENTED = [*(f"P{i}" for i in range(1, 13)), "P14", "P16", "P17"]
+IMPLEMENTED = [f"P{i}" for i in range(1, 19)]
 """The patterns of VALIDATION.md the registry checks so far, in its order."""
 
 
@@ -52,6 +52,12 @@ BROKEN_MECHANISMS = {
     "P8": {"micromanage_motivation_loss": 0.0, "micromanage_trust_loss": 0.0},
     # Training that costs the trainees none of their own time is not worse before better.
     "P9": {"training_member_hours": 0.0},
+    # Loafing that costs no effort leaves large teams as productive per member as small.
+    "P13": {"loafing_weight": 0.0},
+    # Task conflict that never helps a safe team is not positive among high-safety teams.
+    "P15": {"task_conflict_output": 0.0},
+    # Goals that act as strongly on complex tasks as on simple ones overshoot there.
+    "P18": {"complexity_goal_weight": 0.0, "goal_learning_cost": 0.0},
     # Safety that changes nothing about learning does not drive it.
     "P14": {"safety_learning_weight": 0.0, "peer_learning_rate": 0.0},
     # Without the negativity bias a bad apple drags the team no more than a star lifts it.

@@ -267,13 +267,22 @@ def people_change(ctx: Context) -> list[Estimate]:
 
 
 def departure_dips(weekly: Sequence[pd.DataFrame]) -> np.ndarray:
-    """For every departure with 4 weeks before and 8 after it in the run: the team's
-    output in the 8 weeks after it over the output in the 4 weeks before."""
+    """For every lone departure with 4 weeks before and 8 after it in the run: the team's
+    output in the 8 weeks after it over the output in the 4 weeks before. A departure
+    counts as lone when no other member left in the 12 weeks before it or the 8 after, and
+    no new hire started in those 12 weeks: departures cluster (turnover is contagious,
+    P17), and the hire who fills an earlier vacancy would otherwise show as a rise after
+    the next departure."""
     ratios = []
     for frame in weekly:
         output = frame["team_output"].to_numpy()
-        for week in np.flatnonzero(frame["departures"].to_numpy() > 0):
-            if week >= 4 and week + 9 <= len(output):
+        departures = frame["departures"].to_numpy()
+        hires = frame["hires"].to_numpy()
+        for week in np.flatnonzero(departures > 0):
+            if week < 12 or week + 9 > len(output):
+                continue
+            others = departures[week - 12:week + 9].sum() - departures[week]
+            if others == 0 and departures[week] == 1 and hires[week - 12:week + 9].sum() == 0:
                 ratios.append(output[week + 1:week + 9].mean() / output[week - 4:week].mean())
     return np.array(ratios)
 

@@ -254,7 +254,7 @@ TEAM_PATTERNS: tuple[Pattern, ...] = (
                        "contributions (Cohen's d across teams)", Band(0.2, 0.7)),
                       ("size gap with a strong norm / with a weak norm", Band(None, 0.5))),
             "Karau & Williams 1993 (meta-analysis, d about 0.44)",
-            social_loafing, ("loafing_weight", "loafing_half_size"), replication_factor=10),
+            social_loafing, ("loafing_weight", "loafing_half_size"), replication_factor=16),
     Pattern("P14", "Psychological safety drives team learning",
             _criteria(("capability gained in a year, safety 0.8 minus 0.2, same training",
                        Band(0, None)),
@@ -272,7 +272,7 @@ TEAM_PATTERNS: tuple[Pattern, ...] = (
                        Band(0, None))),
             "de Wit, Greer & Jehn 2012 (meta-analysis); Bradley et al. 2012",
             conflict_and_output, ("relationship_conflict_output", "task_conflict_output",
-                                  "conflict_conversion"), replication_factor=16),
+                                  "conflict_conversion"), replication_factor=24),
     Pattern("P16", "Bad apples",
             _criteria(("others' output, quarter 2: drop with a bad apple / without",
                        Band(0.05, None)),
@@ -293,6 +293,6 @@ TEAM_PATTERNS: tuple[Pattern, ...] = (
                       ("simple minus complex", Band(0, None))),
             "Wood, Mento & Locke 1987 (d .76 against .42)",
             goal_setting_by_complexity, ("goal_effort", "complexity_goal_weight"),
-            replication_factor=8),
+            replication_factor=10),
 )
 """The team patterns, in VALIDATION.md's order."""

@@ -28,6 +28,7 @@ from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import draw_run_noise, run_generator
 from simulation.model.scenario_files import load_scenario
+from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 from simulation.model.week import simulate_week
 
@@ -145,3 +146,20 @@ class TeamModel(mesa.Model):
         """Leader hours granted so far, per intervention."""
         totals = np.sum(self.record.hours[: self.weeks_done, 0], axis=0)
         return {name: float(totals[index]) for index, name in enumerate(iv.NAMES)}
+
+
+class TeamStateView:
+    """Descriptor: the model's view of one team-level state or measure (a float)."""
+
+    def __init__(self, variable: str, meaning: str) -> None:
+        self.variable = variable
+        self.__doc__ = meaning
+
+    def __get__(self, model: TeamModel | None, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        return float(getattr(model.state, self.variable))
+
+
+for _variable, _meaning in {**TEAM_VARIABLES, **TEAM_MEASURES}.items():
+    setattr(TeamModel, _variable, TeamStateView(_variable, _meaning))

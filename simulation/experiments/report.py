@@ -36,8 +36,9 @@ from simulation.figures import (
     trajectory_figure,
 )
 
-TRAJECTORY_OUTCOMES = ("team_output", "capability_mean", "motivation_mean", "trust_mean",
-                       "accountability_mean")
+TRAJECTORY_PANELS = 4
+"""The trajectories figure shows the experiment's first outcomes, in the file's order (so an
+experiment puts the outcomes its story is about first)."""
 MAX_LINES = 12
 """More settings than this make trajectory and difference plots unreadable: the report
 then relies on the heatmap and the tables."""
@@ -111,7 +112,7 @@ def design_figures(runs: pd.DataFrame, comparisons: pd.DataFrame, outcomes: Sequ
     factors that vary, in the experiment file's order."""
     labels = runs["label"].nunique()
     figures: dict[str, Figure] = {}
-    shown = [o for o in TRAJECTORY_OUTCOMES if o in outcomes] or list(outcomes[:4])
+    shown = list(outcomes[:TRAJECTORY_PANELS])
     if labels <= MAX_LINES:
         figures["trajectories"] = trajectory_figure(trajectory_table(runs, shown), shown, title)
         if not comparisons.empty:

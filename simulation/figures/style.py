@@ -26,6 +26,16 @@ OUTCOME_TITLES: dict[str, str] = {
     "psychological_safety": "Psychological safety",
     "breaches": "Breaches (per quarter)",
     "departures": "Departures (per quarter)",
+    "output_per_member": "Output per member (per week)",
+    "problems_raised": "Problems raised (per quarter)",
+    "problems_hidden": "Problems hidden (per quarter)",
+    "relationship_conflict": "Relationship conflict",
+    "task_conflict": "Task conflict",
+    "cohesion": "Cohesion",
+    "collective_efficacy": "Collective efficacy",
+    "mutual_accountability": "Mutual accountability (the norm)",
+    "tie_strength": "Strength of working ties",
+    "obstacles_mean": "Obstacles",
 }
 """Titles of outcome columns on figures (units in brackets where there are units)."""
 

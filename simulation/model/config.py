@@ -75,6 +75,12 @@ class TeamConfig:
     affect_sd: float = described(
         0.3, "spread of members' trait affect (disposition from negative -1 to positive 1)",
         0, 1)
+    feedback_sensitivity_sd: float = described(
+        0.5, "spread (log scale) of how strongly feedback moves members", 0, 2)
+    learning_rate_sd: float = described(
+        0.4, "spread (log scale) of how fast members learn from training and coaching", 0, 2)
+    conscientiousness_sd: float = described(
+        0.15, "spread of members' conscientiousness around 0.5", 0, 0.5)
     bad_apples: int = described(
         0, "persistently negative members (the first slots): trait affect -1, low "
            "motivation that is their own (Felps, Mitchell & Byington 2006)", 0, 100)
@@ -99,8 +105,9 @@ class TeamConfig:
     diversity_sd: float = described(
         0.2, "spread of informational diversity between teams (replications)", 0, 0.5)
     between_teams_sd: float = described(
-        0.12, "spread between teams (replications) of the starting team states, of the "
-              "members' mean starting capability and motivation, and of conflict proneness",
+        0.1, "spread between teams (replications) of starting psychological safety, "
+              "conflict proneness and members' mean trust (and, by 0.4 of it, of their mean "
+              "capability and motivation)",
         0, 0.5)
 
 

@@ -158,9 +158,9 @@ def biased(gaps: np.ndarray, cause: int, strength: float) -> np.ndarray:
 
 
 def hiding(state: TeamState, p: Parameters) -> np.ndarray:
-    """Share of each member's problems hidden from the leader, by the team's psychological
-    safety: none in a team that feels entirely safe, ``hiding_weight`` in one that feels
-    entirely unsafe (members who fear blame keep problems to themselves: Edmondson 1999;
+    """Share of each member's gaps (and strain) hidden from the leader, by the team's
+    psychological safety: none in a team that feels entirely safe, ``hiding_weight`` in one
+    that feels entirely unsafe (members who fear blame keep problems to themselves: Edmondson 1999;
     Detert & Burris 2007)."""
     unsafe = 1.0 - np.asarray(state.psychological_safety)
     return equations.team_level(p.hiding_weight) * unsafe

@@ -122,14 +122,14 @@ def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarra
     neutral team).
 
     Ability times motivation (Vroom 1964; Maier 1955), the effort raised by pressure on a
-    rested member and scaled by the team (``effort_scale``, team arrays: cohesion,
+    rested member and scaled by the team (``effort_scale``, member arrays: cohesion,
     collective efficacy, goals and social loafing), limited by unclear direction and by
     obstacles (Campbell et al. 1993), and carried through by accountability; exhausted
     members produce less, and hours in training and team sessions are not spent on the
     work. Vacant slots produce nothing.
     """
     effort = state.motivation * (1.0 + p.pressure_effort * pressure[..., None]
-                                 * (1.0 - state.exhaustion)) * np.asarray(effort_scale)[..., None]
+                                 * (1.0 - state.exhaustion)) * effort_scale
     direction = p.direction_floor + (1.0 - p.direction_floor) * clarity(
         state.role_clarity, state.direction_clarity)
     unblocked = 1.0 - p.barrier_weight * obstacle_load(state.obstacles, state.barriers)

@@ -120,7 +120,7 @@ PRIMARY: dict[str, str] = {
 
 SECONDARY: dict[str, str] = {
     "capability": "coach",  # practice and support on the job
-    "motivation": "remove_obstacles",  # incentives and the environment
+    "motivation": "empower",  # the work's environment: autonomy (obstacles are their own cause)
     "environment": "build_systems",  # fix the process, not only today's obstacle
     "direction": "monitor",  # feedback and accountability on the expectations
     "accountability": "clarify",  # consequences need clear expectations

@@ -25,7 +25,8 @@ def capability_step(state: TeamState, effect: np.ndarray, p: Parameters,
 
     Training and coaching close a share of the gap to the member's ceiling each week (the
     exponential learning curve, Heathcote, Brown & Mewhort 2000); novices also learn on the
-    job, experienced members little. Capability above its anchor that is not embedded in
+    job, experienced members little; members learn at their own rate (``learning_rate``).
+    Capability above its anchor that is not embedded in
     habit decays slowly (skill decay, Arthur et al. 1998). A psychologically safe team
     learns more from the same hours (:func:`learning_climate`), and members also learn from
     colleagues who know more (:func:`peer_learning`). ``pace`` scales what training and
@@ -33,9 +34,9 @@ def capability_step(state: TeamState, effect: np.ndarray, p: Parameters,
     """
     gap = state.capability_ceiling - state.capability
     novice = 1.0 - experience(state.tenure_weeks, p.experience_half_weeks)
-    learning = (p.train_rate * effect[..., iv.TRAIN] + p.coach_capability_rate
-                * effect[..., iv.COACH]) * learning_climate(state, p) * pace + \
-        p.on_the_job_learning * novice
+    taught = p.train_rate * effect[..., iv.TRAIN] + p.coach_capability_rate * effect[..., iv.COACH]
+    learning = (taught * learning_climate(state, p) * pace * state.learning_rate
+                + p.on_the_job_learning * novice)
     unembedded = np.maximum(state.capability - state.capability_anchor, 0.0)
     decay = p.capability_decay * (1.0 - state.habit_strength) * unembedded
     peers = np.minimum(peer_learning(state, p), np.maximum(gap, 0.0))
@@ -124,8 +125,9 @@ def motivation_step(state: TeamState, effect: np.ndarray, progress: np.ndarray,
     down = (p.micromanage_motivation_loss * effect[..., iv.MICROMANAGE]
             * micromanagement_sting(state, p)
             + p.exhaustion_motivation_loss * state.exhaustion)
-    feedback = feedback_effect(state.trust, effect[..., iv.MONITOR],
-                               p.feedback_motivation_rate, feedback_threshold(state, p))
+    feedback = state.feedback_sensitivity * feedback_effect(
+        state.trust, effect[..., iv.MONITOR], p.feedback_motivation_rate,
+        feedback_threshold(state, p))
     drift = p.motivation_drift * (1.0 - state.habit_strength) * (state.motivation_anchor - m)
     pushed = (bounded_push(m, feedback) + np.minimum(up, 1.0) * (1.0 - m) - down * m + drift
               + contagion(state, p))
@@ -167,8 +169,8 @@ def trust_step(state: TeamState, effect: np.ndarray, kept: np.ndarray, breached:
     down = (p.trust_breach_loss * breached + p.micromanage_trust_loss
             * effect[..., iv.MICROMANAGE] * micromanagement_sting(state, p)
             + p.blame_trust_loss * blamed)
-    feedback = feedback_effect(t, effect[..., iv.MONITOR], p.feedback_trust_rate,
-                               feedback_threshold(state, p))
+    feedback = state.feedback_sensitivity * feedback_effect(
+        t, effect[..., iv.MONITOR], p.feedback_trust_rate, feedback_threshold(state, p))
     drift = p.trust_drift * (p.trust_neutral - t)
     pushed = bounded_push(t, feedback) + np.minimum(up, 1.0) * (1.0 - t) - \
         np.minimum(down, 1.0) * t + drift
@@ -204,10 +206,11 @@ def scrutiny_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.nda
 
 def role_clarity_step(state: TeamState, effect: np.ndarray, p: Parameters,
                       damping: np.ndarray | float = 1.0) -> np.ndarray:
-    """Role clarity after a week: clarification with the member, and the team's settling
-    of its roles' gaps and overlaps together, close the gap within weeks, less on complex
-    tasks (``damping``, :func:`~simulation.model.team_dynamics.complexity_damping`); it
-    drifts back to its anchor unless embedded."""
+    """Role clarity after a week: clarification with the member closes the gap within
+    weeks, less on complex tasks (``damping``,
+    :func:`~simulation.model.team_dynamics.complexity_damping`); the team's settling of its
+    roles' gaps and overlaps together adds to it on any task; it drifts back to its anchor
+    unless embedded."""
     r = state.role_clarity
     drift = p.clarity_drift * (1.0 - state.habit_strength) * (state.role_clarity_anchor - r)
     clarified = np.minimum(p.clarify_rate * effect[..., iv.CLARIFY] * np.asarray(damping)[..., None]

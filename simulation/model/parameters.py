@@ -31,36 +31,36 @@ class Parameters:
     collaboration_weight: float = described(
         0.3, "extra team output from collaboration at full psychological safety", 0, 2)
     training_member_hours: float = described(
-        3.0, "hours a member spends in training for each hour the leader puts into it", 0, 20)
+        4.0, "hours a member spends in training for each hour the leader puts into it", 0, 20)
     work_week_hours: float = described(40.0, "a member's working hours in a week", 10, 80)
 
     # --- interventions: weekly effect at full dose, lag, saturation -----------------------
-    clarify_rate: float = described(0.4, "share of a role-clarity gap closed per week", 0, 1)
+    clarify_rate: float = described(0.5, "share of a role-clarity gap closed per week", 0, 1)
     clarify_direction_rate: float = described(
-        0.15, "share of the team's direction gap closed per week of clarification", 0, 1)
+        0.08, "share of the team's direction gap closed per week of clarification", 0, 1)
     clarify_lag: float = described(1.0, "weeks before clarification takes full effect", 1, 52)
     clarify_saturation: float = described(1.0, "hours per member for 63% of full effect", 0.05, 40)
     train_rate: float = described(0.038, "share of a capability gap closed per week", 0, 1)
     train_lag: float = described(3.0, "weeks before training takes full effect", 1, 52)
     train_saturation: float = described(2.0, "hours per member for 63% of full effect", 0.05, 40)
     coach_capability_rate: float = described(
-        0.025, "share of a capability gap closed per week of coaching", 0, 1)
+        0.008, "share of a capability gap closed per week of coaching", 0, 1)
     coach_motivation_rate: float = described(
-        0.03, "share of a motivation gap closed per week of coaching", 0, 1)
+        0.006, "share of a motivation gap closed per week of coaching", 0, 1)
     coach_accountability_rate: float = described(
-        0.03, "share of an accountability gap closed per week of coaching", 0, 1)
+        0.015, "share of an accountability gap closed per week of coaching", 0, 1)
     coach_lag: float = described(2.0, "weeks before coaching takes full effect", 1, 52)
     coach_saturation: float = described(1.0, "hours per member for 63% of full effect", 0.05, 40)
-    recognise_rate: float = described(0.03, "share of a motivation gap closed per week", 0, 1)
+    recognise_rate: float = described(0.008, "share of a motivation gap closed per week", 0, 1)
     recognise_trust_rate: float = described(
-        0.01, "share of a trust gap closed per week of recognition", 0, 1)
+        0.002, "share of a trust gap closed per week of recognition", 0, 1)
     recognise_lag: float = described(1.0, "weeks before recognition takes full effect", 1, 52)
     recognise_saturation: float = described(
         0.5, "hours per member for 63% of full effect", 0.05, 40)
     remove_obstacles_rate: float = described(
-        0.15, "share of a member's perceived obstacles removed per week", 0, 1)
+        0.08, "share of a member's perceived obstacles removed per week", 0, 1)
     remove_barriers_rate: float = described(
-        0.06, "share of the environment's barriers removed per week at full team dose", 0, 1)
+        0.035, "share of the environment's barriers removed per week at full team dose", 0, 1)
     remove_obstacles_lag: float = described(2.0, "weeks before obstacle removal acts", 1, 52)
     remove_obstacles_saturation: float = described(
         1.5, "hours per member for 63% of full effect", 0.05, 40)
@@ -85,9 +85,9 @@ class Parameters:
     build_systems_saturation: float = described(
         3.0, "team hours per week for 63% of full effect", 0.05, 60)
     empower_motivation_rate: float = described(
-        0.06, "share of a capable member's motivation gap closed per week", 0, 1)
+        0.012, "share of a capable member's motivation gap closed per week", 0, 1)
     empower_trust_rate: float = described(
-        0.01, "share of a trust gap closed per week of empowerment", 0, 1)
+        0.003, "share of a trust gap closed per week of empowerment", 0, 1)
     empower_lag: float = described(2.0, "weeks before empowerment takes full effect", 1, 52)
     empower_saturation: float = described(0.5, "hours per member for 63% of full effect", 0.05,
                                           40)
@@ -145,7 +145,7 @@ class Parameters:
     retrospective_saturation: float = described(
         2.0, "team hours per week for 63% of full effect", 0.05, 60)
     goal_effort: float = described(
-        0.24, "extra effort at full team dose of specific, challenging goals on the simplest "
+        0.125, "extra effort at full team dose of specific, challenging goals on the simplest "
               "task (Locke & Latham 2002)", 0, 1)
     goal_efficacy_rate: float = described(
         0.02, "share of the collective-efficacy gap closed per week at full team dose of "
@@ -157,7 +157,7 @@ class Parameters:
     set_goals_saturation: float = described(
         1.0, "team hours per week for 63% of full effect", 0.05, 60)
     complexity_goal_weight: float = described(
-        0.45, "share of goal-setting's and clarification's effect lost on the most complex "
+        0.6, "share of goal-setting's and clarification's effect lost on the most complex "
               "task (Wood, Mento & Locke 1987: d .76 on simple, .42 on complex tasks)", 0, 1)
     complexity_learning_weight: float = described(
         0.6, "change in the pace of training and coaching per unit of complexity below "
@@ -168,7 +168,7 @@ class Parameters:
         0.5, "1:1 hours at which a meeting counts 63% as a commitment (kept or broken)",
         0.05, 10)
     trust_gain: float = described(
-        0.005, "share of the trust gap closed by one kept 1:1 commitment", 0, 1)
+        0.002, "share of the trust gap closed by one kept 1:1 commitment", 0, 1)
     trust_breach_loss: float = described(
         0.2, "share of trust lost in one breach (a cancelled 1:1)", 0, 1)
     trust_drift: float = described(
@@ -201,7 +201,7 @@ class Parameters:
         0.15, "weekly share of the tie-weighted lead of more capable colleagues a member "
               "learns at full psychological safety (Edmondson 1999)", 0, 1)
     safety_learning_weight: float = described(
-        0.6, "change in what training, coaching and practice teach per unit of "
+        1.0, "change in what training, coaching and practice teach per unit of "
              "psychological safety above the reference (Edmondson 1999)", 0, 2)
     safety_reference: float = described(
         0.5, "psychological safety at which learning is as the learning rates say", 0, 1)
@@ -213,7 +213,7 @@ class Parameters:
 
     # --- the team: mutual accountability and social loafing ------------------------------
     norm_rate: float = described(
-        0.02, "weekly approach of the team's norm of mutual accountability to what the team "
+        0.01, "weekly approach of the team's norm of mutual accountability to what the team "
               "practises (members' follow-through, safety, embedded systems)", 0, 1)
     norm_safety_weight: float = described(
         0.3, "share of the norm's target set by psychological safety (members can call each "
@@ -228,7 +228,7 @@ class Parameters:
         0.03, "weekly pull of a member's accountability toward the team's norm (members "
               "enforcing it on each other)", 0, 1)
     loafing_weight: float = described(
-        0.5, "share of effort lost to social loafing in a very large team with no norm and "
+        0.3, "share of effort lost to social loafing in a very large team with no norm and "
              "no identifiable contributions (Karau & Williams 1993)", 0, 1)
     loafing_half_size: float = described(
         4.0, "colleagues at which social loafing reaches half its full size", 0.5, 100)
@@ -277,13 +277,13 @@ class Parameters:
     relationship_conflict_decay: float = described(
         0.03, "weekly share of relationship conflict that heals by itself", 0, 1)
     relationship_conflict_output: float = described(
-        0.25, "share of team output lost at full relationship conflict (de Wit, Greer & "
+        0.1, "share of team output lost at full relationship conflict (de Wit, Greer & "
               "Jehn 2012)", 0, 1)
     task_conflict_output: float = described(
-        2.0, "change in team output per unit of task conflict per unit of safety above the "
+        3.0, "change in team output per unit of task conflict per unit of safety above the "
              "task-conflict reference (Bradley et al. 2012)", 0, 5)
     task_conflict_safety_reference: float = described(
-        0.5, "psychological safety at which task conflict neither helps nor hurts", 0, 1)
+        0.45, "psychological safety at which task conflict neither helps nor hurts", 0, 1)
     relationship_conflict_cohesion: float = described(
         0.05, "weekly share of cohesion lost at full relationship conflict", 0, 1)
     relationship_conflict_ties: float = described(

@@ -236,6 +236,12 @@ def check_consistency(config: ScenarioConfig, source: str) -> None:
                                                 f"team.stars {team.stars} are more members "
                                                 f"than team.size {team.size}")
     check_network(config, source)
+    p = config.parameters
+    if p.norm_safety_weight + p.norm_systems_weight > 1:
+        raise ConfigError(source, "parameters.norm_systems_weight",
+                          f"{p.norm_systems_weight:g} and parameters.norm_safety_weight "
+                          f"{p.norm_safety_weight:g} add up to more than 1 (the rest of the "
+                          f"norm's target is the members' own follow-through)")
 
 
 def check_network(config: ScenarioConfig, source: str) -> None:

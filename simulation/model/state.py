@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import interventions, network
-from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
+from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig, TeamConfig
 
 MEMBER_VARIABLES: dict[str, str] = {
     "capability": "skill to do the job (ability)",
@@ -37,6 +37,11 @@ MEMBER_VARIABLES: dict[str, str] = {
     "active": "1 when the slot is filled, 0 while it is vacant",
     "recent_output": "the member's sense of their recent output (0 upward)",
     "affect": "trait affect: a stable disposition from negative (-1) to positive (1)",
+    "feedback_sensitivity": "how strongly feedback moves the member, either way (a trait; "
+                            "1 is typical, 0 upward)",
+    "learning_rate": "how fast the member learns from training and coaching (a trait; 1 "
+                     "is typical, 0 upward)",
+    "conscientiousness": "the member's own dutifulness and persistence (a trait)",
     "departure_shock": "the fading shock of close colleagues' recent departures",
 }
 """Per-member state: name and meaning."""
@@ -100,6 +105,9 @@ class TeamState:
     active: np.ndarray
     recent_output: np.ndarray
     affect: np.ndarray
+    feedback_sensitivity: np.ndarray
+    learning_rate: np.ndarray
+    conscientiousness: np.ndarray
     departure_shock: np.ndarray
     ties: np.ndarray
     misreading: np.ndarray
@@ -140,20 +148,45 @@ TEAM_MEASURES: dict[str, str] = {
 INITIAL_DRAWS = 8
 """Standard normal draws per member slot used to set up the starting team."""
 
-TRAITS: tuple[str, ...] = ("affect",)
-"""Member traits drawn for every member (the starting team and each new hire)."""
+TRAITS: tuple[str, ...] = ("affect", "feedback_sensitivity", "learning_rate",
+                            "conscientiousness")
+"""Member traits drawn for every member (the starting team and each new hire), one standard
+normal draw each, in this order."""
 TRAIT_DRAWS = len(TRAITS)
 
+
+def drawn_traits(team: TeamConfig, z: np.ndarray) -> dict[str, np.ndarray]:
+    """Members' traits from standard normal draws ``(..., members, TRAIT_DRAWS)``: trait
+    affect normal and clipped to [-1, 1]; sensitivity to feedback and learning rate
+    lognormal around 1 (people differ several-fold in how they take feedback and how fast
+    they learn: Kluger & DeNisi 1996; Ackerman 1987); conscientiousness normal around 0.5
+    in [0, 1] (Barrick & Mount 1991)."""
+    column = {name: z[..., index] for index, name in enumerate(TRAITS)}
+    return {
+        "affect": np.clip(team.affect_sd * column["affect"], -1.0, 1.0),
+        "feedback_sensitivity": np.exp(team.feedback_sensitivity_sd
+                                       * column["feedback_sensitivity"]),
+        "learning_rate": np.exp(team.learning_rate_sd * column["learning_rate"]),
+        "conscientiousness": np.clip(0.5 + team.conscientiousness_sd
+                                     * column["conscientiousness"], 0.0, 1.0),
+    }
+
 TEAM_DRAWN: tuple[str, ...] = (
-    "psychological_safety", "task_conflict", "relationship_conflict", "cohesion",
-    "collective_efficacy", "mutual_accountability", "conflict_proneness", "capability",
-    "motivation", "diversity", "trust")
+    "psychological_safety", "conflict_proneness", "capability", "motivation", "diversity",
+    "trust")
 """What differs between teams (replications) at the start, one standard normal draw each,
-spread by ``team.between_teams_sd``: the starting team states, conflict proneness, and the
-members' mean starting capability and motivation (teams differ by more than their
-members' independent draws would make them), and the team's diversity (spread by
-``team.diversity_sd``)."""
+spread by ``team.between_teams_sd``: psychological safety, conflict proneness, the members'
+mean starting trust and (by ``MEMBER_MEAN_SHARE`` of it) their mean starting capability
+and motivation (teams differ by more than their members' independent draws would make
+them), and the team's diversity (spread by ``team.diversity_sd``). The other team states
+start where the scenario says and settle to what these traits make of them."""
 TEAM_DRAWS = len(TEAM_DRAWN)
+
+MEMBER_MEAN_SHARE = 0.4
+"""Share of ``team.between_teams_sd`` by which teams' mean starting capability and
+motivation differ: individual performance and its antecedents cluster only moderately in
+teams (ICC(1) of about 0.1 to 0.2 in team research, Bliese 2000), far less than shared
+perceptions such as trust in the leader and psychological safety."""
 
 
 def initial_state(config: ScenarioConfig, draws: np.ndarray,
@@ -175,15 +208,16 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     team_z = np.zeros((*shape[:-1], TEAM_DRAWS)) if team_draws is None else team_draws
 
     def team_offset(name: str) -> np.ndarray:
-        return team.between_teams_sd * team_z[..., TEAM_DRAWN.index(name)]
+        share = MEMBER_MEAN_SHARE if name in ("capability", "motivation") else 1.0
+        return share * team.between_teams_sd * team_z[..., TEAM_DRAWN.index(name)]
 
     def team_drawn(name: str, mean: float) -> np.ndarray:
         return np.clip(mean + team_offset(name), 0.0, 1.0)
     slot = np.arange(shape[-1])
     bad = slot < team.bad_apples
     star = (slot >= team.bad_apples) & (slot < team.bad_apples + team.stars)
-    affect = np.where(bad, -1.0, np.where(star, 1.0, np.clip(
-        team.affect_sd * traits[..., 0], -1.0, 1.0)))
+    trait = drawn_traits(team, traits)
+    affect = np.where(bad, -1.0, np.where(star, 1.0, trait["affect"]))
 
     def drawn(mean: float | np.ndarray, sd: float, column: int) -> np.ndarray:
         return np.clip(mean + sd * z[..., column], 0.0, 1.0)
@@ -217,6 +251,9 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         active=np.ones(shape),
         recent_output=np.zeros(shape),
         affect=affect,
+        feedback_sensitivity=trait["feedback_sensitivity"],
+        learning_rate=trait["learning_rate"],
+        conscientiousness=trait["conscientiousness"],
         departure_shock=np.zeros(shape),
         ties=network.initial_ties(config, shape),
         misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
@@ -226,11 +263,11 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         direction_clarity=np.full(team_shape, env.direction_clarity),
         barriers=np.full(team_shape, env.barriers),
         systems=np.full(team_shape, team.systems),
-        mutual_accountability=team_drawn("mutual_accountability", team.mutual_accountability),
-        task_conflict=team_drawn("task_conflict", team.task_conflict),
-        relationship_conflict=team_drawn("relationship_conflict", team.relationship_conflict),
-        cohesion=team_drawn("cohesion", team.cohesion),
-        collective_efficacy=team_drawn("collective_efficacy", team.collective_efficacy),
+        mutual_accountability=np.full(team_shape, team.mutual_accountability),
+        task_conflict=np.full(team_shape, team.task_conflict),
+        relationship_conflict=np.full(team_shape, team.relationship_conflict),
+        cohesion=np.full(team_shape, team.cohesion),
+        collective_efficacy=np.full(team_shape, team.collective_efficacy),
         conflict_proneness=team_drawn("conflict_proneness", team.conflict_proneness),
         diversity=np.clip(team.diversity + team.diversity_sd
                           * team_z[..., TEAM_DRAWN.index("diversity")], 0.0, 1.0),
@@ -284,8 +321,9 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
         tenure_weeks=fill(state.tenure_weeks, 0.0),
         active=fill(state.active, 1.0),
         recent_output=fill(state.recent_output, 0.0),
-        affect=fill(state.affect, 0.0 if trait_draws is None else np.clip(
-            config.team.affect_sd * trait_draws[..., 0], -1.0, 1.0)),
+        **{name: fill(getattr(state, name), value) for name, value in drawn_traits(
+            config.team, np.zeros((*hired.shape, TRAIT_DRAWS)) if trait_draws is None
+            else trait_draws).items()},
         departure_shock=fill(state.departure_shock, 0.0),
         ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),

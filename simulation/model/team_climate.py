@@ -65,6 +65,15 @@ def loafing(state: TeamState, identifiability: float | np.ndarray, p: Parameters
             * (1.0 - state.mutual_accountability) * size)
 
 
+def member_loafing(state: TeamState, identifiability: float | np.ndarray, p: Parameters
+                   ) -> np.ndarray:
+    """Share of each member's effort lost to social loafing, ``(..., members)``: the team's
+    :func:`loafing`, more for members low in conscientiousness and less for those high in
+    it (half again as much at none, half as much at full: Karau & Williams 1993 on
+    individual differences in loafing)."""
+    return loafing(state, identifiability, p)[..., None] * (1.5 - state.conscientiousness)
+
+
 # ---------------------------------------------------------------------------------------
 # Conflict
 

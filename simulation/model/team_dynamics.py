@@ -178,9 +178,9 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                      safety.Problems(np.zeros(state.active.shape, dtype=bool),
                                      np.zeros(state.active.shape, dtype=bool)))
     goals = effect[..., 0, iv.SET_GOALS] * complexity_damping(conditions.complexity, p)
-    effort_scale = (team_climate.team_effort(state, p)
-                    * (1.0 - team_climate.loafing(state, conditions.identifiability, p))
-                    * (1.0 + team_level(p.goal_effort) * goals))
+    effort_scale = ((team_climate.team_effort(state, p)
+                     * (1.0 + team_level(p.goal_effort) * goals))[..., None]
+                    * (1.0 - team_climate.member_loafing(state, conditions.identifiability, p)))
     sessions = np.sum(doses[..., list(iv.TEAM_SESSIONS)] * state.active[..., None],
                       axis=(-2, -1))
     outputs = member_output(state, doses[..., iv.TRAIN], conditions.pressure, p,
