@@ -28,7 +28,7 @@ from simulation.model.scenario_files import with_overrides
 from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES, TIE_VARIABLES
 from simulation.model.week import simulate_week
 
-UNBOUNDED = {"tenure_weeks", "recent_output"}
+UNBOUNDED = {"tenure_weeks", "recent_output", "feedback_sensitivity", "learning_rate"}
 """Member states that are 0 upward, not bounded by 1."""
 
 SIGNED = {"affect"}

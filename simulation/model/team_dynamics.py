@@ -74,11 +74,17 @@ def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.n
     on the team (``interventions.TEAM_LEVEL``) the team hours, the same for every member
     (so a team session for eight is one effect, not eight)."""
     saturation = iv.saturations(p)
-    effect = efficacy(in_effect, saturation)
-    team = list(iv.TEAM_LEVEL)
-    team_hours = np.sum(in_effect[..., team] * active[..., None], axis=-2, keepdims=True)
-    effect[..., team] = efficacy(team_hours, saturation[..., team])
+    effect = np.empty(np.broadcast_shapes(in_effect.shape, saturation.shape))
+    effect[..., MEMBER_LEVEL] = efficacy(in_effect[..., MEMBER_LEVEL],
+                                         saturation[..., MEMBER_LEVEL])
+    team_hours = np.sum(in_effect[..., TEAM_LEVEL] * active[..., None], axis=-2, keepdims=True)
+    effect[..., TEAM_LEVEL] = efficacy(team_hours, saturation[..., TEAM_LEVEL])
     return effect
+
+
+TEAM_LEVEL = list(iv.TEAM_LEVEL)
+MEMBER_LEVEL = [k for k in range(iv.COUNT) if k not in iv.TEAM_LEVEL]
+"""Positions of the team-level and the member-level interventions on the last axis."""
 
 
 def complexity_damping(complexity: float | np.ndarray, p: Parameters) -> float | np.ndarray:
