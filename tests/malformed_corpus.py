@@ -699,7 +699,7 @@ def plugin_cases() -> list[Case]:
 def lever_cases() -> list[Case]:
     """Every lever of the workshop page below and above its range, not a number, not
     finite; unknown levers; unknown strategies."""
-    from simulation.workshop.whatif import LEVERS, STRATEGY
+    from simulation.workshop.whatif import LEVERS, STRATEGY, STRUCTURE
 
     quarters = 12  # the preset's run; quarter levers end there
     cases: list[Case] = []
@@ -721,6 +721,12 @@ def lever_cases() -> list[Case]:
     for kind, value in (("unknown", "charisma"), ("number", 5), ("empty", ""),
                         ("100000_characters", "s" * 100_000), ("ansi", "\x1b[31mcoach")):
         add(f"{STRATEGY}-{kind}", {STRATEGY: value}, STRATEGY)
+    for kind, value in (("unknown", "ring"), ("empty", ""), ("number", 5), ("none", None),
+                        ("list", ["complete"]), ("100000_characters", "s" * 100_000),
+                        ("ansi", "\x1b[31mcomplete"), ("explicit_without_ties", "explicit")):
+        add(f"{STRUCTURE}-{kind}", {STRUCTURE: value}, STRUCTURE)
+    add("team_size-too_small_for_subgroups", {STRUCTURE: "subgroups", "team_size": 1},
+        "team_size")
     add("unknown_lever_ansi", {"\x1b[2Jcharisma": 1.0}, "charisma")
     return cases
 

@@ -17,12 +17,14 @@ from simulation.model.config import (
     Parameters,
     ScenarioConfig,
     TeamConfig,
+    WorkConfig,
 )
 from simulation.model.scenario_files import to_dict, with_overrides
 from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES
 from simulation.model.strategies import REGISTRY
 
-UNBOUNDED_MEMBER_STATES = {"tenure_weeks", "recent_output"}
+UNBOUNDED_MEMBER_STATES = {"tenure_weeks", "recent_output", "feedback_sensitivity",
+                           "learning_rate"}
 
 
 def values_of(cls: type, skip: set[str] = frozenset()) -> st.SearchStrategy[dict]:
@@ -52,7 +54,8 @@ def extreme_scenarios(draw: st.DrawFn) -> ScenarioConfig:
                                ("team", TeamConfig, {"size"}),
                                ("leader", LeaderConfig, set()),
                                ("environment", EnvironmentConfig, set()),
-                               ("network", NetworkConfig, {"subgroups"})):
+                               ("network", NetworkConfig, {"subgroups"}),
+                               ("work", WorkConfig, set())):
         for name, value in draw(values_of(cls, skip)).items():
             overrides[f"{section}.{name}"] = value
     overrides["team.size"] = draw(st.integers(1, 12))
@@ -71,6 +74,11 @@ def extreme_scenarios(draw: st.DrawFn) -> ScenarioConfig:
     overrides["network.structure"] = draw(st.sampled_from(["complete", "subgroups",
                                                            "hub_and_spoke"]))
     overrides["network.subgroups"] = draw(st.integers(1, size))
+    # The norm's target weighs safety, systems and the members' own follow-through: the
+    # first two may not add up to more than the whole.
+    overrides["parameters.norm_systems_weight"] = min(
+        overrides["parameters.norm_systems_weight"],
+        1.0 - overrides["parameters.norm_safety_weight"])
     return with_overrides(ScenarioConfig(), overrides)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from simulation import load_scenario
 from simulation.figures import whatif_figure
-from simulation.model.scenario_files import ConfigError, shipped_scenarios
+from simulation.model.scenario_files import ConfigError, shipped_scenarios, with_overrides
 from simulation.workshop.whatif import (
     LEVER_KEYS,
     MEASURES,
@@ -18,6 +18,7 @@ from simulation.workshop.whatif import (
     levers_of,
     presets,
     quarterly_runs,
+    structures_of,
 )
 
 BASE = load_scenario("attention_withdrawn")
@@ -131,3 +132,75 @@ def test_the_comparison_figure_shades_each_configurations_withdrawal():
     # A is withdrawn in quarters 5-8 and B in 3-4: six shaded quarters, none shared.
     assert len(spans) == 6
     assert figure.get_suptitle().replace("\n", " ") == result.sentence
+
+
+# --- the team's levers: structure, size, interdependence, complexity -----------------------
+
+
+@pytest.mark.parametrize(("levers", "key", "value"), [
+    ({"structure": "subgroups"}, "network.structure", "subgroups"),
+    ({"structure": "hub_and_spoke"}, "network.structure", "hub_and_spoke"),
+    ({"structure": "complete"}, "network.structure", "complete"),
+    ({"team_size": 30}, "team.size", 30),
+    ({"team_size": 2, "structure": "subgroups"}, "team.size", 2),
+    ({"interdependence": 0.0}, "work.interdependence", 0.0),
+    ({"interdependence": 1.0}, "work.interdependence", 1.0),
+    ({"complexity": 0.0}, "work.complexity", 0.0),
+    ({"complexity": 1.0}, "work.complexity", 1.0),
+])
+def test_a_team_lever_in_range_sets_its_scenario_key(levers, key, value):
+    table, field = key.split(".")
+    assert getattr(getattr(apply_levers(BASE, levers), table), field) == value
+    assert key in LEVER_KEYS.values()
+
+
+@pytest.mark.parametrize(("levers", "message"), [
+    ({"interdependence": 1.05}, "levers: interdependence: must be at most 1, got 1.05"),
+    ({"interdependence": -0.05}, "levers: interdependence: must be at least 0, got -0.05"),
+    ({"interdependence": "high"}, "levers: interdependence: must be a number"),
+    ({"complexity": 2.0}, "levers: complexity: must be at most 1, got 2.0"),
+    ({"complexity": float("nan")}, "levers: complexity: must be a finite number"),
+    ({"team_size": 31}, "levers: team_size: must be from 1 to 30, got 31"),
+    ({"team_size": 0}, "levers: team_size: must be at least 1, got 0"),
+    ({"structure": "ring"}, "levers: structure: unknown structure 'ring' (known: complete, "
+                            "subgroups, hub_and_spoke)"),
+    ({"structure": "explicit"}, "levers: structure: unknown structure 'explicit'"),
+    ({"structure": ["complete"]}, "levers: structure: unknown structure ['complete']"),
+    ({"structure": "subgroups", "team_size": 1},
+     "levers: team_size: would split 1 member into 2 subgroups (subgroups need a team of "
+     "at least 2)"),
+])
+def test_a_team_lever_out_of_range_is_refused_in_one_line_naming_it(levers, message):
+    with pytest.raises(ConfigError) as caught:
+        apply_levers(BASE, levers)
+    assert str(caught.value).startswith(message)
+    assert len(str(caught.value).splitlines()) == 1
+
+
+def test_a_structure_that_would_split_too_small_a_team_names_the_structure_lever():
+    small = apply_levers(BASE, {"team_size": 1})
+    with pytest.raises(ConfigError, match="levers: structure: would split 1 member into 2"):
+        apply_levers(small, {"structure": "subgroups"})
+
+
+@pytest.mark.parametrize("levers", [
+    {"structure": "subgroups"}, {"structure": "hub_and_spoke"}, {"team_size": 4},
+    {"team_size": 14}, {"interdependence": 0.0}, {"interdependence": 1.0},
+    {"complexity": 0.0}, {"complexity": 1.0}])
+def test_moving_a_team_lever_changes_the_what_if_result(levers):
+    result = compare(BASE, apply_levers(BASE, levers), replications=6, seed=3)
+    row = result.difference
+    assert row["low"] > 0 or row["high"] < 0, row
+    assert result.sentence.startswith("B ends ")
+
+
+def test_a_preset_that_lists_its_ties_keeps_them_as_its_own_structure():
+    explicit = with_overrides(BASE, {"network.structure": "explicit",
+                                     "network.ties": [[0, 1, 1.0], [1, 2, 0.5]]})
+    levers = levers_of(explicit)
+    assert levers["structure"] == "explicit"
+    assert apply_levers(explicit, levers) == explicit
+    assert structures_of(explicit) == ("complete", "subgroups", "hub_and_spoke", "explicit")
+    complete = apply_levers(explicit, {"structure": "complete"})
+    assert complete.network.structure == "complete"
+    assert complete.network.ties == ()

@@ -1,15 +1,31 @@
-"""The workshop's command and the page's helpers, without a browser (the page itself is
-tested in Chromium: test_workshop_browser.py)."""
+"""The workshop's command, the page's helpers and the team view's drawing, without a
+browser (the page itself is tested in Chromium: test_workshop_browser.py)."""
 
 from __future__ import annotations
 
+import re
 import socket
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from conftest import teamsim
+from matplotlib.colors import to_hex
 
+from simulation import TeamModel, load_scenario
 from simulation.workshop.page import differences, parse_typed
-from simulation.workshop.whatif import LEVERS, levers_of, presets
+from simulation.workshop.team_view import (
+    CLIMATE,
+    COLOUR_BY,
+    COLOURS,
+    climate_html,
+    member_colour,
+    network_svg,
+    team_html,
+    view_html,
+)
+from simulation.workshop.ties_svg import TIE_THRESHOLD, ties_svg
+from simulation.workshop.whatif import LEVERS, apply_levers, levers_of, presets
 
 
 def test_a_port_in_use_is_a_one_line_error(capsys):
@@ -48,3 +64,130 @@ def test_typed_numbers_are_read_as_the_lever_needs(lever, text, value):
 def test_typed_text_that_is_not_the_levers_number_is_refused(lever, text):
     with pytest.raises(ValueError):
         parse_typed(LEVERS[lever], text)
+
+
+def test_the_page_names_the_team_levers_b_changed():
+    a = levers_of(presets()["attention_withdrawn"].config)
+    b = {**a, "structure": "subgroups", "interdependence": 0.9, "complexity": 0.2}
+    assert differences(a, b) == ("B differs from A in: Network structure complete → "
+                                 "subgroups; Interdependence 0.5 → 0.9; Task complexity 0.5 → "
+                                 "0.2")
+
+
+# --- the team view ------------------------------------------------------------------------
+
+
+def played(scenario: str, weeks: int, **levers: object) -> TeamModel:
+    """A team view's model (replication 0) after some weeks."""
+    model = TeamModel(apply_levers(load_scenario(scenario), levers), replication=0)
+    for _ in range(weeks):
+        model.step()
+    return model
+
+
+def drawn_lines(svg: str) -> dict[tuple[int, int], float]:
+    """The ties drawing's lines: (slot, slot) and the strength each stands for."""
+    return {(int(i), int(j)): float(tie) for i, j, tie in re.findall(
+        r"<line data-from='(\d+)' data-to='(\d+)' data-tie='([\d.]+)'", svg)}
+
+
+def test_the_ties_drawing_has_one_line_per_tie_above_the_threshold():
+    model = played("siloed_subgroups", 30)
+    ties, active = model.state.ties, model.state.active
+    lines = drawn_lines(network_svg(model, "motivation"))
+    members = range(model.config.team.size)
+    strong = {(i, j) for i in members for j in members
+              if i < j and active[i] and active[j] and ties[i, j] > TIE_THRESHOLD}
+    assert set(lines) == strong
+    assert strong and len(strong) < len(members) * (len(members) - 1) // 2
+    for (i, j), tie in lines.items():
+        assert tie == pytest.approx(ties[i, j], abs=1e-4)
+
+
+def test_a_stronger_tie_is_drawn_wider_and_darker():
+    ties = np.array([[0, 0.9, 0.3], [0.9, 0, 0.05], [0.3, 0.05, 0]])
+    svg = ties_svg(ties, ["#00ff00"] * 3, ["a", "b", "c"])
+    width = dict(re.findall(r"data-from='0' data-to='(\d)'.*?stroke-width='([\d.]+)'", svg))
+    opacity = dict(re.findall(r"data-from='0' data-to='(\d)'.*?stroke-opacity='([\d.]+)'", svg))
+    assert set(drawn_lines(svg)) == {(0, 1), (0, 2)}
+    assert float(width["1"]) > float(width["2"])
+    assert float(opacity["1"]) > float(opacity["2"])
+
+
+def test_silos_are_drawn_with_fewer_lines_between_them_than_within():
+    for weeks in (0, 13, 52):
+        model = played("attention_withdrawn", weeks, structure="subgroups")
+        lines = drawn_lines(network_svg(model, "motivation"))
+        half = model.config.team.size // 2
+        within = sum((i < half) == (j < half) for i, j in lines)
+        between = len(lines) - within
+        assert within > 0
+        assert between < within, (weeks, within, between)
+
+
+def test_a_hub_and_spoke_team_is_drawn_as_a_star_around_the_first_slot():
+    lines = drawn_lines(network_svg(played("attention_withdrawn", 13,
+                                           structure="hub_and_spoke"), "motivation"))
+    assert lines
+    assert all(0 in pair for pair in lines)
+
+
+def test_a_vacant_slot_is_a_hollow_node_with_no_lines():
+    model = played("high_turnover", 0)
+    while all(member is not None for member in model.members):
+        model.step()
+    vacant = next(slot for slot, member in enumerate(model.members) if member is None)
+    svg = network_svg(model, "motivation")
+    assert re.search(rf"<circle data-slot='{vacant}'[^>]*fill='#fff'[^>]*data-vacant='1'", svg)
+    assert all(vacant not in pair for pair in drawn_lines(svg))
+    assert svg.count("<circle") == model.config.team.size
+
+
+@pytest.mark.parametrize("state", ["exhaustion", "departure_shock", "conscientiousness",
+                                   "trust", "accountability"])
+def test_colouring_by_a_state_uses_that_states_value(state):
+    model = played("high_turnover", 60)
+    view = view_html(model, state)
+    shade = COLOUR_BY[state]
+    for member in model.team:
+        value = getattr(member, state)
+        want = to_hex(COLOURS(value if shade.high_is_good else 1 - value))
+        card = re.search(rf"data-slot='{member.slot}' [^>]*data-{state.replace('_', '-')}="
+                         rf"'([\d.]+)'.*?data-colour='(#\w+)'", team_html(model, state))
+        assert card is not None
+        assert float(card[1]) == pytest.approx(value, abs=1e-4)
+        assert card[2] == want
+        assert re.search(rf"<circle data-slot='{member.slot}' [^>]*fill='{want}'", view)
+
+
+def test_colour_by_offers_the_new_member_states_each_from_0_to_1():
+    assert {"capability", "motivation", "trust", "accountability", "exhaustion",
+            "departure_shock", "conscientiousness"} <= set(COLOUR_BY)
+    for member in played("high_turnover", 60).team:
+        assert all(0 <= getattr(member, state) <= 1 for state in COLOUR_BY)
+
+
+def test_high_exhaustion_and_departure_shock_are_coloured_red_not_green():
+    calm = SimpleNamespace(exhaustion=0.0, departure_shock=0.0, motivation=1.0)
+    strained = SimpleNamespace(exhaustion=1.0, departure_shock=1.0, motivation=0.0)
+    for state in ("exhaustion", "departure_shock"):
+        assert member_colour(calm, state) == to_hex(COLOURS(1.0))
+        assert member_colour(strained, state) == to_hex(COLOURS(0.0))
+    assert member_colour(strained, "motivation") == to_hex(COLOURS(0.0))
+
+
+def test_the_climate_strip_shows_the_teams_current_values():
+    model = played("conflict_under_pressure", 5)
+    seen = []
+    for _ in range(2):
+        strip = climate_html(model)
+        figures = {name: float(value) for name, value in re.findall(
+            r"data-climate='(\w+)' data-value='([\d.]+)'", strip)}
+        assert list(figures) == list(CLIMATE)
+        for name, value in figures.items():
+            assert value == pytest.approx(getattr(model, name), abs=1e-4)
+            assert f"{CLIMATE[name]} <b>{getattr(model, name):.2f}</b>" in strip
+        seen.append(figures)
+        for _ in range(13):
+            model.step()
+    assert seen[0] != seen[1]

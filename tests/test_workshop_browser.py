@@ -254,3 +254,45 @@ def test_a_students_strategy_loaded_as_a_plugin_can_be_chosen_on_the_page(browse
     finally:
         page.context.close()
         server.stop()
+
+
+def choose_structure(page: Any, text: str) -> None:
+    """Choose a network structure for the configuration shown."""
+    page.locator(f"{SHOWN_LEVERS} .teamsim-structure").click()
+    page.get_by_role("option", name=text, exact=True).click()
+
+
+def test_a_structure_chosen_for_b_runs_and_its_ties_are_drawn(page):
+    show_levers(page, "B")
+    before = chart_source(page)
+    choose_structure(page, "hub and spoke")
+    sentence = changed(page, before)
+    assert sentence == expected("attention_withdrawn", {"structure": "hub_and_spoke"}).sentence
+    assert page.locator(".teamsim-differs").inner_text() == \
+        "B differs from A in: Network structure complete → hub_and_spoke"
+
+    page.get_by_role("button", name="B", exact=True).click()
+    page.wait_for_function("() => document.querySelectorAll('.teamsim-ties line').length "
+                           "=== 7")  # the hub's seven ties; the spokes' are too weak to draw
+    ends = page.eval_on_selector_all(".teamsim-ties line", "lines => lines.map("
+                                     "l => [l.dataset.from, l.dataset.to])")
+    assert all("0" in pair for pair in ends)
+    climate = page.locator("[data-testid=team-climate] [data-climate=cohesion]")
+    assert float(climate.get_attribute("data-value")) == pytest.approx(
+        presets()["attention_withdrawn"].config.team.cohesion, abs=1e-4)
+
+
+def test_a_structure_the_team_is_too_small_for_is_refused_and_the_list_shows_the_kept_one(
+        page):
+    show_levers(page, "B")
+    before = chart_source(page)
+    type_into(page, "team_size", "1")
+    changed(page, before)
+    choose_structure(page, "subgroups (2)")
+    refusal = page.locator(".teamsim-refusal")
+    refusal.wait_for()
+    assert refusal.inner_text() == ("B: refused. Network structure would split 1 member into "
+                                    "2 subgroups (subgroups need a team of at least 2); it "
+                                    "stays at complete.")
+    expect(page.locator(f"{SHOWN_LEVERS} .teamsim-structure")).to_contain_text("complete")
+    expect(page.locator(f"{SHOWN_LEVERS} .teamsim-structure")).not_to_contain_text("subgroups")

@@ -232,16 +232,13 @@ def check_consistency(config: ScenarioConfig, source: str) -> None:
                           f"is {team.capability_ceiling:g}, below the starting "
                           f"team.capability {team.capability:g}")
     if team.bad_apples + team.stars > team.size:
-        raise ConfigError(source, "team.stars", f"team.bad_apples {team.bad_apples} and "
-                                                f"team.stars {team.stars} are more members "
-                                                f"than team.size {team.size}")
+        raise ConfigError(source, "team.stars", f"team.bad_apples {team.bad_apples} and team."
+                          f"stars {team.stars} are more members than team.size {team.size}")
     check_network(config, source)
-    p = config.parameters
-    if p.norm_safety_weight + p.norm_systems_weight > 1:
-        raise ConfigError(source, "parameters.norm_systems_weight",
-                          f"{p.norm_systems_weight:g} and parameters.norm_safety_weight "
-                          f"{p.norm_safety_weight:g} add up to more than 1 (the rest of the "
-                          f"norm's target is the members' own follow-through)")
+    if (p := config.parameters).norm_safety_weight + p.norm_systems_weight > 1:
+        raise ConfigError(source, "parameters.norm_systems_weight", "and parameters."
+                          "norm_safety_weight add up to more than 1 (the rest of the norm's "
+                          "target is the members' own follow-through)")
 
 
 def check_network(config: ScenarioConfig, source: str) -> None:

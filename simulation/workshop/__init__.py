@@ -3,7 +3,8 @@
 - :mod:`simulation.workshop.server` serves the page on 127.0.0.1 (Solara on uvicorn).
 - :mod:`simulation.workshop.page` is the page: presets, levers for configuration A and B,
   the comparison chart and its sentence, export.
-- :mod:`simulation.workshop.team_view` shows one run of the Mesa agents week by week.
+- :mod:`simulation.workshop.team_view` shows one run of the Mesa agents week by week: the
+  team's climate, its ties (drawn by :mod:`simulation.workshop.ties_svg`) and its members.
 
 The engine behind it is :mod:`simulation.workshop.whatif`; this package only lays it out. Every
 browser session has its own state (Solara keeps component state per session), so two

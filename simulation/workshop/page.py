@@ -1,9 +1,10 @@
 """The workshop page: a preset, levers for configuration A and B, and the comparison.
 
 Layout, left to right: the preset with its story and the levers of A and B (a slider and a
-box to type a number, per lever); the difference in words, the chart (output and the four
-core states, A and B with 95% bands, withdrawn attention shaded), the final quarter's
-numbers and the export buttons. Below: the team view (:mod:`simulation.workshop.team_view`).
+box to type a number, per lever; a list for the strategy and for the network structure);
+the difference in words, the chart (output and the four core states, A and B with 95%
+bands, withdrawn attention shaded), the final quarter's numbers and the export buttons.
+Below: the team view (:mod:`simulation.workshop.team_view`).
 
 State lives in the components (``use_reactive``), so every browser session has its own.
 A comparison runs in a worker thread; while it runs, the last chart stays on screen.
@@ -31,12 +32,15 @@ from simulation.workshop.whatif import (
     LEVERS,
     MEASURES,
     STRATEGY,
+    STRUCTURE,
+    STRUCTURES,
     Lever,
     WhatIf,
     apply_levers,
     compare,
     levers_of,
     presets,
+    structures_of,
 )
 
 DEFAULT_PRESET = "attention_withdrawn"
@@ -44,6 +48,9 @@ REPLICATION_CHOICES = ("10", "30", "100")
 DEFAULT_REPLICATIONS = "30"
 CHART_DPI = 90
 GROUPS = tuple(dict.fromkeys(lever.group for lever in LEVERS.values()))
+STRUCTURE_GROUP = "Team"
+"""The panel the structure lever sits in (first in it)."""
+CHOICE_LABELS = {STRATEGY: "Strategy", STRUCTURE: "Network structure"}
 
 CSS = """
 .teamsim-sentence { font-size: 1.5rem; font-weight: 500; line-height: 1.3; margin: 4px 0; }
@@ -84,7 +91,7 @@ def show(a: ScenarioConfig, b: ScenarioConfig, replications: int) -> Shown:
 def differences(a: dict[str, Any], b: dict[str, Any]) -> str:
     """Which levers B sets differently from A, in words."""
     changed = []
-    for name in (STRATEGY, *LEVERS):
+    for name in (*CHOICE_LABELS, *LEVERS):
         if a[name] != b[name]:
             changed.append(f"{lever_label(name)} {shown_value(a[name])} → "
                            f"{shown_value(b[name])}")
@@ -93,7 +100,7 @@ def differences(a: dict[str, Any], b: dict[str, Any]) -> str:
 
 def lever_label(name: str) -> str:
     """What the page calls a lever."""
-    return "Strategy" if name == STRATEGY else LEVERS[name].label
+    return CHOICE_LABELS[name] if name in CHOICE_LABELS else LEVERS[name].label
 
 
 def shown_value(value: Any) -> str:
@@ -183,6 +190,28 @@ def TypedBox(lever: Lever, value: float, on_typed: Callable[[str], None]) -> Non
     use_event(box, "change", entered)  # type: ignore[arg-type]  # called (widget, event, data)
 
 
+def structure_text(structure: str, config: ScenarioConfig) -> str:
+    """A structure as the list names it."""
+    if structure == "subgroups":
+        return f"subgroups ({config.network.subgroups})"
+    return structure.replace("_", " ")
+
+
+@solara.component
+def StructureSelect(label: str, value: str, base: ScenarioConfig,
+                    on_value: Callable[[str, Any], bool]) -> None:
+    """Who works with whom, for configuration ``label`` of the preset ``base``: a list of
+    structures, with what the chosen one means. (A refused choice is not kept: the list
+    shows ``value`` again when the panel redraws with the refusal.)"""
+    rv.Select(label="Network structure", v_model=value,
+              on_v_model=lambda structure: on_value(STRUCTURE, structure), dense=True,
+              hide_details=True, class_="teamsim-structure",
+              items=[{"text": structure_text(structure, base), "value": structure}
+                     for structure in structures_of(base)]).key(f"{label}-structure-{value}")
+    solara.HTML(tag="div", unsafe_innerHTML=STRUCTURES.get(value, "the ties the preset lists"),
+                classes=["teamsim-lever-note"])
+
+
 @solara.component
 def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: ScenarioConfig,
                refusal: solara.Reactive[str]) -> None:
@@ -214,6 +243,8 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Scenar
                 classes=["teamsim-lever-note"])
     for group in GROUPS:
         solara.HTML(tag="div", unsafe_innerHTML=group, classes=["teamsim-group"])
+        if group == STRUCTURE_GROUP:
+            StructureSelect(label, levers.value[STRUCTURE], base, set_lever)
         for lever in LEVERS.values():
             if lever.group == group:
                 LeverControl(label, lever, levers.value[lever.name], config, set_lever, refuse)

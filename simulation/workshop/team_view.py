@@ -1,10 +1,14 @@
 """The team view: one run of the Mesa agents, week by week, for a room to watch.
 
-Each member is a card: a dot coloured by the state the trainer picks (red low, green high)
-and four small bars for capability, motivation, trust and accountability, read from the
-``TeamMember`` agents themselves. A vacant slot (someone left, the post is being filled)
-shows as an empty card. Play, pause and step move the session's own model; choosing the
-other configuration, or changing it, starts a fresh run.
+Above the members, the team's climate: a line of figures (psychological safety, cohesion,
+collective efficacy, mutual accountability, task and relationship conflict, tie strength)
+read from the model as it plays. Then the ties (:mod:`simulation.workshop.ties_svg`): a
+node per member on a circle, a line per strong tie. Each member is also a card: a dot
+coloured by the state the trainer picks (red bad, green good) and four small bars for
+capability, motivation, trust and accountability, read from the ``TeamMember`` agents
+themselves. A vacant slot (someone left, the post is being filled) shows as an empty card
+and a hollow node. Play, pause and step move the session's own model; choosing the other
+configuration, or changing it, starts a fresh run.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 import html
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 from matplotlib import colormaps
@@ -21,6 +27,8 @@ from matplotlib.colors import to_hex
 
 from simulation.engines.mesa_model import TeamModel
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
+from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
+from simulation.workshop import ties_svg
 from simulation.workshop.whatif import LABELS
 
 STATES: dict[str, str] = {
@@ -29,7 +37,48 @@ STATES: dict[str, str] = {
     "trust": "Trust",
     "accountability": "Accountability",
 }
-"""The member states on a card, with their names on the page."""
+"""The member states drawn as bars on a card, with their names on the page."""
+
+
+@dataclass(frozen=True)
+class Shade:
+    """A member state the dots can be coloured by: its name on the page, and whether a
+    high value is good (green) or bad (red)."""
+
+    title: str
+    high_is_good: bool = True
+
+    @property
+    def scale(self) -> str:
+        """How the colours read, in words."""
+        return "red low, green high" if self.high_is_good else "green low, red high"
+
+
+COLOUR_BY: dict[str, Shade] = {
+    "motivation": Shade("Motivation"),
+    "capability": Shade("Capability"),
+    "trust": Shade("Trust in the leader"),
+    "accountability": Shade("Accountability"),
+    "role_clarity": Shade("Role clarity"),
+    "conscientiousness": Shade("Conscientiousness"),
+    "exhaustion": Shade("Exhaustion", high_is_good=False),
+    "departure_shock": Shade("Departure shock", high_is_good=False),
+}
+"""The member states the "Colour by" choice offers (each from 0 to 1), in its order."""
+
+CLIMATE: dict[str, str] = {
+    "psychological_safety": "Psychological safety",
+    "cohesion": "Cohesion",
+    "collective_efficacy": "Collective efficacy",
+    "mutual_accountability": "Mutual accountability",
+    "task_conflict": "Task conflict",
+    "relationship_conflict": "Relationship conflict",
+    "tie_strength": "Tie strength",
+}
+"""The team-level states in the climate line, with their names on the page."""
+
+FRICTIONS = ("task_conflict", "relationship_conflict")
+"""Climate figures where more is friction (their bars are drawn in another colour)."""
 
 SPEEDS: dict[str, float] = {"slow": 0.6, "normal": 0.25, "fast": 0.05}
 """Seconds between weeks while playing."""
@@ -51,20 +100,34 @@ CSS = """
 .teamsim-bar > div { height: 7px; border-radius: 3px; background: #1565c0; }
 .teamsim-week { font-size: 1.1rem; font-weight: 500; }
 .teamsim-situation { color: #777; font-style: italic; min-height: 2.5em; }
-"""
+.teamsim-climate { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 6px 0 2px 0;
+                   font-size: 0.8rem; }
+.teamsim-climate > div { white-space: nowrap; min-width: 90px; }
+.teamsim-climate b { font-size: 0.95rem; }
+.teamsim-climate .friction .teamsim-bar > div { background: #ef6c00; }
+.teamsim-network { display: flex; gap: 12px; align-items: flex-start; }
+""" + ties_svg.CSS
+
+
+def member_colour(member: Any, colour_by: str) -> str:
+    """The colour of a member's dot (and node) for the state chosen."""
+    value = min(max(float(getattr(member, colour_by)), 0.0), 1.0)
+    return to_hex(COLOURS(value if COLOUR_BY[colour_by].high_is_good else 1.0 - value))
 
 
 def member_card(member: Any, colour_by: str) -> str:
     """One member as an HTML card (values in data attributes, for tests and styling)."""
-    values = {state: float(getattr(member, state)) for state in STATES}
-    colour = to_hex(COLOURS(values[colour_by]))
+    values = {state: float(getattr(member, state)) for state in {**STATES, **COLOUR_BY}}
+    colour = member_colour(member, colour_by)
     bars = "".join(
         f"<div>{title} {values[state]:.2f}</div>"
         f"<div class='teamsim-bar'><div style='width:{100 * values[state]:.0f}%'></div></div>"
         for state, title in STATES.items())
-    data = " ".join(f"data-{state}='{value:.4f}'" for state, value in values.items())
+    data = " ".join(f"data-{state.replace('_', '-')}='{value:.4f}'"
+                    for state, value in values.items())
     return (f"<div class='teamsim-member' data-slot='{member.slot}' {data}>"
-            f"<div><span class='teamsim-dot' style='background:{colour}'></span>"
+            f"<div><span class='teamsim-dot' data-colour='{colour}' "
+            f"style='background:{colour}'></span>"
             f"<b>#{member.unique_id}</b></div><div class='teamsim-situation' title='how the "
             f"leader reads this member'>{html.escape(member.situation.replace('_', ' '))}"
             f"</div>{bars}</div>")
@@ -82,6 +145,39 @@ def team_html(model: TeamModel, colour_by: str) -> str:
     cards = [vacant_card(slot) if member is None else member_card(member, colour_by)
              for slot, member in enumerate(model.members)]
     return f"<div class='teamsim-team'>{''.join(cards)}</div>"
+
+
+def climate_html(model: TeamModel) -> str:
+    """The team's climate as a line of labelled figures, each with a small bar."""
+    meanings = {**TEAM_VARIABLES, **TEAM_MEASURES}
+    figures = []
+    for name, title in CLIMATE.items():
+        value = float(getattr(model, name))
+        friction = " class='friction'" if name in FRICTIONS else ""
+        figures.append(
+            f"<div{friction} data-climate='{name}' data-value='{value:.4f}' "
+            f"title='{html.escape(meanings[name], quote=True)}'>{title} <b>{value:.2f}</b>"
+            f"<div class='teamsim-bar'><div style='width:{100 * min(value, 1.0):.0f}%'>"
+            f"</div></div></div>")
+    return (f"<div class='teamsim-climate' data-testid='team-climate'>{''.join(figures)}"
+            f"</div>")
+
+
+def network_svg(model: TeamModel, colour_by: str) -> str:
+    """The ties between members, nodes coloured like the cards' dots."""
+    colours = [None if member is None else member_colour(member, colour_by)
+               for member in model.members]
+    labels = [f"slot {slot}: vacant" if member is None else
+              f"#{member.unique_id}: {COLOUR_BY[colour_by].title.lower()} "
+              f"{float(getattr(member, colour_by)):.2f}"
+              for slot, member in enumerate(model.members)]
+    return ties_svg.ties_svg(model.state.ties, colours, labels)
+
+
+def view_html(model: TeamModel, colour_by: str) -> str:
+    """Everything the view redraws each week: the climate, the ties and the cards."""
+    return (f"{climate_html(model)}<div class='teamsim-network'><div class='teamsim-ties'>"
+            f"{network_svg(model, colour_by)}</div>{team_html(model, colour_by)}</div>")
 
 
 def status_line(model: TeamModel) -> str:
@@ -157,13 +253,19 @@ def TeamView(a: ScenarioConfig, b: ScenarioConfig) -> None:
                           classes=["teamsim-step"])
             solara.Button("Restart", on_click=lambda: restarts.set(restarts.value + 1),
                           classes=["teamsim-restart"])
-            with solara.Column(style={"width": "170px"}):
-                solara.Select("Colour by", values=list(STATES), value=colour_by)
+            with solara.Column(style={"width": "200px"}):
+                rv.Select(label="Colour by", v_model=colour_by.value,
+                          on_v_model=colour_by.set, dense=True, hide_details=True,
+                          items=[{"text": shade.title, "value": state}
+                                 for state, shade in COLOUR_BY.items()],
+                          class_="teamsim-colour-by")
             with solara.Column(style={"width": "120px"}):
                 solara.Select("Speed", values=list(SPEEDS), value=speed)
         solara.HTML(tag="div", unsafe_innerHTML=html.escape(status_line(model)),
                     classes=["teamsim-week"],
                     attributes={"data-testid": "team-week", "data-week": str(week.value)})
-        solara.HTML(tag="div", unsafe_innerHTML=team_html(model, colour_by.value))
+        solara.HTML(tag="div", unsafe_innerHTML=view_html(model, colour_by.value))
+        shade = COLOUR_BY[colour_by.value]
         solara.Text(f"Configuration {which.value}, replication 0 of seed {config.seed}; "
-                    f"dot colour: {STATES[colour_by.value].lower()} (red low, green high).")
+                    f"colour: {shade.title.lower()} ({shade.scale}); lines: ties stronger "
+                    f"than {ties_svg.TIE_THRESHOLD:g}, wider and darker the stronger.")

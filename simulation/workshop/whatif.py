@@ -26,6 +26,7 @@ from simulation.model.scenario_files import (
     ConfigError,
     load_scenario,
     shipped_scenarios,
+    shown,
     with_overrides,
 )
 
@@ -58,7 +59,18 @@ class Lever:
 
 
 STRATEGY = "strategy"
-"""The one lever that is a choice rather than a number: the leader's strategy."""
+"""A lever that is a choice rather than a number: the leader's strategy."""
+
+STRUCTURE = "structure"
+"""The other lever that is a choice: who works with whom (the network's structure)."""
+
+STRUCTURES: dict[str, str] = {
+    "complete": "everyone works with everyone",
+    "subgroups": "silos: strong ties within each subgroup, weak bridges between them",
+    "hub_and_spoke": "one member (the first slot) at the centre, weak ties between the others",
+}
+"""The structures the page offers, with what each means (a preset that lists its ties,
+``network.structure = "explicit"``, keeps its own as a fourth choice)."""
 
 _LEVERS: tuple[Lever, ...] = (
     Lever("attention_hours", "leader.attention_hours", "Leader hours per week", "Leader",
@@ -81,6 +93,10 @@ _LEVERS: tuple[Lever, ...] = (
     Lever("team_size", "team.size", "Team size", "Team", 1, 30, 1, whole=True),
     Lever("capability", "team.capability", "Starting capability", "Team"),
     Lever("motivation", "team.motivation", "Starting motivation", "Team"),
+    Lever("interdependence", "work.interdependence", "Interdependence", "Work",
+          note="0: each works alone and output adds up; 1: fully reciprocal"),
+    Lever("complexity", "work.complexity", "Task complexity", "Work",
+          note="0: simple and routine; 1: novel and complex"),
     Lever("turnover_rate", "environment.turnover_rate", "Turnover (yearly)", "Environment",
           step=0.01, note="yearly chance of leaving for a settled member"),
     Lever("crisis_rate", "environment.crisis_rate", "Crises per quarter", "Environment",
@@ -90,9 +106,9 @@ _LEVERS: tuple[Lever, ...] = (
 LEVERS: dict[str, Lever] = {lever.name: lever for lever in _LEVERS}
 """The workshop's numeric levers, by name, in the page's order."""
 
-LEVER_KEYS: dict[str, str] = {STRATEGY: "leader.strategy",
+LEVER_KEYS: dict[str, str] = {STRATEGY: "leader.strategy", STRUCTURE: "network.structure",
                               **{lever.name: lever.key for lever in _LEVERS}}
-"""Every lever (the strategy first) and the scenario key it sets."""
+"""Every lever (the two choices first) and the scenario key it sets."""
 
 OUTCOME = "team_output"
 """The outcome the sentence speaks of."""
@@ -113,10 +129,18 @@ def levers_of(config: ScenarioConfig) -> dict[str, Any]:
     return values
 
 
+def structures_of(config: ScenarioConfig) -> tuple[str, ...]:
+    """The structures the structure lever offers for a preset: the page's own, and the
+    preset's if it lists its ties."""
+    offered = tuple(STRUCTURES)
+    own = config.network.structure
+    return offered if own in offered else (*offered, own)
+
+
 def apply_levers(base: ScenarioConfig, levers: Mapping[str, Any]) -> ScenarioConfig:
-    """A configuration with the levers set; an unknown lever, an unknown strategy or a
-    value outside the lever's range raises ConfigError naming the lever."""
-    overrides = {}
+    """A configuration with the levers set; an unknown lever, an unknown strategy or
+    structure, or a value outside the lever's range raises ConfigError naming the lever."""
+    overrides: dict[str, Any] = {}
     for name, value in levers.items():
         if name not in LEVER_KEYS:
             raise ConfigError("levers", name,
@@ -124,10 +148,20 @@ def apply_levers(base: ScenarioConfig, levers: Mapping[str, Any]) -> ScenarioCon
         if name == STRATEGY and value not in strategies.REGISTRY:
             raise ConfigError("levers", name, f"unknown strategy {value!r} (known: "
                                               f"{', '.join(strategies.REGISTRY.names())})")
+        if name == STRUCTURE:
+            known = structures_of(base)
+            if not isinstance(value, str) or value not in known:
+                raise ConfigError("levers", name, f"unknown structure {shown(value)} "
+                                                  f"(known: {', '.join(known)})")
+            if value != "explicit" and base.network.ties:
+                overrides["network.ties"] = []  # the preset's own ties go with its structure
         overrides[LEVER_KEYS[name]] = value
     try:
         config = with_overrides(base, overrides, "levers")
     except ConfigError as error:
+        if error.key == "network.subgroups":  # more silos than members
+            name = "team_size" if "team_size" in levers else STRUCTURE
+            raise ConfigError("levers", name, too_few_for_subgroups(base, levers)) from None
         name = next((lever for lever, key in LEVER_KEYS.items() if key == error.key), error.key)
         lever = LEVERS.get(name)
         if lever is not None and lever.quarter:  # past the run's end: say the lever's range
@@ -142,6 +176,15 @@ def apply_levers(base: ScenarioConfig, levers: Mapping[str, Any]) -> ScenarioCon
                 raise ConfigError("levers", name, f"must be from {low:g} to {high:g}, "
                                                   f"got {value!r}")
     return config
+
+
+def too_few_for_subgroups(base: ScenarioConfig, levers: Mapping[str, Any]) -> str:
+    """Why a team cannot be split into the preset's subgroups, in words that follow either
+    lever's name ("Team size ...", "Network structure ...")."""
+    size = levers.get("team_size", base.team.size)
+    count = base.network.subgroups
+    return (f"would split {size} member{'s' if size != 1 else ''} into {count} subgroups "
+            f"(subgroups need a team of at least {count})")
 
 
 @dataclass(frozen=True)
