@@ -89,11 +89,9 @@ class Observation:
         (the members' mean direction gap), weak mutual accountability (the norm's gap) and
         destructive conflict (relationship conflict)."""
         read = self.team_state
-        headcount = np.maximum(np.sum(self.active, axis=-1), 1.0)
-        unclear = np.sum(self.gaps[..., CAUSE["direction"]] * self.active, axis=-1) / headcount
         gaps = {
             "collaboration": 1.0 - (read("psychological_safety") + read("cohesion")) / 2.0,
-            "roles": unclear,
+            "roles": equations.team_mean(self.gaps[..., CAUSE["direction"]], self.active),
             "mutual_accountability": 1.0 - read("mutual_accountability"),
             "conflict": read("relationship_conflict"),
         }

@@ -207,9 +207,13 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     traits = np.zeros((*shape, TRAIT_DRAWS)) if trait_draws is None else trait_draws
     team_z = np.zeros((*shape[:-1], TEAM_DRAWS)) if team_draws is None else team_draws
 
+    spread = {"capability": MEMBER_MEAN_SHARE * team.between_teams_sd,
+              "motivation": MEMBER_MEAN_SHARE * team.between_teams_sd,
+              "diversity": team.diversity_sd}
+
     def team_offset(name: str) -> np.ndarray:
-        share = MEMBER_MEAN_SHARE if name in ("capability", "motivation") else 1.0
-        return share * team.between_teams_sd * team_z[..., TEAM_DRAWN.index(name)]
+        sd = spread.get(name, team.between_teams_sd)
+        return sd * team_z[..., TEAM_DRAWN.index(name)]
 
     def team_drawn(name: str, mean: float) -> np.ndarray:
         return np.clip(mean + team_offset(name), 0.0, 1.0)
@@ -269,8 +273,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         cohesion=np.full(team_shape, team.cohesion),
         collective_efficacy=np.full(team_shape, team.collective_efficacy),
         conflict_proneness=team_drawn("conflict_proneness", team.conflict_proneness),
-        diversity=np.clip(team.diversity + team.diversity_sd
-                          * team_z[..., TEAM_DRAWN.index("diversity")], 0.0, 1.0),
+        diversity=team_drawn("diversity", team.diversity),
     )
 
 

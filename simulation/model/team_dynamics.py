@@ -183,7 +183,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     raised_or_not = (safety.problems(state, voice, p) if voice is not None else
                      safety.Problems(np.zeros(state.active.shape, dtype=bool),
                                      np.zeros(state.active.shape, dtype=bool)))
-    goals = effect[..., 0, iv.SET_GOALS] * complexity_damping(conditions.complexity, p)
+    damping = complexity_damping(conditions.complexity, p)
+    goals = effect[..., 0, iv.SET_GOALS] * damping
     effort_scale = ((team_climate.team_effort(state, p)
                      * (1.0 + team_level(p.goal_effort) * goals))[..., None]
                     * (1.0 - team_climate.member_loafing(state, conditions.identifiability, p)))
@@ -202,8 +203,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                                  learning_pace(effect, conditions.complexity, p))
     motivation = motivation_step(state, effect, progress, p)
     accountability = accountability_step(state, effect, p)
-    role_clarity = role_clarity_step(state, effect, p,
-                                     complexity_damping(conditions.complexity, p))
+    role_clarity = role_clarity_step(state, effect, p, damping)
     obstacles = safety.hidden_obstacles(obstacles_step(state, effect, p),
                                         raised_or_not.hidden, p)
     filled = state.active > 0
