@@ -133,8 +133,8 @@ def test_a_strong_norm_pulls_members_accountability_up_and_a_weak_one_down():
 def test_a_leader_who_keeps_commitments_and_monitors_builds_the_norm():
     team = make_state(members=4)
     held, absent = np.full(4, 0.6), np.zeros(4)
-    models = modelling(held, absent, effect_of(4, monitor=0.6), team.active)
-    breaks = modelling(absent, held, effect_of(4, monitor=0.6), team.active)
+    models = modelling(held, absent, effect_of(4, monitor=0.6), team)
+    breaks = modelling(absent, held, effect_of(4, monitor=0.6), team)
     np.testing.assert_allclose(models, 0.6)  # half kept, half monitoring
     assert breaks == 0.0
     with_model = team_climate.norm_step(team, models, P)

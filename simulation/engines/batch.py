@@ -23,7 +23,7 @@ from simulation.model import calendar_rules as rules
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.leadership import attention_share
 from simulation.model.metrics import WeeklyRecord
-from simulation.model.randomness import draw_batch_noise
+from simulation.model.randomness import RunNoise, draw_batch_noise
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 from simulation.model.week import WeekEvents, simulate_week
 
@@ -101,21 +101,22 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
     reps = tuple(int(k) for k in replications)
     records = []
     block_runs = max(1, min(BLOCK, BLOCK_MEMBER_WEEKS // (config.team.size * config.weeks)))
+    noise: RunNoise | None = None
     for start in range(0, len(reps), block_runs):
         rows = slice(start, start + block_runs)
         block = (config.parameters if parameters is None
                  else _block_parameters(parameters, rows))
-        records.append(_run_block(config, seed, reps[rows], registry, member_detail, block))
+        noise = draw_batch_noise(seed, list(reps[rows]), config.weeks, config.team.size,
+                                 into=noise)
+        records.append(_run_block(config, noise, registry, member_detail, block))
     return BatchResult(config, seed, reps, tuple(records))
 
 
-def _run_block(config: ScenarioConfig, seed: int, reps: tuple[int, ...],
-               registry: StrategyRegistry, member_detail: bool,
-               p: Parameters) -> WeeklyRecord:
-    """One block of runs, simulated together."""
-    members, weeks, runs = config.team.size, config.weeks, len(reps)
+def _run_block(config: ScenarioConfig, noise: RunNoise, registry: StrategyRegistry,
+               member_detail: bool, p: Parameters) -> WeeklyRecord:
+    """One block of runs (those whose noise is drawn in ``noise``), simulated together."""
+    members, weeks, runs = config.team.size, config.weeks, noise.turnover.shape[0]
     strategy = registry.get(config.leader.strategy)
-    noise = draw_batch_noise(seed, list(reps), weeks, members)
     calendar = rules.timeline(config, noise)
     shares = np.asarray(attention_share(calendar.attention_level, config.leader.deputy_share))
     state = noise.starting_team(config)

@@ -175,8 +175,10 @@ def updated_misreading(misreading: np.ndarray, noise: np.ndarray, fresh: np.ndar
     ``(..., members, OBSERVED_READINGS)``."""
     rho = p.misreading_persistence
     rho = rho[..., None] if isinstance(rho, np.ndarray) else rho  # per-run values
-    carried = rho * misreading + np.sqrt(1.0 - rho * rho) * noise
-    return np.where(fresh[..., None], noise, carried)
+    carried = rho * misreading
+    carried += np.sqrt(1.0 - rho * rho) * noise
+    carried[fresh] = noise[fresh]
+    return carried
 
 
 def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
@@ -196,8 +198,10 @@ def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
     unsafe = 1.0 - np.asarray(state.psychological_safety)[..., None]
     sd = p.observation_noise * (1.0 - accuracy) * (1.0 + p.hiding_noise * unsafe)
     error = state.misreading
-    shown = true_gaps(state, p) * (1.0 - hidden[..., None])
-    gaps = np.clip(shown + sd[..., None] * error[..., : len(ROOT_CAUSES)], 0.0, 1.0)
+    shown = true_gaps(state, p)
+    shown *= 1.0 - hidden[..., None]
+    shown += sd[..., None] * error[..., : len(ROOT_CAUSES)]
+    gaps = np.clip(shown, 0.0, 1.0, out=shown)
     gaps = biased(gaps, CAUSE[bias_cause], bias_strength)
     trust = np.clip(state.trust + hidden * (1.0 - state.trust)
                     + sd * error[..., READING["trust"]], 0.0, 1.0)

@@ -12,6 +12,7 @@ A dose is leader hours per member per intervention in one week: an array of shap
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -169,6 +170,21 @@ def saturations(params: Parameters) -> np.ndarray:
 
 def _by_intervention(params: Parameters, kind: str) -> np.ndarray:
     """A per-intervention parameter along a last axis; with per-run parameter arrays
-    ``(runs, 1)`` the result is ``(runs, 1, interventions)``."""
+    ``(runs, 1)`` the result is ``(runs, 1, interventions)``. Read-only: for plain
+    numbers it is built once per parameter set (the engines ask for it every week)."""
+    try:
+        return _constant_by_intervention(params, kind)
+    except TypeError:  # per-run arrays: not hashable, built afresh
+        return _stacked(params, kind)
+
+
+@functools.lru_cache(maxsize=64)
+def _constant_by_intervention(params: Parameters, kind: str) -> np.ndarray:
+    stacked = _stacked(params, kind)
+    stacked.flags.writeable = False
+    return stacked
+
+
+def _stacked(params: Parameters, kind: str) -> np.ndarray:
     values = [getattr(params, f"{name}_{kind}") for name in NAMES]
     return np.stack(np.broadcast_arrays(*values), axis=-1)

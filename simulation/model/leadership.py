@@ -76,6 +76,8 @@ def answer_error(strategy: RegisteredStrategy, doses: np.ndarray,
     if doses.shape != expected:
         return StrategyError(f"{strategy.title} returned doses of shape {doses.shape}, "
                              f"expected {expected}")
+    if np.all(doses >= 0) and np.isfinite(np.sum(doses)):
+        return None  # the usual answer, checked in two passes (NaN fails the first)
     bad = ~np.isfinite(doses) | (doses < 0)
     if not bad.any():
         return None
@@ -110,10 +112,10 @@ def strategy_doses(strategy: RegisteredStrategy, observation: Observation,
     if error is not None:
         raise error
     doses *= observation.active[..., None]
-    total = np.sum(doses.reshape(*doses.shape[:-2], -1), axis=-1)
+    total = np.einsum("...mk->...", doses)
     over = total > hours * (1.0 + 1e-12)
-    scale = np.where(over, hours / np.where(over, total, 1.0), 1.0)
-    doses *= scale[..., None, None]
+    if np.any(over):
+        doses *= np.where(over, hours / np.where(over, total, 1.0), 1.0)[..., None, None]
     return doses
 
 
@@ -124,7 +126,7 @@ def plan_doses(strategy: RegisteredStrategy, observation: Observation, hours: np
     hours = np.asarray(hours, dtype=float)
     doses = strategy_doses(strategy, observation, hours * (1.0 - share_for_systems))
     if share_for_systems > 0:
-        headcount = np.sum(observation.active, axis=-1)
+        headcount = equations.last_sum(observation.active)
         staffed = headcount > 0
         added = (hours[..., None] * share_for_systems * observation.active
                  / np.where(staffed, headcount, 1.0)[..., None])
@@ -132,12 +134,16 @@ def plan_doses(strategy: RegisteredStrategy, observation: Observation, hours: np
     return doses
 
 
+ONE_TO_ONE = iv.ONE_TO_ONE.astype(float)
+"""1 for the interventions held as a 1:1 with the member, 0 for the others."""
+
+
 def fit_week(planned: np.ndarray, hours_left: np.ndarray, p: Parameters
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit the plan into the hours left (``equations.allocate_hours``) and weigh each
     member's 1:1 as kept or broken by its size: granted doses, kept, breached."""
     granted, cancelled = equations.allocate_hours(planned, np.asarray(hours_left))
-    commitment = equations.commitment_weight(np.sum(planned[..., iv.ONE_TO_ONE], axis=-1), p)
+    commitment = equations.commitment_weight(np.einsum("...k,k->...", planned, ONE_TO_ONE), p)
     return (granted, np.where(cancelled, 0.0, commitment),
             np.where(cancelled, commitment, 0.0))
 

@@ -103,7 +103,7 @@ class WeeklyRecord:
         run's without it)."""
         state, led = outcome.state, outcome.leader
         self.team_output[week] = outcome.produced.team_output
-        self.headcount[week] = np.sum(state.active, axis=-1)
+        self.headcount[week] = equations.last_sum(state.active)
         row = self._member_row(week)
         if row is not None:
             self.member_output[row] = outcome.produced.member_output
@@ -114,7 +114,7 @@ class WeeklyRecord:
                 self.member_ids[row] = member_ids
         for name in TEAM_COLUMNS:
             self.team_states[name][week] = getattr(state, name)
-        self.hours[week] = np.sum(led.granted, axis=-2)
+        self.hours[week] = np.einsum("...mk->...k", led.granted)
         self.hours_planned[week] = led.hours_planned
         self.crisis_hours[week] = led.crisis_hours
         self.attention_level[week] = outcome.events.attention_share

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from simulation.model.config import NetworkConfig, ScenarioConfig
-from simulation.model.equations import approach, team_level
+from simulation.model.equations import approach, last_dot, last_sum, team_level
 from simulation.model.parameters import Parameters
 
 
@@ -94,7 +94,7 @@ def peer_pull(levels: np.ndarray, ties: np.ndarray, active: np.ndarray,
     weight of sender j (heavier for the senders whose influence is stronger)."""
     senders = active * sender_weight
     weighted = ties * senders[..., None, :]
-    toward = (weighted @ levels[..., None])[..., 0] - np.sum(weighted, axis=-1) * levels
+    toward = (weighted @ levels[..., None])[..., 0] - last_sum(weighted) * levels
     return toward / colleagues(active) * active
 
 
@@ -103,14 +103,14 @@ def peer_uplift(levels: np.ndarray, ties: np.ndarray, active: np.ndarray) -> np.
     ``sum_j w_ij a_j max(x_j - x_i, 0) / (n - 1)``, ``(..., M)`` (what one can learn from
     colleagues who know more; nothing from those who know less)."""
     ahead = np.maximum(levels[..., None, :] - levels[..., :, None], 0.0)
-    uplift = np.sum(ties * ahead * active[..., None, :], axis=-1)
+    uplift = np.einsum("...ij,...ij,...j->...i", ties, ahead, active)
     return uplift / colleagues(active) * active
 
 
 def colleagues(active: np.ndarray) -> np.ndarray:
     """Each member's number of colleagues, ``n - 1`` (at least 1), ``(..., 1)``: what a
     tie-weighted sum over the team is divided by, so that one colleague weighs one tie."""
-    return np.maximum(np.sum(active, axis=-1, keepdims=True) - 1.0, 1.0)
+    return np.maximum(last_sum(active)[..., None] - 1.0, 1.0)
 
 
 def closeness_to(leaving: np.ndarray, ties: np.ndarray) -> np.ndarray:
@@ -121,9 +121,9 @@ def closeness_to(leaving: np.ndarray, ties: np.ndarray) -> np.ndarray:
 
 def mean_tie(ties: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Mean tie strength over pairs of filled slots (0 for a team of fewer than two)."""
-    headcount = np.sum(active, axis=-1)
+    headcount = last_sum(active)
     pairs = headcount * headcount - headcount
-    total = np.sum((ties @ active[..., None])[..., 0] * active, axis=-1)
+    total = last_dot((ties @ active[..., None])[..., 0], active)
     return np.divide(total, pairs, out=np.zeros_like(total), where=pairs > 0)
 
 

@@ -135,12 +135,17 @@ def draw_run_noise(rng: np.random.Generator, weeks: int, members: int) -> RunNoi
     return RunNoise(**blocks)
 
 
-def draw_batch_noise(seed: int, replications: list[int], weeks: int, members: int
-                     ) -> RunNoise:
+def draw_batch_noise(seed: int, replications: list[int], weeks: int, members: int,
+                     into: RunNoise | None = None) -> RunNoise:
     """The noise of many runs, run axis first: each run's blocks drawn from its own
-    generator exactly as :func:`draw_run_noise` draws them, straight into place."""
-    blocks = {name: np.empty((len(replications), *shape))
-              for name, shape in noise_shapes(weeks, members).items()}
+    generator exactly as :func:`draw_run_noise` draws them, straight into place. ``into``
+    lends the arrays of an earlier batch of at least as many runs of the same shape (its
+    numbers are overwritten): a batch run in blocks fills one set of arrays, not a fresh
+    one per block, whose first touch costs about as much as the draws."""
+    runs = len(replications)
+    blocks = ({name: np.empty((runs, *shape))
+               for name, shape in noise_shapes(weeks, members).items()} if into is None
+              else {name: getattr(into, name)[:runs] for name in noise_shapes(weeks, members)})
     for index, replication in enumerate(replications):
         draw_into(run_generator(seed, replication),
                   {name: block[index] for name, block in blocks.items()})

@@ -19,7 +19,7 @@ import numpy as np
 
 from simulation.model import interventions as iv
 from simulation.model.config import Parameters
-from simulation.model.equations import approach, team_level, team_mean
+from simulation.model.equations import approach, last_sum, team_level
 from simulation.model.state import TeamState
 
 
@@ -57,8 +57,8 @@ def blame_share(leader_blame: float, granted: np.ndarray, in_crisis: np.ndarray 
     """Share of raised problems the leader meets with blame rather than curiosity, this
     week (team arrays): her disposition, more while she micromanages (in proportion to the
     share of her hours in it) and while a crisis is under way."""
-    hours = np.sum(granted, axis=(-2, -1))
-    micromanaging = np.divide(np.sum(granted[..., iv.MICROMANAGE], axis=-1), hours,
+    hours = np.einsum("...mk->...", granted)
+    micromanaging = np.divide(last_sum(granted[..., iv.MICROMANAGE]), hours,
                               out=np.zeros_like(hours), where=hours > 0)
     return np.clip(leader_blame + team_level(p.micromanage_blame) * micromanaging
                    + team_level(p.crisis_blame) * np.asarray(in_crisis), 0.0, 1.0)
@@ -71,7 +71,7 @@ def response_to_problems(state: TeamState, raised: np.ndarray, blame: np.ndarray
     with blame takes a larger share of the safety there is (a blamed voice teaches the whole
     team to keep quiet: Edmondson 1996, 1999), both per member of the team."""
     psi = state.psychological_safety
-    per_member = team_mean(raised.astype(float), state.active)
+    per_member = state.mean(raised.astype(float))
     curiosity = team_level(p.curiosity_safety_gain) * (1.0 - blame) * (1.0 - psi)
     blamed = team_level(p.blame_safety_loss) * blame * psi
     return per_member * (curiosity - blamed)
@@ -82,10 +82,10 @@ def psychological_safety_step(state: TeamState, effect: np.ndarray, raised: np.n
     """Psychological safety after a week: it follows the team's trust in the leader slowly
     (quarters to years), moves with her responses to the problems members raise
     (:func:`response_to_problems`), and micromanagement erodes it."""
-    mean_trust = team_mean(state.trust, state.active)
+    mean_trust = state.mean(state.trust)
     psi = approach(state.psychological_safety, mean_trust, team_level(p.safety_rate))
-    erosion = team_level(p.micromanage_safety_loss) * team_mean(
-        effect[..., iv.MICROMANAGE], state.active)
+    erosion = team_level(p.micromanage_safety_loss) * state.mean(
+        effect[..., iv.MICROMANAGE])
     moved = psi - erosion * psi + response_to_problems(state, raised, blame, p)
     return np.clip(moved, 0.0, 1.0)
 

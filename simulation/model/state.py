@@ -11,11 +11,12 @@ Every variable lies in [0, 1] unless its description says otherwise.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.model import interventions, network
+from simulation.model import equations, interventions, network
 from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig, TeamConfig
 
 MEMBER_VARIABLES: dict[str, str] = {
@@ -125,18 +126,52 @@ class TeamState:
     diversity: np.ndarray
 
     def replace(self, **changes: np.ndarray) -> TeamState:
-        """A copy with some arrays replaced."""
-        return dataclasses.replace(self, **changes)
+        """A copy with some arrays replaced (``dataclasses.replace`` without its cost: the
+        engines replace the state several times a week). Measures computed from the state
+        (``DERIVED``) are carried over unless a change touches what they are computed from.
+        """
+        unknown = changes.keys() - STATE_FIELDS
+        if unknown:
+            raise TypeError(f"TeamState has no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(TeamState)
+        values = copy.__dict__
+        values.update(self.__dict__)
+        values.update(changes)
+        for measure, sources in DERIVED.items():
+            if measure in values and not sources.isdisjoint(changes):
+                del values[measure]
+        return copy
 
     @property
     def members(self) -> int:
         """Number of member slots."""
         return int(self.capability.shape[-1])
 
-    @property
+    @functools.cached_property
+    def headcount(self) -> np.ndarray:
+        """Filled slots of the team (team arrays; computed once per state)."""
+        return equations.last_sum(self.active)
+
+    def mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of member ``values`` over the filled slots: ``equations.team_mean`` with
+        the headcount counted once."""
+        return equations.last_dot(values, self.active) / np.maximum(self.headcount, 1.0)
+
+    @functools.cached_property
     def tie_strength(self) -> np.ndarray:
-        """Mean strength of the ties between filled slots (a team measure)."""
+        """Mean strength of the ties between filled slots (a team measure; computed once
+        per state)."""
         return network.mean_tie(self.ties, self.active)
+
+
+STATE_FIELDS = frozenset(field.name for field in dataclasses.fields(TeamState))
+"""The names of the state's arrays."""
+
+DERIVED: dict[str, frozenset[str]] = {
+    "headcount": frozenset({"active"}),
+    "tie_strength": frozenset({"active", "ties"}),
+}
+"""Measures computed once per state, and the arrays each is computed from."""
 
 
 TEAM_MEASURES: dict[str, str] = {

@@ -32,6 +32,7 @@ import numpy as np
 from simulation.model import interventions as iv
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
+from simulation.model.equations import last_sum
 from simulation.model.situations import SITUATION_APPROACH as SITUATION_APPROACH
 from simulation.model.situations import SITUATION_EMPHASIS as SITUATION_EMPHASIS
 from simulation.model.situations import SITUATION_THRESHOLDS as SITUATION_THRESHOLDS
@@ -143,9 +144,11 @@ def spread(weights: np.ndarray, hours: np.ndarray) -> np.ndarray:
     Where all weights are zero the leader spends nothing.
     """
     weights = np.maximum(weights, 0.0)
-    total = np.sum(weights, axis=(-2, -1), keepdims=True)
-    share = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
-    return share * np.asarray(hours, dtype=float)[..., None, None]
+    total = np.einsum("...mk->...", weights)
+    per_weight = np.divide(np.asarray(hours, dtype=float), total, out=np.zeros_like(total),
+                           where=total > 0)
+    weights *= per_weight[..., None, None]
+    return weights
 
 
 def empty_weights(observation: Observation) -> np.ndarray:
@@ -167,8 +170,9 @@ def whole_team(team_mix: np.ndarray, observation: Observation) -> np.ndarray:
     """Weights ``(..., members, interventions)`` for work with the whole team: a team mix
     ``(..., interventions)`` shared equally over the filled slots (a team intervention's
     effect follows the team hours, whichever slot they are booked on)."""
-    headcount = np.maximum(np.sum(observation.active, axis=-1), 1.0)
-    return team_mix[..., None, :] * (observation.active / headcount[..., None])[..., None]
+    headcount = np.maximum(last_sum(observation.active), 1.0)
+    share = observation.active / headcount[..., None]
+    return np.einsum("...k,...m->...mk", np.asarray(team_mix, dtype=float), share)
 
 
 # ---------------------------------------------------------------------------------------
@@ -216,7 +220,7 @@ def team_need(observation: Observation, threshold: float = TEAM_DIAGNOSIS_THRESH
               ) -> np.ndarray:
     """How far each observed team-level gap exceeds ``threshold``, weighted as
     ``TEAM_EMPHASIS`` of the team's headcount, ``(..., len(TEAM_CAUSES))``."""
-    headcount = np.sum(observation.active, axis=-1)
+    headcount = last_sum(observation.active)
     excess = np.maximum(observation.team_gaps - threshold, 0.0)
     return excess * (TEAM_EMPHASIS * headcount)[..., None]
 
@@ -226,9 +230,10 @@ def diagnose_and_match(observation: Observation, hours: np.ndarray) -> np.ndarra
     (primary and secondary) to each, in proportion to how far the gap exceeds a
     threshold."""
     excess = np.maximum(observation.gaps - DIAGNOSIS_THRESHOLD, 0.0)
-    weights = (excess @ CAUSE_REMEDIES) * observation.active[..., None]
-    team = whole_team(team_need(observation) @ TEAM_CAUSE_REMEDIES, observation)
-    return spread(weights + team, hours)
+    weights = excess @ CAUSE_REMEDIES
+    weights *= observation.active[..., None]
+    weights += whole_team(team_need(observation) @ TEAM_CAUSE_REMEDIES, observation)
+    return spread(weights, hours)
 
 
 def situational(observation: Observation, hours: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.model.config import Parameters
-from simulation.model.equations import approach, team_level, team_mean
+from simulation.model.equations import approach, last_dot, team_level
 from simulation.model.state import TeamState
 
 NEUTRAL = 0.5
@@ -33,7 +33,7 @@ def norm_step(state: TeamState, modelling: np.ndarray, p: Parameters) -> np.ndar
     a = state.mutual_accountability
     w_safety, w_systems = team_level(p.norm_safety_weight), team_level(p.norm_systems_weight)
     target = (w_safety * state.psychological_safety + w_systems * state.systems
-              + (1.0 - w_safety - w_systems) * team_mean(state.accountability, state.active))
+              + (1.0 - w_safety - w_systems) * state.mean(state.accountability))
     moved = approach(a, np.clip(target, 0.0, 1.0), team_level(p.norm_rate))
     return np.clip(moved + team_level(p.norm_modelling_rate) * modelling * (1.0 - moved),
                    0.0, 1.0)
@@ -43,7 +43,7 @@ def peer_enforcement(state: TeamState, p: Parameters) -> np.ndarray:
     """The weekly pull on each member's accountability toward the team's norm: members
     hold each other to it, upward in a team that follows through, downward in one that
     does not (nobody holds a member who works alone)."""
-    has_colleagues = np.sum(state.active, axis=-1, keepdims=True) > 1
+    has_colleagues = state.headcount[..., None] > 1
     return p.peer_accountability_rate * has_colleagues * (
         state.mutual_accountability[..., None] - state.accountability)
 
@@ -58,7 +58,7 @@ def loafing(state: TeamState, identifiability: float | np.ndarray, p: Parameters
     are identifiable or the group's evaluation matters to members). The size term rises
     from 0 for a member working alone toward 1 for a very large team, half-way at
     ``loafing_half_size`` colleagues."""
-    colleagues = np.maximum(np.sum(state.active, axis=-1) - 1.0, 0.0)
+    colleagues = np.maximum(state.headcount - 1.0, 0.0)
     half = team_level(p.loafing_half_size)
     size = colleagues / (colleagues + half)
     return (team_level(p.loafing_weight) * (1.0 - np.asarray(identifiability))
@@ -70,8 +70,9 @@ def member_loafing(state: TeamState, identifiability: float | np.ndarray, p: Par
     """Share of each member's effort lost to social loafing, ``(..., members)``: the team's
     :func:`loafing`, more for members low in conscientiousness and less for those high in
     it (half again as much at none, half as much at full: Karau & Williams 1993 on
-    individual differences in loafing)."""
-    return loafing(state, identifiability, p)[..., None] * (1.5 - state.conscientiousness)
+    individual differences in loafing). At most the whole effort."""
+    return np.minimum(loafing(state, identifiability, p)[..., None]
+                      * (1.5 - state.conscientiousness), 1.0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ def conversion_pressure(state: TeamState, pressure: np.ndarray) -> np.ndarray:
     feel safe, made worse by workload pressure and unclear roles (Simons & Peterson 2000:
     task conflict spills into relationship conflict where trust is low, and hardly where
     it is high; Jehn 1997 on role ambiguity and pressure)."""
-    unclear = 1.0 - team_mean(state.role_clarity, state.active)
+    unclear = 1.0 - state.mean(state.role_clarity)
     return (1.0 - state.psychological_safety) * (0.5 + (pressure + unclear) / 2.0) / 1.5
 
 
@@ -135,8 +136,8 @@ def relative_progress(outputs: np.ndarray, recent_output: np.ndarray, active: np
     members' sense of their recent output, as a share of it (team arrays; 0 in a team's
     first week)."""
     seen = (recent_output > 0) * active
-    before = np.sum(recent_output * seen, axis=-1)
-    now = np.sum(outputs * seen, axis=-1)
+    before = last_dot(recent_output, seen)
+    now = last_dot(outputs, seen)
     return np.divide(now - before, before, out=np.zeros_like(before), where=before > 0)
 
 
@@ -147,7 +148,7 @@ def cohesion_step(state: TeamState, progress: np.ndarray, team_building: np.ndar
     team building (``team_building``, the team effect in [0, 1]), and relationship conflict
     erodes it (Beal et al. 2003; de Wit et al. 2012). A member alone has no ties: their
     cohesion does not follow them."""
-    alone = np.sum(state.active, axis=-1) < 2  # no ties to follow: cohesion stays put
+    alone = state.headcount < 2  # no ties to follow: cohesion stays put
     target = np.where(alone, state.cohesion, tie_strength * (1.0 - state.relationship_conflict))
     c = approach(state.cohesion, target, team_level(p.cohesion_rate))
     up = team_level(p.success_cohesion) * np.maximum(progress, 0.0) + team_building

@@ -23,7 +23,6 @@ from simulation.model.equations import (
     efficacy,
     member_output,
     team_level,
-    team_mean,
     team_output,
 )
 from simulation.model.member_dynamics import (
@@ -63,9 +62,9 @@ class WeekConditions:
     """How far each member's contribution can be seen (``work.identifiability``)."""
 
 
-def team_effect(effect: np.ndarray, active: np.ndarray, which: int) -> np.ndarray:
+def team_effect(effect: np.ndarray, state: TeamState, which: int) -> np.ndarray:
     """Team-level effect of an intervention: its mean efficacy over the filled slots."""
-    return team_mean(effect[..., which], active)
+    return state.mean(effect[..., which])
 
 
 def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.ndarray:
@@ -75,9 +74,9 @@ def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.n
     (so a team session for eight is one effect, not eight)."""
     saturation = iv.saturations(p)
     effect = np.empty(np.broadcast_shapes(in_effect.shape, saturation.shape))
-    effect[..., MEMBER_LEVEL] = efficacy(in_effect[..., MEMBER_LEVEL],
-                                         saturation[..., MEMBER_LEVEL])
-    team_hours = np.sum(in_effect[..., TEAM_LEVEL] * active[..., None], axis=-2, keepdims=True)
+    for part in MEMBER_RUNS:
+        effect[..., part] = efficacy(in_effect[..., part], saturation[..., part])
+    team_hours = np.einsum("...mk,...m->...k", in_effect[..., TEAM_LEVEL], active)[..., None, :]
     effect[..., TEAM_LEVEL] = efficacy(team_hours, saturation[..., TEAM_LEVEL])
     return effect
 
@@ -85,6 +84,22 @@ def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.n
 TEAM_LEVEL = list(iv.TEAM_LEVEL)
 MEMBER_LEVEL = [k for k in range(iv.COUNT) if k not in iv.TEAM_LEVEL]
 """Positions of the team-level and the member-level interventions on the last axis."""
+
+
+def contiguous_slices(positions: list[int]) -> list[slice]:
+    """Ascending positions as slices of neighbours: ``[0, 1, 2, 5]`` is ``[0:3, 5:6]``
+    (basic indexing gives views where a list of positions gives copies)."""
+    slices: list[slice] = []
+    for k in positions:
+        if slices and slices[-1].stop == k:
+            slices[-1] = slice(slices[-1].start, k + 1)
+        else:
+            slices.append(slice(k, k + 1))
+    return slices
+
+
+MEMBER_RUNS = contiguous_slices(MEMBER_LEVEL)
+"""The member-level positions as slices."""
 
 
 def complexity_damping(complexity: float | np.ndarray, p: Parameters) -> float | np.ndarray:
@@ -99,7 +114,7 @@ def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditi
     """The team's direction clarity after a week: clarification raises it, it drifts back to
     what the environment offers, and changed conditions knock it down."""
     d = state.direction_clarity
-    clarified = team_effect(effect, state.active, iv.CLARIFY) * complexity_damping(
+    clarified = team_effect(effect, state, iv.CLARIFY) * complexity_damping(
         conditions.complexity, p)
     raised = d + team_level(p.clarify_direction_rate) * clarified * (1 - d)
     drifted = approach(raised, conditions.direction_baseline, team_level(p.direction_drift))
@@ -111,8 +126,8 @@ def barriers_step(state: TeamState, effect: np.ndarray, conditions: WeekConditio
     """The environment's barriers after a week: removal lowers them, they creep back toward
     the environment's level, and new obstacles emerge."""
     b = state.barriers
-    removed = b - team_level(p.remove_barriers_rate) * team_effect(effect, state.active,
-                                                       iv.REMOVE_OBSTACLES) * b
+    removed = b - team_level(p.remove_barriers_rate) * team_effect(
+        effect, state, iv.REMOVE_OBSTACLES) * b
     crept = approach(removed, conditions.barrier_baseline, team_level(p.barrier_growth))
     return np.clip(crept + conditions.obstacle_shock * (1.0 - crept), 0.0, 1.0)
 
@@ -137,12 +152,12 @@ def retrospective_safety(state: TeamState, effect: np.ndarray, blame: np.ndarray
 
 
 def modelling(kept: np.ndarray, breached: np.ndarray, effect: np.ndarray,
-              active: np.ndarray) -> np.ndarray:
+              state: TeamState) -> np.ndarray:
     """How far the leader models mutual accountability this week, in [0, 1]: half for
     keeping her 1:1 commitments, half for holding members to theirs (monitoring), less for
     every commitment she breaks."""
-    held = team_mean(kept, active) + team_mean(effect[..., iv.MONITOR], active)
-    return np.clip(held / 2.0 - team_mean(breached, active), 0.0, 1.0)
+    held = state.mean(kept) + state.mean(effect[..., iv.MONITOR])
+    return np.clip(held / 2.0 - state.mean(breached), 0.0, 1.0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,8 +203,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     effort_scale = ((team_climate.team_effort(state, p)
                      * (1.0 + team_level(p.goal_effort) * goals))[..., None]
                     * (1.0 - team_climate.member_loafing(state, conditions.identifiability, p)))
-    sessions = np.sum(doses[..., list(iv.TEAM_SESSIONS)] * state.active[..., None],
-                      axis=(-2, -1))
+    sessions = np.einsum("...mk,...m->...", doses[..., list(iv.TEAM_SESSIONS)], state.active)
     outputs = member_output(state, doses[..., iv.TRAIN], conditions.pressure, p,
                             effort_scale, sessions)
     seen_before = state.recent_output > 0
@@ -207,16 +221,23 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     obstacles = safety.hidden_obstacles(obstacles_step(state, effect, p),
                                         raised_or_not.hidden, p)
     filled = state.active > 0
+    vacant = ~filled
 
     def member(new: np.ndarray, old: np.ndarray) -> np.ndarray:
-        return np.where(filled, new, old)
+        """A vacant slot keeps its state: ``new`` (this week's, not read elsewhere) with
+        the old values written back where the slot is vacant."""
+        if new.ndim > filled.ndim:
+            np.copyto(new, old, where=vacant[..., None])
+        else:
+            np.copyto(new, old, where=vacant)
+        return new
 
     mediation = (team_level(p.mediate_rate) * effect[..., 0, iv.MEDIATE]
-                 * np.minimum(2.0 * team_mean(state.trust, state.active), 1.0))
+                 * np.minimum(2.0 * state.mean(state.trust), 1.0))
     team_building = effect[..., 0, iv.TEAM_BUILDING]
     psi = (safety.psychological_safety_step(state, effect, raised_or_not.raised, blames, p)
            + retrospective_safety(state, effect, blames, p))
-    norm = team_climate.norm_step(state, modelling(kept, breached, effect, state.active), p)
+    norm = team_climate.norm_step(state, modelling(kept, breached, effect, state), p)
     norm = norm + team_level(p.retrospective_norm_rate) * effect[..., 0, iv.RETROSPECTIVE] * (
         1.0 - norm)
     updated = state.replace(
@@ -248,7 +269,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
         departure_shock=state.departure_shock * (1.0 - p.departure_shock_decay),
         ties=network.ties_step(state.ties, allowed, state.psychological_safety, p,
                                team_building, state.relationship_conflict),
-        dose_in_effect=np.where(filled[..., None], in_effect, state.dose_in_effect),
+        dose_in_effect=member(in_effect, state.dose_in_effect),
         psychological_safety=np.clip(psi, 0.0, 1.0),
         direction_clarity=direction_step(state, effect, conditions, p),
         barriers=barriers_step(state, effect, conditions, p),

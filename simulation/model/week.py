@@ -19,7 +19,7 @@ from simulation.model import diagnosis, equations, leadership, network, safety, 
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.randomness import WeekNoise
-from simulation.model.state import TeamState, with_departures, with_new_hires
+from simulation.model.state import DERIVED, TeamState, with_departures, with_new_hires
 from simulation.model.strategies import RegisteredStrategy
 
 
@@ -93,7 +93,7 @@ def _count(values: np.ndarray) -> np.ndarray | int:
     """Nonzero entries per run (numpy's fast whole-array count for a single team)."""
     if values.ndim == 1:
         return int(np.count_nonzero(values))
-    return (values != 0).sum(axis=-1)
+    return equations.last_sum((values != 0).astype(float))
 
 
 def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
@@ -172,17 +172,27 @@ def hire(state: TeamState, hired: np.ndarray, noise: WeekNoise, config: Scenario
     if hired.ndim == 1:
         return with_new_hires(state, hired, noise.hire, config, p, noise.hire_traits)
     runs = np.flatnonzero(hired.any(axis=-1))
-    names = [f.name for f in fields(TeamState)]
+    names = STATE_FIELDS
     part = with_new_hires(TeamState(**{name: getattr(state, name)[runs] for name in names}),
                           hired[runs], noise.hire[runs], config, _rows(p, runs),
                           noise.hire_traits[runs])
-    # Each week makes new state arrays, so the hiring runs' rows are written in place.
+    # Each week makes new state arrays, so the hiring runs' rows are written in place, and
+    # so are those of the measures already computed from the state (DERIVED).
     for name in names:
         getattr(state, name)[runs] = getattr(part, name)
+    for measure in DERIVED:
+        if measure in vars(state):
+            vars(state)[measure] = vars(state)[measure].copy()
+            vars(state)[measure][runs] = getattr(part, measure)
     return state
+
+
+STATE_FIELDS = tuple(f.name for f in fields(TeamState))
 
 
 def _rows(p: Parameters, rows: np.ndarray) -> Parameters:
     """Some runs' parameters (per-run arrays sliced; plain numbers as they are)."""
+    if not any(isinstance(value, np.ndarray) for value in vars(p).values()):
+        return p
     return Parameters(**{name: (value[rows] if isinstance(value, np.ndarray) else value)
                          for name, value in vars(p).items()})
