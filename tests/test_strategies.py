@@ -301,6 +301,28 @@ def test_every_built_in_strategy_serves_a_batch_as_it_serves_each_team():
         assert np.all(whole[batch.active == 0] == 0), name
 
 
+def test_the_built_in_answers_the_engines_take_unchecked_are_fresh_finite_and_in_hours():
+    # The engines neither copy nor check a built-in's answer (strategies.BUILT_IN_PLANS):
+    # every one must give a new array each call, finite, non-negative, within the hours and
+    # nothing for vacant slots, for any reading (here extreme ones).
+    rng = np.random.default_rng(11)
+    gaps = rng.choice([0.0, 1.0, 0.5], (4, 6, len(ROOT_CAUSES)))
+    batch = reading(gaps, tenure=rng.choice([0.0, 1000.0], (4, 6)).tolist(),
+                    output=rng.choice([0.0, 2.0], (4, 6)).tolist(),
+                    active=[[1, 0, 1, 1, 0, 1], [0] * 6, [1] * 6, [1, 0, 0, 0, 0, 0]])
+    hours = np.array([8.0, 8.0, 0.0, 40.0])
+    assert strategies.BUILT_IN_PLANS == {strategies.get(name).plan
+                                         for name in strategies.REGISTRY.names()}
+    for plan in strategies.BUILT_IN_PLANS:
+        first, second = plan(batch, hours), plan(batch, hours)
+        assert not np.shares_memory(first, second), plan.__name__
+        assert first.flags.writeable and first.dtype == float, plan.__name__
+        assert np.all(np.isfinite(first)) and np.all(first >= 0), plan.__name__
+        assert np.all(first.sum(axis=(-2, -1)) <= hours * (1 + 1e-12)), plan.__name__
+        assert np.all(first[batch.active == 0] == 0), plan.__name__
+        assert first.shape == (4, 6, iv.COUNT), plan.__name__
+
+
 # --- what the model checks in a strategy's answer -------------------------------------------
 
 

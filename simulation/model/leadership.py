@@ -21,7 +21,7 @@ from simulation.model import equations
 from simulation.model import interventions as iv
 from simulation.model.config import WEEKS_PER_QUARTER, LeaderConfig, Parameters
 from simulation.model.diagnosis import Observation
-from simulation.model.strategies import RegisteredStrategy
+from simulation.model.strategies import BUILT_IN_PLANS, RegisteredStrategy
 
 
 class StrategyError(ValueError):
@@ -95,6 +95,8 @@ def strategy_doses(strategy: RegisteredStrategy, observation: Observation,
     The strategy reads read-only views. A strategy registered as not vectorised is called
     one team at a time."""
     hours = np.asarray(hours, dtype=float)
+    if strategy.plan in BUILT_IN_PLANS:
+        return strategy.plan(observation, hours)
     seen, given = read_only_observation(observation), read_only(hours)
     expected = (*observation.shape, iv.COUNT)
     if strategy.vectorised or observation.active.ndim == 1:

@@ -47,8 +47,8 @@ class WeeklyRecord:
     ``(weeks, runs)``, member arrays ``(weeks, runs, members)``. The Mesa model keeps one
     run; the batched engine many. Both roll quarters up with the same code.
 
-    With ``member_detail`` off (the batched engine in sweeps), member states are kept only
-    for the last week of each quarter, which is all the quarterly roll-up reads.
+    With ``member_detail`` off (the batched engine in sweeps), member and team states are
+    kept only for the last week of each quarter, which is all the quarterly roll-up reads.
     """
 
     weeks: int
@@ -77,7 +77,7 @@ class WeeklyRecord:
         self.active = np.zeros((kept, runs, members))
         self.member_ids = np.zeros((kept, runs, members), dtype=np.int64)
         self.headcount = np.zeros((weeks, runs))
-        self.team_states = {name: np.zeros((weeks, runs)) for name in TEAM_COLUMNS}
+        self.team_states = {name: np.zeros((kept, runs)) for name in TEAM_COLUMNS}
         self.hours = np.zeros((weeks, runs, iv.COUNT))
         self.hours_planned = np.zeros((weeks, runs))
         self.crisis_hours = np.zeros((weeks, runs))
@@ -112,8 +112,8 @@ class WeeklyRecord:
             self.active[row] = state.active
             if member_ids is not None:
                 self.member_ids[row] = member_ids
-        for name in TEAM_COLUMNS:
-            self.team_states[name][week] = getattr(state, name)
+            for name in TEAM_COLUMNS:
+                self.team_states[name][row] = getattr(state, name)
         self.hours[week] = np.einsum("...mk->...k", led.granted)
         self.hours_planned[week] = led.hours_planned
         self.crisis_hours[week] = led.crisis_hours
@@ -124,7 +124,6 @@ class WeeklyRecord:
     def quarter_columns(self, quarter: int) -> dict[str, np.ndarray]:
         """The roll-up of a (1-based) quarter: every outcome, one value per run."""
         weeks = slice((quarter - 1) * WEEKS_PER_QUARTER, quarter * WEEKS_PER_QUARTER)
-        last = quarter * WEEKS_PER_QUARTER - 1
         end = self._quarter_end_row(quarter)
         active = self.active[end]
         headcount = np.mean(self.headcount[weeks], axis=0)
@@ -141,7 +140,7 @@ class WeeklyRecord:
             columns[f"{name}_mean"] = equations.team_mean(values, active)
             columns[f"{name}_sd"] = equations.team_spread(values, active)
         for name in TEAM_COLUMNS:
-            columns[name] = self.team_states[name][last]
+            columns[name] = self.team_states[name][end]
         quarter_hours = np.sum(self.hours[weeks], axis=0)
         for index, name in enumerate(iv.NAMES):
             columns[f"hours_{name}"] = quarter_hours[:, index]

@@ -326,3 +326,8 @@ for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("monitor_only", monitor_only), ("build_capability", build_capability),
                      ("goals_only", goals_only), ("team_builder", team_builder)):
     register(_name, _plan, vectorised=True)
+
+BUILT_IN_PLANS = frozenset(REGISTRY.get(name).plan for name in REGISTRY.names())
+"""The package's own strategies. Their answers are trusted as they are (a fresh array,
+finite, non-negative, within the hours, nothing for vacant slots: the tests check each
+one), so the engines neither copy nor check them."""
