@@ -43,13 +43,15 @@ def approach(level: np.ndarray, target: np.ndarray | float, rate: np.ndarray | f
     return level + rate * (target - level)
 
 
-def efficacy(hours: np.ndarray, saturation: np.ndarray | float) -> np.ndarray:
+def efficacy(hours: np.ndarray, saturation: np.ndarray | float,
+             out: np.ndarray | None = None) -> np.ndarray:
     """Share of an intervention's full weekly effect delivered by ``hours`` of it.
 
     ``1 - exp(-hours / saturation)``: diminishing returns, 63% of the full effect at the
-    saturation dose and little more from doubling a generous dose.
+    saturation dose and little more from doubling a generous dose. ``out``, if given, is
+    the array (of the broadcast shape) to write it into.
     """
-    share = np.asarray(hours / saturation)
+    share = np.asarray(np.divide(hours, saturation, out=out))
     # In place: max(h / s, 0) is max(h, 0) / s for s > 0, and -(h / s) is (-h) / s exactly.
     np.maximum(share, 0.0, out=share)
     np.negative(share, out=share)

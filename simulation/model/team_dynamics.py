@@ -75,7 +75,7 @@ def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.n
     saturation = iv.saturations(p)
     effect = np.empty(np.broadcast_shapes(in_effect.shape, saturation.shape))
     for part in MEMBER_RUNS:
-        effect[..., part] = efficacy(in_effect[..., part], saturation[..., part])
+        efficacy(in_effect[..., part], saturation[..., part], out=effect[..., part])
     team_hours = np.einsum("...mk,...m->...k", in_effect[..., TEAM_LEVEL], active)[..., None, :]
     effect[..., TEAM_LEVEL] = efficacy(team_hours, saturation[..., TEAM_LEVEL])
     return effect
