@@ -13,6 +13,7 @@ from conftest import teamsim
 from matplotlib.colors import to_hex
 
 from simulation import TeamModel, load_scenario
+from simulation.figures.style import outcome_title
 from simulation.workshop.page import differences, parse_typed
 from simulation.workshop.team_view import (
     CLIMATE,
@@ -186,7 +187,7 @@ def test_the_climate_strip_shows_the_teams_current_values():
         assert list(figures) == list(CLIMATE)
         for name, value in figures.items():
             assert value == pytest.approx(getattr(model, name), abs=1e-4)
-            assert f"{CLIMATE[name]} <b>{getattr(model, name):.2f}</b>" in strip
+            assert f"{outcome_title(name)} <b>{getattr(model, name):.2f}</b>" in strip
         seen.append(figures)
         for _ in range(13):
             model.step()

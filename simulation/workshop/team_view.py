@@ -26,6 +26,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from simulation.engines.mesa_model import TeamModel
+from simulation.figures.style import outcome_title
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
 from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
 from simulation.workshop import ties_svg
@@ -66,16 +67,10 @@ COLOUR_BY: dict[str, Shade] = {
 }
 """The member states the "Colour by" choice offers (each from 0 to 1), in its order."""
 
-CLIMATE: dict[str, str] = {
-    "psychological_safety": "Psychological safety",
-    "cohesion": "Cohesion",
-    "collective_efficacy": "Collective efficacy",
-    "mutual_accountability": "Mutual accountability",
-    "task_conflict": "Task conflict",
-    "relationship_conflict": "Relationship conflict",
-    "tie_strength": "Tie strength",
-}
-"""The team-level states in the climate line, with their names on the page."""
+CLIMATE: tuple[str, ...] = ("psychological_safety", "cohesion", "collective_efficacy",
+                             "mutual_accountability", "task_conflict",
+                             "relationship_conflict", "tie_strength")
+"""The team-level states in the climate line (named on the page as on the figures)."""
 
 FRICTIONS = ("task_conflict", "relationship_conflict")
 """Climate figures where more is friction (their bars are drawn in another colour)."""
@@ -151,7 +146,8 @@ def climate_html(model: TeamModel) -> str:
     """The team's climate as a line of labelled figures, each with a small bar."""
     meanings = {**TEAM_VARIABLES, **TEAM_MEASURES}
     figures = []
-    for name, title in CLIMATE.items():
+    for name in CLIMATE:
+        title = html.escape(outcome_title(name))
         value = float(getattr(model, name))
         friction = " class='friction'" if name in FRICTIONS else ""
         figures.append(
