@@ -134,11 +134,13 @@ def relative_progress(outputs: np.ndarray, recent_output: np.ndarray, active: np
                       ) -> np.ndarray:
     """The team's visible progress this week: the change of its output against the
     members' sense of their recent output, as a share of it (team arrays; 0 in a team's
-    first week)."""
+    first week), at most a doubling (from a recent output near nothing the share would
+    have no bound; the gains it drives saturate well before)."""
     seen = (recent_output > 0) * active
     before = last_dot(recent_output, seen)
     now = last_dot(outputs, seen)
-    return np.divide(now - before, before, out=np.zeros_like(before), where=before > 0)
+    share = np.divide(now - before, before, out=np.zeros_like(before), where=before > 0)
+    return np.minimum(share, 1.0)
 
 
 def cohesion_step(state: TeamState, progress: np.ndarray, team_building: np.ndarray,
