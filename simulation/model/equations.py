@@ -91,9 +91,19 @@ def last_dot(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.einsum("...m,...m->...", values, weights)
 
 
-def team_mean(values: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Mean over the filled slots of a team (0 for a team with nobody in it)."""
-    return last_dot(values, active) / np.maximum(last_sum(active), 1.0)
+def total_hours(doses: np.ndarray) -> np.ndarray:
+    """Hours of a plan ``(..., members, interventions)`` per team, as :func:`last_sum`
+    adds."""
+    return np.einsum("...mk->...", doses)
+
+
+def team_mean(values: np.ndarray, active: np.ndarray,
+              headcount: np.ndarray | None = None) -> np.ndarray:
+    """Mean over the filled slots of a team (0 for a team with nobody in it);
+    ``headcount``, if already counted, is ``last_sum(active)``."""
+    if headcount is None:
+        headcount = last_sum(active)
+    return last_dot(values, active) / np.maximum(headcount, 1.0)
 
 
 def team_spread(values: np.ndarray, active: np.ndarray) -> np.ndarray:

@@ -114,7 +114,7 @@ def strategy_doses(strategy: RegisteredStrategy, observation: Observation,
     if error is not None:
         raise error
     doses *= observation.active[..., None]
-    total = np.einsum("...mk->...", doses)
+    total = equations.total_hours(doses)
     over = total > hours * (1.0 + 1e-12)
     if np.any(over):
         doses *= np.where(over, hours / np.where(over, total, 1.0), 1.0)[..., None, None]

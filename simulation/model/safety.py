@@ -19,7 +19,7 @@ import numpy as np
 
 from simulation.model import interventions as iv
 from simulation.model.config import Parameters
-from simulation.model.equations import approach, last_sum, team_level
+from simulation.model.equations import approach, last_sum, team_level, total_hours
 from simulation.model.state import TeamState
 
 
@@ -57,7 +57,7 @@ def blame_share(leader_blame: float, granted: np.ndarray, in_crisis: np.ndarray 
     """Share of raised problems the leader meets with blame rather than curiosity, this
     week (team arrays): her disposition, more while she micromanages (in proportion to the
     share of her hours in it) and while a crisis is under way."""
-    hours = np.einsum("...mk->...", granted)
+    hours = total_hours(granted)
     micromanaging = np.divide(last_sum(granted[..., iv.MICROMANAGE]), hours,
                               out=np.zeros_like(hours), where=hours > 0)
     return np.clip(leader_blame + team_level(p.micromanage_blame) * micromanaging

@@ -155,7 +155,7 @@ class TeamState:
     def mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of member ``values`` over the filled slots: ``equations.team_mean`` with
         the headcount counted once."""
-        return equations.last_dot(values, self.active) / np.maximum(self.headcount, 1.0)
+        return equations.team_mean(values, self.active, self.headcount)
 
     @functools.cached_property
     def tie_strength(self) -> np.ndarray:

@@ -32,7 +32,7 @@ import numpy as np
 from simulation.model import interventions as iv
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
-from simulation.model.equations import last_sum
+from simulation.model.equations import last_sum, total_hours
 from simulation.model.situations import SITUATION_APPROACH as SITUATION_APPROACH
 from simulation.model.situations import SITUATION_EMPHASIS as SITUATION_EMPHASIS
 from simulation.model.situations import SITUATION_THRESHOLDS as SITUATION_THRESHOLDS
@@ -144,7 +144,7 @@ def spread(weights: np.ndarray, hours: np.ndarray) -> np.ndarray:
     Where all weights are zero the leader spends nothing.
     """
     weights = np.maximum(weights, 0.0)
-    total = np.einsum("...mk->...", weights)
+    total = total_hours(weights)
     per_weight = np.divide(np.asarray(hours, dtype=float), total, out=np.zeros_like(total),
                            where=total > 0)
     weights *= per_weight[..., None, None]
