@@ -298,7 +298,15 @@ class Parameters:
         1.0, "share of the collective-efficacy gap closed per unit of the team's relative "
              "progress in a week (small wins), and lost per unit of decline", 0, 50)
     efficacy_drift: float = described(
-        0.03, "weekly relaxation of collective efficacy toward neutral (0.5)", 0, 1)
+        0.03, "weekly relaxation of collective efficacy toward what the team's record of "
+              "output supports", 0, 1)
+    efficacy_record_weight: float = described(
+        0.35, "how far the team's record moves the efficacy it supports: neutral (0.5) at "
+             "the expected output, this much higher per unit of output above it (as a share "
+             "of it)", 0, 5)
+    expected_output: float = described(
+        0.45, "output per member a team is expected to deliver, against which it judges "
+              "its record (about a typical team's)", 0.01, 5)
     team_effort_weight: float = described(
         0.2, "extra effort toward the team's result at full cohesion and collective efficacy, "
              "as much lost at none (neutral at 0.5)", 0, 0.9)

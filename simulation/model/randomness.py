@@ -63,6 +63,8 @@ class RunNoise:
     team_reading: np.ndarray
     """(W, len(TEAM_READINGS)) standard normals: the leader's reading errors of the team
     states."""
+    work: np.ndarray
+    """(1,) standard normal: how productive the team's work is (``work.productivity_sd``)."""
 
     def week(self, week: int) -> WeekNoise:
         """The member noise of one (0-based) week, of one run or of every run of a batch
@@ -72,7 +74,8 @@ class RunNoise:
                          hire=self.hire[..., week, :],
                          hire_traits=self.hire_traits[..., week, :, :],
                          voice=self.voice[..., week, :],
-                         team_reading=self.team_reading[..., week, :])
+                         team_reading=self.team_reading[..., week, :],
+                         work=self.work[..., 0])
 
     def starting_team(self, config: ScenarioConfig) -> TeamState:
         """The run's (or batch's) starting team, from its draws."""
@@ -96,6 +99,8 @@ class WeekNoise:
     team_reading: np.ndarray
     """``(..., len(TEAM_READINGS))`` standard normals: the leader's reading errors of the
     team states."""
+    work: np.ndarray
+    """Team arrays of the run's standard normal for its work's productivity."""
 
 
 NORMAL, UNIFORM = "normal", "uniform"
@@ -103,7 +108,7 @@ LAYOUT: tuple[tuple[str, str], ...] = (
     ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM), ("hire", NORMAL),
     ("crisis", UNIFORM), ("obstacle", UNIFORM), ("change", UNIFORM),
     ("traits", NORMAL), ("hire_traits", NORMAL), ("team", NORMAL), ("first_reading", NORMAL),
-    ("voice", UNIFORM), ("team_reading", NORMAL),
+    ("voice", UNIFORM), ("team_reading", NORMAL), ("work", NORMAL),
 )
 """The fixed order in which a run's noise is drawn, and each block's distribution."""
 
@@ -116,7 +121,8 @@ def noise_shapes(weeks: int, members: int) -> dict[str, tuple[int, ...]]:
             "crisis": (weeks,), "obstacle": (weeks,), "change": (weeks,),
             "traits": (members, TRAIT_DRAWS), "hire_traits": (weeks, members, TRAIT_DRAWS),
             "team": (TEAM_DRAWS,), "first_reading": (members, OBSERVED_READINGS),
-            "voice": (weeks, members), "team_reading": (weeks, len(TEAM_READINGS))}
+            "voice": (weeks, members), "team_reading": (weeks, len(TEAM_READINGS)),
+            "work": (1,)}
 
 
 def draw_into(rng: np.random.Generator, blocks: dict[str, np.ndarray]) -> None:

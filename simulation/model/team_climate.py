@@ -159,17 +159,33 @@ def cohesion_step(state: TeamState, progress: np.ndarray, team_building: np.ndar
 
 
 def efficacy_step(state: TeamState, progress: np.ndarray, goals: np.ndarray,
-                  p: Parameters) -> np.ndarray:
+                  p: Parameters, productivity: np.ndarray | float = 1.0) -> np.ndarray:
     """Collective efficacy after a week: visible progress (small wins) and specific goals
     (``goals``, the team effect in [0, 1]) raise it, a visible decline lowers it, and it
-    relaxes slowly toward neutral (Bandura 1997: mastery experience is the strongest source
-    of efficacy; Weick 1984 on small wins)."""
+    relaxes slowly toward what the team's record supports (:func:`record_efficacy`; the
+    record counts the team's results, its work's ``productivity`` included).
+    Bandura 1997: mastery experience, the team's own record of performance, is the strongest
+    source of efficacy; Weick 1984 on small wins; Lindsley, Brass & Thomas 1995 on the
+    efficacy-performance spiral that follows."""
     e = state.collective_efficacy
     gain = team_level(p.efficacy_gain)
     up = gain * np.maximum(progress, 0.0) + goals
     down = gain * np.maximum(-progress, 0.0)
     moved = e + np.minimum(up, 1.0) * (1.0 - e) - np.minimum(down, 1.0) * e
-    return np.clip(approach(moved, NEUTRAL, team_level(p.efficacy_drift)), 0.0, 1.0)
+    return np.clip(approach(moved, record_efficacy(state, p, productivity),
+                            team_level(p.efficacy_drift)), 0.0, 1.0)
+
+
+def record_efficacy(state: TeamState, p: Parameters, productivity: np.ndarray | float = 1.0
+                    ) -> np.ndarray:
+    """The collective efficacy the team's record supports (team arrays): neutral where its
+    recent results per head (its members' recent output, times its work's
+    ``productivity``) are what is expected of a team (``expected_output``), higher above it
+    and lower below, by ``efficacy_record_weight`` per unit of the relative difference;
+    neutral for a team with no record yet."""
+    record = state.mean(state.recent_output) * productivity
+    relative = np.where(record > 0, record / team_level(p.expected_output) - 1.0, 0.0)
+    return np.clip(NEUTRAL + team_level(p.efficacy_record_weight) * relative, 0.0, 1.0)
 
 
 def team_effort(state: TeamState, p: Parameters) -> np.ndarray:

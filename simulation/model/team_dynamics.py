@@ -60,6 +60,10 @@ class WeekConditions:
     """How far team output depends on working together (``work.interdependence``)."""
     identifiability: float = 0.5
     """How far each member's contribution can be seen (``work.identifiability``)."""
+    productivity: np.ndarray | float = 1.0
+    """How productive the team's work is, a factor on the team's output (team arrays; mean
+    1 over teams, ``work.productivity_sd``): what the members put in is theirs, what it
+    yields also depends on the market, the tools and the task."""
 
 
 def team_effect(effect: np.ndarray, state: TeamState, which: int) -> np.ndarray:
@@ -283,9 +287,10 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
             state, team_progress, team_level(p.team_building_rate) * team_building,
             tie_strength, p),
         collective_efficacy=team_climate.efficacy_step(
-            state, team_progress, team_level(p.goal_efficacy_rate) * goals, p),
+            state, team_progress, team_level(p.goal_efficacy_rate) * goals, p,
+            conditions.productivity),
     )
     produced = team_output(outputs, coordination(state.psychological_safety, state.cohesion),
                            conditions.interdependence, p,
-                           team_climate.conflict_factor(state, p))
+                           team_climate.conflict_factor(state, p)) * conditions.productivity
     return updated, WeekResult(outputs, produced, raised_or_not)

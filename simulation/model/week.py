@@ -125,11 +125,13 @@ def in_crisis(events: WeekEvents) -> np.ndarray | float:
     return np.minimum(active, 1.0) if isinstance(active, np.ndarray) else min(active, 1.0)
 
 
-def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters
-                  ) -> team_dynamics.WeekConditions:
+def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters,
+                  work_draw: np.ndarray | float = 0.0) -> team_dynamics.WeekConditions:
     """What the environment imposes this week: its pressure, raised while a crisis is under
-    way, the baselines it drifts back to, and the week's shocks."""
+    way, the baselines it drifts back to, the week's shocks, and how productive the team's
+    work is (a lognormal factor of mean 1 from the run's draw ``work_draw``)."""
     env, work = config.environment, config.work
+    sd = work.productivity_sd
     return team_dynamics.WeekConditions(
         pressure=np.asarray(np.minimum(
             env.pressure + equations.team_level(p.crisis_pressure) * in_crisis(events), 1.0)),
@@ -140,6 +142,7 @@ def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters
         complexity=work.complexity,
         interdependence=work.interdependence,
         identifiability=work.identifiability,
+        productivity=np.exp(sd * np.asarray(work_draw) - sd * sd / 2.0),
     )
 
 
@@ -153,7 +156,7 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
         state.misreading, noise.observation, events.hired, p))
     led = lead(state, last_output, week, events, noise, config, strategy, p)
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
-                                                 conditions_of(events, config, p), p,
+                                                 conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
                                                  led.blame)
     leaving = noise.turnover < equations.leaving_probability(
