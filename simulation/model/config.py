@@ -149,7 +149,7 @@ class WorkConfig:
         0.5, "how far each member's own contribution can be seen (1 fully); loafing needs "
              "it low (Karau & Williams 1993)", 0, 1)
     productivity_sd: float = described(
-        0.2, "spread between teams of how productive their work is, whatever their state "
+        0.15, "spread between teams of how productive their work is, whatever their state "
              "(market, tools, task difficulty): the log-sd of a factor on output, mean 1 "
              "(Syverson 2011 on persistent productivity differences)", 0, 1)
 

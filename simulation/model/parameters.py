@@ -145,7 +145,7 @@ class Parameters:
     retrospective_saturation: float = described(
         2.0, "team hours per week for 63% of full effect", 0.05, 60)
     goal_effort: float = described(
-        0.125, "extra effort at full team dose of specific, challenging goals on the simplest "
+        0.19, "extra effort at full team dose of specific, challenging goals on the simplest "
               "task (Locke & Latham 2002)", 0, 1)
     goal_efficacy_rate: float = described(
         0.02, "share of the collective-efficacy gap closed per week at full team dose of "
@@ -157,7 +157,7 @@ class Parameters:
     set_goals_saturation: float = described(
         1.0, "team hours per week for 63% of full effect", 0.05, 60)
     complexity_goal_weight: float = described(
-        0.6, "share of goal-setting's and clarification's effect lost on the most complex "
+        0.55, "share of goal-setting's and clarification's effect lost on the most complex "
               "task (Wood, Mento & Locke 1987: d .76 on simple, .42 on complex tasks)", 0, 1)
     complexity_learning_weight: float = described(
         0.6, "change in the pace of training and coaching per unit of complexity below "
@@ -280,7 +280,7 @@ class Parameters:
         0.1, "share of team output lost at full relationship conflict (de Wit, Greer & "
               "Jehn 2012)", 0, 1)
     task_conflict_output: float = described(
-        3.0, "change in team output per unit of task conflict per unit of safety above the "
+        4.0, "change in team output per unit of task conflict per unit of safety above the "
              "task-conflict reference (Bradley et al. 2012)", 0, 5)
     task_conflict_safety_reference: float = described(
         0.45, "psychological safety at which task conflict neither helps nor hurts", 0, 1)

@@ -105,12 +105,15 @@ class WeekNoise:
 
 NORMAL, UNIFORM = "normal", "uniform"
 LAYOUT: tuple[tuple[str, str], ...] = (
-    ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM), ("hire", NORMAL),
+    ("work", NORMAL), ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM), ("hire", NORMAL),
     ("crisis", UNIFORM), ("obstacle", UNIFORM), ("change", UNIFORM),
     ("traits", NORMAL), ("hire_traits", NORMAL), ("team", NORMAL), ("first_reading", NORMAL),
-    ("voice", UNIFORM), ("team_reading", NORMAL), ("work", NORMAL),
+    ("voice", UNIFORM), ("team_reading", NORMAL),
 )
-"""The fixed order in which a run's noise is drawn, and each block's distribution."""
+"""The fixed order in which a run's noise is drawn, and each block's distribution. The
+work's productivity comes first: it does not depend on the team's size or the run's
+length, so replication k has the same work whatever those are (common random numbers
+between team sizes, e.g. P13's)."""
 
 
 def noise_shapes(weeks: int, members: int) -> dict[str, tuple[int, ...]]:
