@@ -105,7 +105,8 @@ class WeekNoise:
 
 NORMAL, UNIFORM = "normal", "uniform"
 LAYOUT: tuple[tuple[str, str], ...] = (
-    ("work", NORMAL), ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM), ("hire", NORMAL),
+    ("work", NORMAL), ("initial", NORMAL), ("observation", NORMAL), ("turnover", UNIFORM),
+    ("hire", NORMAL),
     ("crisis", UNIFORM), ("obstacle", UNIFORM), ("change", UNIFORM),
     ("traits", NORMAL), ("hire_traits", NORMAL), ("team", NORMAL), ("first_reading", NORMAL),
     ("voice", UNIFORM), ("team_reading", NORMAL),
