@@ -15,6 +15,7 @@ imported once per process, and each test starts with the registry it had).
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import multiprocessing
 import os
@@ -27,8 +28,9 @@ import numpy as np
 from simulation.model import strategies
 from simulation.model.diagnosis import Observation
 
-CALLS = 0
-"""Calls of the strategy in this process."""
+CALLS = itertools.count(1)
+"""Counts the strategy's calls in this process (a counter object: a strategy that assigns a
+global variable is refused, as memory kept there would be shared by every run)."""
 
 
 def _faults() -> dict:
@@ -65,17 +67,16 @@ def _fill(path: Path) -> None:
 
 def faulty_coach(observation: Observation, hours: np.ndarray) -> np.ndarray:
     """Coaches; misbehaves as TEAMSIM_FAULTS asks."""
-    global CALLS
-    CALLS += 1
+    calls = next(CALLS)
     faults = _faults()
     time.sleep(faults.get("sleep", 0.0))
     kills = faults.get("kill_at", [])
     in_worker = multiprocessing.parent_process() is not None  # never kill the test itself
-    if in_worker and KILLS_BEFORE < len(kills) and CALLS >= kills[KILLS_BEFORE] \
+    if in_worker and KILLS_BEFORE < len(kills) and calls >= kills[KILLS_BEFORE] \
             and _first(faults["markers"], f"killed_{KILLS_BEFORE}"):
         os.kill(os.getpid(), signal.SIGKILL)
     fill = faults.get("fill")
-    if fill and CALLS >= fill["at"] and _first(faults["markers"], "filled"):
+    if fill and calls >= fill["at"] and _first(faults["markers"], "filled"):
         _fill(Path(fill["path"]))
     return strategies.coach(observation, hours)
 

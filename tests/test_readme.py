@@ -1,5 +1,6 @@
 """The README's examples run as written: the scenario file loads, the strategy of your own
-runs through the command line exactly as the README says, and the Python example works.
+runs through the command line exactly as the README says, the strategy with memory runs
+the same in both engines, and the Python example works.
 """
 
 from __future__ import annotations
@@ -10,9 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from simulation import load_scenario
+from simulation import TeamModel, load_scenario
+from simulation.engines.batch import run_batch
+from simulation.model import interventions as iv
+from simulation.model.scenario_files import with_overrides
+from simulation.model.strategies import StrategyRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -55,6 +61,22 @@ def test_the_readmes_own_strategy_runs_as_the_readme_says(tmp_path):
     assert "clarify_then_train" in done.stdout
     summary = (tmp_path / "results" / "new_team" / "summary.csv").read_text(encoding="utf-8")
     assert summary.count("\n") > 1
+
+
+def test_the_readmes_strategy_with_memory_gives_both_engines_the_same_hours():
+    block = next(block for block in blocks("python") if "def alternate(" in block)
+    namespace: dict = {}
+    exec("from simulation import strategies\n" + block, namespace)
+    registry = StrategyRegistry()
+    registry.register("alternate", namespace["alternate"])
+    config = with_overrides(load_scenario("baseline"), {"quarters": 1,
+                                                        "leader.strategy": "alternate"})
+    batched = run_batch(config, 3, range(3), registry=registry).record.hours
+    for replication in range(3):
+        model = TeamModel(config, seed=3, replication=replication, registry=registry).run()
+        np.testing.assert_allclose(model.record.hours[:, 0], batched[:, replication])
+        model.release()
+    assert batched[::2, :, iv.TRAIN].sum() > 0 and batched[1::2, :, iv.TRAIN].sum() == 0
 
 
 def test_the_readmes_python_example_runs():

@@ -415,18 +415,23 @@ def test_a_batch_of_plans_is_checked_and_scaled_run_by_run():
         strategy_doses(answering(bad), batch, hours)
 
 
+ONE_TEAM_CALLS: list[float] = []
+"""Hours each call of the strategy below was given (a module's list: what a closure holds
+is copied for every run, so a closure's list would not see the calls)."""
+
+
 def test_a_strategy_for_one_team_is_checked_and_scaled_team_by_team_in_a_batch():
     batch = reading([[levels()] * 2] * 2, active=[[1, 1], [0, 1]])
-    calls = []
+    ONE_TEAM_CALLS.clear()
 
     def one_team(observation: Observation, hours: np.ndarray) -> np.ndarray:
         assert observation.active.shape == (2,)
-        calls.append(float(hours))
+        ONE_TEAM_CALLS.append(float(hours))
         return plan_of(2, coach=3.0)
 
     strategy = RegisteredStrategy("one_team", one_team, "", vectorised=False)
     doses = strategy_doses(strategy, batch, np.array([8.0, 1.5]))
-    assert calls == [8.0, 1.5]
+    assert ONE_TEAM_CALLS == [8.0, 1.5]
     np.testing.assert_allclose(doses.sum(axis=(-2, -1)), [6.0, 1.5], rtol=1e-12)
     assert np.all(doses[1, 0] == 0)
 

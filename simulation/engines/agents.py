@@ -12,19 +12,52 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
 from simulation.model.config import LeaderConfig
 from simulation.model.diagnosis import Observation
+from simulation.model.leadership import Planner
 from simulation.model.state import MEMBER_VARIABLES
 from simulation.model.strategies import SITUATIONS, RegisteredStrategy, classify_situations
+from simulation.model.strategy_memory import StrategyContext
 from simulation.model.week import LeaderWeek, WeekOutcome
 
 if TYPE_CHECKING:
     from simulation.engines.mesa_model import TeamModel
 
 
+UNBOUNDED_STATES = frozenset({"tenure_weeks", "recent_output", "feedback_sensitivity",
+                              "learning_rate"})
+"""Member states that are 0 upward; ``affect`` runs from -1 to 1, the rest from 0 to 1."""
+
+
+def state_range(variable: str) -> tuple[float, float]:
+    """The values a member state may take."""
+    if variable in UNBOUNDED_STATES:
+        return 0.0, np.inf
+    return (-1.0, 1.0) if variable == "affect" else (0.0, 1.0)
+
+
+def checked_value(variable: str, value: Any, low: float, high: float) -> float:
+    """``value`` as a float, or a ValueError naming the variable and its range."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{variable} must be a number, not {value!r}") from None
+    if not (np.isfinite(number) and low <= number <= high):
+        upper = "upward" if high == np.inf else f"to {high:g}"
+        raise ValueError(f"{variable} must be from {low:g} {upper}, not {number:g}")
+    return number
+
+
 class SlotState:
-    """Descriptor: a member's view of one state variable in the model's arrays."""
+    """Descriptor: a member's view of one state variable in the model's arrays.
+
+    Reading gives the member's value; assigning writes it through to the model's state
+    (checked against the variable's range), so ``member.motivation = 0.9`` changes what the
+    next week starts from. What the member drifts back to (the ``*_anchor`` states) is not
+    moved with it. Whether a slot is filled (``active``) is the model's to change, by
+    departures and hires, and cannot be assigned."""
 
     def __init__(self, variable: str) -> None:
         self.variable = variable
@@ -34,6 +67,16 @@ class SlotState:
         if member is None:
             return self
         return float(getattr(member.model.state, self.variable)[member.slot])
+
+    def __set__(self, member: TeamMember, value: Any) -> None:
+        if self.variable == "active":
+            raise AttributeError("active is set by the model (departures and hires), not "
+                                 "assigned")
+        number = checked_value(self.variable, value, *state_range(self.variable))
+        model = member.model
+        values = np.array(getattr(model.state, self.variable), dtype=float)
+        values[member.slot] = number
+        model.state = model.state.replace(**{self.variable: values})
 
 
 class TeamMember(mesa.Agent):
@@ -87,9 +130,16 @@ class Leader(mesa.Agent):
         super().__init__(model)
         self.config = config
         self.strategy = strategy
+        self.planner = Planner(strategy, model.config.name, model.seed, (model.replication,))
+        """The strategy with this run's own memory (its copy and its context)."""
         self.observation: Observation | None = None
         self.last_plan: LeaderWeek | None = None
         self._share = 1.0
+
+    @property
+    def context(self) -> StrategyContext | None:
+        """What the strategy keeps of this run, if it takes a context (None if not)."""
+        return self.planner.contexts[0] if self.planner.with_context else None
 
     @property
     def attention_hours(self) -> float:

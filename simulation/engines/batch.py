@@ -21,7 +21,7 @@ import pandas as pd
 
 from simulation.model import calendar_rules as rules
 from simulation.model.config import Parameters, ScenarioConfig
-from simulation.model.leadership import attention_share
+from simulation.model.leadership import Planner, attention_share
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import RunNoise, draw_batch_noise
 from simulation.model.strategies import REGISTRY, StrategyRegistry
@@ -93,11 +93,15 @@ def _block_parameters(parameters: Parameters, rows: slice) -> Parameters:
 
 def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
               registry: StrategyRegistry = REGISTRY, member_detail: bool = False,
-              parameters: Parameters | None = None) -> BatchResult:
+              parameters: Parameters | None = None,
+              failures: dict[int, Exception] | None = None) -> BatchResult:
     """Run replications ``replications`` of a scenario under base seed ``seed`` at once.
     ``member_detail`` keeps every week's member states (for weekly frames), not only each
     quarter's last. ``parameters`` (from :func:`stack_parameters`) gives every run its own
-    model constants, in place of the scenario's; a sensitivity analysis varies them."""
+    model constants, in place of the scenario's; a sensitivity analysis varies them.
+    With ``failures``, a run whose strategy fails is entered there (by its index in
+    ``replications``) and gets no hours from then on, while the others go on (see
+    :class:`simulation.model.leadership.Planner`)."""
     reps = tuple(int(k) for k in replications)
     records = []
     block_runs = max(1, min(BLOCK, BLOCK_MEMBER_WEEKS // (config.team.size * config.weeks)))
@@ -108,15 +112,16 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
                  else _block_parameters(parameters, rows))
         noise = draw_batch_noise(seed, list(reps[rows]), config.weeks, config.team.size,
                                  into=noise)
-        records.append(_run_block(config, noise, registry, member_detail, block))
+        planner = Planner(registry.get(config.leader.strategy), config.name, seed,
+                          reps[rows], batched=True, failures=failures, first_index=start)
+        records.append(_run_block(config, noise, planner, member_detail, block))
     return BatchResult(config, seed, reps, tuple(records))
 
 
-def _run_block(config: ScenarioConfig, noise: RunNoise, registry: StrategyRegistry,
+def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
                member_detail: bool, p: Parameters) -> WeeklyRecord:
     """One block of runs (those whose noise is drawn in ``noise``), simulated together."""
     members, weeks, runs = config.team.size, config.weeks, noise.turnover.shape[0]
-    strategy = registry.get(config.leader.strategy)
     calendar = rules.timeline(config, noise)
     shares = np.asarray(attention_share(calendar.attention_level, config.leader.deputy_share))
     state = noise.starting_team(config)
@@ -133,7 +138,7 @@ def _run_block(config: ScenarioConfig, noise: RunNoise, registry: StrategyRegist
             change_shock=calendar.change_shock[:, week],
             hired=hire_week == week)
         outcome = simulate_week(state, last_output, week, events, noise.week(week), config,
-                                strategy, p)
+                                planner, p)
         state, last_output = outcome.state, outcome.produced.member_output
         if outcome.leaving.any():
             hire_week = np.where(outcome.leaving, rules.hire_start_week(week, config),

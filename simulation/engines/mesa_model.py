@@ -21,7 +21,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from simulation.engines.agents import Leader, TeamMember
+from simulation.engines.agents import Leader, TeamMember, checked_value
 from simulation.engines.simpy_calendar import Calendar
 from simulation.model import interventions as iv
 from simulation.model.config import ScenarioConfig
@@ -101,7 +101,7 @@ class TeamModel(mesa.Model):
         for slot in hired:
             self.members[slot] = TeamMember(self, slot)
         outcome = simulate_week(self.state, self.last_output, week, events,
-                                self.noise.week(week), self.config, self.leader.strategy,
+                                self.noise.week(week), self.config, self.leader.planner,
                                 self.params)
         self.state, self.last_output = outcome.state, outcome.produced.member_output
         self.leader.remember(outcome)
@@ -149,7 +149,9 @@ class TeamModel(mesa.Model):
 
 
 class TeamStateView:
-    """Descriptor: the model's view of one team-level state or measure (a float)."""
+    """Descriptor: the model's view of one team-level state (a float). Assigning a team
+    state variable writes it through to the model's state (from 0 to 1); the measures
+    derived from the state (``tie_strength``) cannot be assigned."""
 
     def __init__(self, variable: str, meaning: str) -> None:
         self.variable = variable
@@ -159,6 +161,13 @@ class TeamStateView:
         if model is None:
             return self
         return float(getattr(model.state, self.variable))
+
+    def __set__(self, model: TeamModel, value: Any) -> None:
+        if self.variable not in TEAM_VARIABLES:
+            raise AttributeError(f"{self.variable} is measured from the team's state, not "
+                                 "assigned")
+        number = checked_value(self.variable, value, 0.0, 1.0)
+        model.state = model.state.replace(**{self.variable: np.asarray(number)[()]})
 
 
 for _variable, _meaning in {**TEAM_VARIABLES, **TEAM_MEASURES}.items():

@@ -14,9 +14,7 @@ from simulation.engines.batch import run_batch
 from simulation.experiments import plugins
 from simulation.experiments.replications import run_once
 from simulation.experiments.store import DONE, FAILED, RunRecord
-from simulation.model import leadership
 from simulation.model.config import ScenarioConfig
-from simulation.model.strategies import REGISTRY, StrategyRegistry
 
 
 @dataclass(frozen=True)
@@ -62,12 +60,8 @@ def _records(tasks: Sequence[RunTask]) -> list[RunRecord]:
 def _batch_records(tasks: Sequence[RunTask]) -> list[RunRecord]:
     first = tasks[0]
     failures: dict[int, Exception] = {}
-    strategy = leadership.guarded(REGISTRY.get(first.config.leader.strategy), failures)
-    registry = StrategyRegistry()
-    registry.register(strategy.name, strategy.plan, strategy.description, vectorised=True,
-                      source=strategy.source)
     frame = run_batch(first.config, first.seed, [t.replication for t in tasks],
-                      registry).quarterly_frame()
+                      failures=failures).quarterly_frame()
     values = frame[list(first.outcomes)].to_numpy(dtype=float)
     quarters = first.config.quarters
     return [_failed(t, failures[i]) if i in failures else

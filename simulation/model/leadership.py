@@ -13,7 +13,9 @@ the model cannot use. Their messages name the strategy and the plugin that regis
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +24,12 @@ from simulation.model import interventions as iv
 from simulation.model.config import WEEKS_PER_QUARTER, LeaderConfig, Parameters
 from simulation.model.diagnosis import Observation
 from simulation.model.strategies import BUILT_IN_PLANS, RegisteredStrategy
+from simulation.model.strategy_memory import (
+    StrategyContext,
+    check_memory,
+    fresh_plan,
+    takes_context,
+)
 
 
 class StrategyError(ValueError):
@@ -56,11 +64,16 @@ def read_only_observation(observation: Observation) -> Observation:
 
 
 def call_strategy(strategy: RegisteredStrategy, observation: Observation,
-                  hours: np.ndarray) -> np.ndarray:
-    """The strategy's answer as a new float array; a write into what it was given (which
-    the caller passes as read-only views) raises a :class:`StrategyError`."""
+                  hours: np.ndarray, plan: Callable[..., Any] | None = None,
+                  context: StrategyContext | None = None) -> np.ndarray:
+    """The strategy's answer as a new float array (``plan``: the run's copy of it, given
+    ``context`` if it takes one); a write into what it was given (which the caller passes
+    as read-only views) raises a :class:`StrategyError`."""
+    chosen: Callable[..., Any] = strategy.plan if plan is None else plan
     try:
-        return np.array(strategy.plan(observation, hours), dtype=float)
+        answer = (chosen(observation, hours) if context is None
+                  else chosen(observation, hours, context))
+        return np.array(answer, dtype=float)
     except ValueError as error:
         if "read-only" not in str(error):
             raise
@@ -87,46 +100,136 @@ def answer_error(strategy: RegisteredStrategy, doses: np.ndarray,
                          f"{where[-2]})")
 
 
+class Planner:
+    """A strategy leading particular runs: each run's own copy of the strategy and its own
+    :class:`~simulation.model.strategy_memory.StrategyContext`, and the checks the model
+    puts on every answer.
+
+    The Mesa model makes one for its run; the batched engine one per block of runs. A
+    strategy not declared vectorised plans one run at a time in a batch, each run with its
+    copy and context, as the Mesa model would; a vectorised one plans the whole block in one
+    call, with one copy and one context. With ``failures`` (a dictionary the caller keeps),
+    a run whose strategy call raises or answers what the model cannot use is entered there
+    (its index in ``replications``: its first error) and gets no hours from then on, while
+    the other runs go on; a call for the whole block that raises still raises.
+    """
+
+    def __init__(self, strategy: RegisteredStrategy, scenario: str = "", seed: int = 0,
+                 replications: Sequence[int] = (0,), *, batched: bool = False,
+                 failures: dict[int, Exception] | None = None, first_index: int = 0
+                 ) -> None:
+        self.strategy = strategy
+        self.built_in = strategy.plan in BUILT_IN_PLANS
+        self.with_context = not self.built_in and takes_context(strategy.plan)
+        self.per_run = batched and not strategy.vectorised
+        self.failures = failures
+        self.first_index = first_index
+        reps = [int(r) for r in replications]
+        if self.built_in:
+            self.plans: list[Callable[..., Any]] = [strategy.plan]
+            self.contexts: list[StrategyContext] = []
+            return
+        check_memory(strategy.plan, strategy.title)
+        identities: list[int | np.ndarray] = (
+            list(reps) if self.per_run else [np.array(reps) if batched else reps[0]])
+        self.plans = [fresh_plan(strategy.plan) for _ in identities]
+        self.contexts = [StrategyContext(scenario, seed, identity) for identity in identities]
+
+    def doses(self, observation: Observation, hours: np.ndarray, week: int) -> np.ndarray:
+        """The strategy's plan for the week, checked: the right shape, finite,
+        non-negative, nothing for vacant slots, scaled down to the hours available if it
+        asks for more. The strategy reads read-only views."""
+        hours = np.asarray(hours, dtype=float)
+        if self.built_in:
+            return self.strategy.plan(observation, hours)
+        seen, given = read_only_observation(observation), read_only(hours)
+        expected = (*observation.shape, iv.COUNT)
+        if self.per_run:
+            doses = np.stack([self._run_answer(run, seen.run(run), given[run], week,
+                                               expected[1:])
+                              for run in range(observation.active.shape[0])])
+        else:
+            doses = self._call(0, seen, given, week)
+            if self.failures is not None:
+                doses = self._drop_failed(doses, expected, self.failures)
+        error = answer_error(self.strategy, doses, expected)
+        if error is not None:
+            raise error
+        doses *= observation.active[..., None]
+        total = equations.total_hours(doses)
+        over = total > hours * (1.0 + 1e-12)
+        if np.any(over):
+            doses *= np.where(over, hours / np.where(over, total, 1.0), 1.0)[..., None, None]
+        if self.with_context:
+            if self.per_run:
+                for run, context in enumerate(self.contexts):
+                    context.remember(seen.run(run), doses[run])
+            else:
+                self.contexts[0].remember(seen, doses)
+        return doses
+
+    def _call(self, index: int, observation: Observation, hours: np.ndarray, week: int
+              ) -> np.ndarray:
+        if not self.with_context:
+            return call_strategy(self.strategy, observation, hours, self.plans[index])
+        context = self.contexts[index]
+        context.week = week
+        return call_strategy(self.strategy, observation, hours, self.plans[index], context)
+
+    def _run_answer(self, run: int, observation: Observation, hours: np.ndarray, week: int,
+                    expected: tuple[int, ...]) -> np.ndarray:
+        """One run's checked answer (zeros for a run that has failed, with ``failures``)."""
+        index = self.first_index + run
+        if self.failures is not None and index in self.failures:
+            return np.zeros(expected)
+        try:
+            answer = self._call(run, observation, hours, week)
+            error = answer_error(self.strategy, answer, expected)
+        except Exception as raised:
+            if self.failures is None:
+                raise
+            self.failures[index] = raised  # this run fails; the others go on
+            return np.zeros(expected)
+        if error is None:
+            return answer
+        if self.failures is None:
+            raise error
+        self.failures[index] = error
+        return np.zeros(expected)
+
+    def _drop_failed(self, doses: np.ndarray, expected: tuple[int, ...],
+                     failures: dict[int, Exception]) -> np.ndarray:
+        """A vectorised answer with the runs whose part the model cannot use (and those
+        failed before) entered in ``failures`` and given nothing."""
+        if doses.shape != expected:
+            raise answer_error(self.strategy, doses, expected) or AssertionError()
+        for run in range(expected[0]):
+            index = self.first_index + run
+            if index not in failures:
+                error = answer_error(self.strategy, doses[run], expected[1:])
+                if error is not None:
+                    failures[index] = error
+            if index in failures:
+                doses[run] = 0.0
+        return doses
+
+
 def strategy_doses(strategy: RegisteredStrategy, observation: Observation,
                    hours: np.ndarray) -> np.ndarray:
-    """Call a strategy and check its answer: the right shape, finite, non-negative, and
-    nothing for vacant slots, scaled down to the hours available if it asks for more.
+    """One call of a strategy, checked as :meth:`Planner.doses` checks it (a fresh copy and
+    context: for a week outside any run)."""
+    batched = observation.active.ndim > 1
+    runs = observation.active.shape[0] if batched else 1
+    return Planner(strategy, replications=range(runs), batched=batched).doses(
+        observation, hours, 0)
 
-    The strategy reads read-only views. A strategy registered as not vectorised is called
-    one team at a time."""
+
+def plan_doses(planner: Planner, observation: Observation, hours: np.ndarray,
+               share_for_systems: float, week: int = 0) -> np.ndarray:
+    """Doses for the (0-based) week: the strategy's plan for its hours, plus the hours set
+    aside for systems, shared over the filled slots."""
     hours = np.asarray(hours, dtype=float)
-    if strategy.plan in BUILT_IN_PLANS:
-        return strategy.plan(observation, hours)
-    seen, given = read_only_observation(observation), read_only(hours)
-    expected = (*observation.shape, iv.COUNT)
-    if strategy.vectorised or observation.active.ndim == 1:
-        doses = call_strategy(strategy, seen, given)
-    else:
-        answers = []
-        for run in range(observation.active.shape[0]):
-            answer = call_strategy(strategy, seen.run(run), given[run])
-            error = answer_error(strategy, answer, expected[1:])
-            if error is not None:
-                raise error
-            answers.append(answer)
-        doses = np.stack(answers)
-    error = answer_error(strategy, doses, expected)
-    if error is not None:
-        raise error
-    doses *= observation.active[..., None]
-    total = equations.total_hours(doses)
-    over = total > hours * (1.0 + 1e-12)
-    if np.any(over):
-        doses *= np.where(over, hours / np.where(over, total, 1.0), 1.0)[..., None, None]
-    return doses
-
-
-def plan_doses(strategy: RegisteredStrategy, observation: Observation, hours: np.ndarray,
-               share_for_systems: float) -> np.ndarray:
-    """Doses for the week: the strategy's plan for its hours, plus the hours set aside for
-    systems, shared over the filled slots."""
-    hours = np.asarray(hours, dtype=float)
-    doses = strategy_doses(strategy, observation, hours * (1.0 - share_for_systems))
+    doses = planner.doses(observation, hours * (1.0 - share_for_systems), week)
     if share_for_systems > 0:
         headcount = equations.last_sum(observation.active)
         staffed = headcount > 0
@@ -148,41 +251,3 @@ def fit_week(planned: np.ndarray, hours_left: np.ndarray, p: Parameters
     commitment = equations.commitment_weight(np.einsum("...k,k->...", planned, ONE_TO_ONE), p)
     return (granted, np.where(cancelled, 0.0, commitment),
             np.where(cancelled, commitment, 0.0))
-
-
-def guarded(strategy: RegisteredStrategy, failures: dict[int, Exception]
-            ) -> RegisteredStrategy:
-    """``strategy`` for a batch of runs ``(runs, members)`` in which runs fail one at a
-    time: a run whose answer the model cannot use (or, for a strategy that plans one team
-    at a time, whose call raises) is entered in ``failures`` (run index: its first error,
-    the one it raises run alone) and gets no hours from then on, while the other runs go
-    on. A call for the whole batch that raises (a vectorised strategy's) still raises."""
-    def plan(observation: Observation, hours: np.ndarray) -> np.ndarray:
-        runs = observation.active.shape[0]
-        expected = (*observation.shape[1:], iv.COUNT)
-        answers: list[np.ndarray] = []
-        if strategy.vectorised:
-            doses = call_strategy(strategy, observation, hours)
-            if doses.shape != (runs, *expected):
-                raise answer_error(strategy, doses, (runs, *expected)) or AssertionError()
-            answers = list(doses)
-        else:
-            for run in range(runs):
-                answer = np.zeros(expected)
-                if run not in failures:
-                    try:
-                        answer = call_strategy(strategy, observation.run(run), hours[run])
-                    except Exception as raised:  # this run fails; the others go on
-                        failures[run] = raised
-                answers.append(answer)
-        for run in range(runs):
-            if run not in failures:
-                error = answer_error(strategy, answers[run], expected)
-                if error is not None:
-                    failures[run] = error
-            if run in failures:
-                answers[run] = np.zeros(expected)
-        return np.stack(answers)
-
-    return RegisteredStrategy(strategy.name, plan, strategy.description, True,
-                              strategy.source)

@@ -43,6 +43,7 @@ from simulation.model.situations import TEAM_STAGES as TEAM_STAGES
 from simulation.model.situations import SituationThresholds as SituationThresholds
 from simulation.model.situations import classify_situations as classify_situations
 from simulation.model.situations import classify_team_stage as classify_team_stage
+from simulation.model.strategy_memory import check_memory
 
 Strategy = Callable[[Observation, np.ndarray], np.ndarray]
 
@@ -88,7 +89,8 @@ class StrategyRegistry:
     def register(self, name: str, plan: Strategy, description: str = "",
                  *, replace: bool = False, vectorised: bool = False,
                  source: str | None = None) -> None:
-        """Add a strategy under ``name``; refuses to shadow one unless ``replace``.
+        """Add a strategy under ``name``; refuses to shadow one unless ``replace``, and one
+        that keeps memory in module globals (see :mod:`simulation.model.strategy_memory`).
         Declare ``vectorised=True`` if it is written over arrays with leading axes, so the
         batched engine can call it for many runs at once. ``source`` says where it comes
         from (default: the plugin being loaded, if any)."""
@@ -100,7 +102,9 @@ class StrategyRegistry:
         text = description or " ".join(summary.split())
         if source is None:
             source = self._sources[-1] if self._sources else ""
-        self._entries[name] = RegisteredStrategy(name, plan, text, vectorised, source)
+        entry = RegisteredStrategy(name, plan, text, vectorised, source)
+        check_memory(plan, entry.title)
+        self._entries[name] = entry
 
     def get(self, name: str) -> RegisteredStrategy:
         """The strategy registered under ``name``."""

@@ -20,7 +20,6 @@ from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.randomness import WeekNoise
 from simulation.model.state import DERIVED, TeamState, with_departures, with_new_hires
-from simulation.model.strategies import RegisteredStrategy
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,7 @@ def _count(values: np.ndarray) -> np.ndarray | int:
 
 
 def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
-         noise: WeekNoise, config: ScenarioConfig, strategy: RegisteredStrategy,
+         noise: WeekNoise, config: ScenarioConfig, planner: leadership.Planner,
          p: Parameters) -> LeaderWeek:
     """The leader's part of the week: observe, plan, and fit the plan into the hours left;
     how she will meet the problems members raise.
@@ -112,8 +111,8 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     observation = diagnosis.observe(state, last_output, noise.team_reading,
                                     leader.diagnostic_accuracy, leader.bias_cause,
                                     leader.bias_strength, p)
-    planned = leadership.plan_doses(strategy, observation, hours,
-                                    leadership.systems_share(leader, week))
+    planned = leadership.plan_doses(planner, observation, hours,
+                                    leadership.systems_share(leader, week), week)
     granted, kept, breached = leadership.fit_week(planned, np.maximum(hours - crisis, 0.0), p)
     blame = safety.blame_share(leader.blame, granted, in_crisis(events), p)
     return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame)
@@ -147,14 +146,15 @@ def conditions_of(events: WeekEvents, config: ScenarioConfig, p: Parameters,
 
 
 def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
-                  noise: WeekNoise, config: ScenarioConfig, strategy: RegisteredStrategy,
+                  noise: WeekNoise, config: ScenarioConfig, planner: leadership.Planner,
                   p: Parameters) -> WeekOutcome:
     """One week: new hires start, the leader takes her look at the team (her standing
-    misreading of each member moves on) and leads, the team works, some may leave."""
+    misreading of each member moves on) and leads with her strategy (``planner``: the
+    strategy with the runs' own memory), the team works, some may leave."""
     state = hire(state, events.hired, noise, config, p)
     state = state.replace(misreading=diagnosis.updated_misreading(
         state.misreading, noise.observation, events.hired, p))
-    led = lead(state, last_output, week, events, noise, config, strategy, p)
+    led = lead(state, last_output, week, events, noise, config, planner, p)
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
