@@ -126,7 +126,10 @@ def parameter_groups() -> list[tuple[str, list[str]]]:
     """The fields of Parameters grouped by the ``# --- group ---`` comments in its source."""
     names = {item.name for item in dataclasses.fields(config.Parameters)}
     groups: list[tuple[str, list[str]]] = []
-    for line in inspect.getsource(config.Parameters).splitlines():
+    classes = [cls for cls in reversed(config.Parameters.__mro__)
+               if dataclasses.is_dataclass(cls)]  # in the order of the fields
+    lines = [line for cls in classes for line in inspect.getsource(cls).splitlines()]
+    for line in lines:
         heading = re.match(r"\s*# -+\s*(.+?)\s*-+\s*$", line)
         field = re.match(r"\s*(\w+)\s*:", line)
         if heading:
@@ -157,7 +160,7 @@ def parameters() -> str:
 def member_variables() -> str:
     """The member state variables, their meaning and whether the agent exposes them."""
     documented = {*state.MEMBER_VARIABLES, *state.TEAM_VARIABLES, *state.TIE_VARIABLES,
-                  *state.LEADER_READING_VARIABLES, "dose_in_effect"}
+                  *state.LEADER_READING_VARIABLES, *state.LEADER_VARIABLES, "dose_in_effect"}
     undocumented = {item.name for item in dataclasses.fields(state.TeamState)} - documented
     if undocumented:
         raise RuntimeError(f"state variables without a meaning in state.py: {undocumented}")
@@ -180,11 +183,14 @@ def team_variables() -> str:
 
 
 def reading_variables() -> str:
-    """The leader's reading of each member that carries over from week to week."""
+    """The leader's own state, and her reading of each member that carries over from week
+    to week."""
     rows = [[f"`{name}`", cell(meaning)]
-            for name, meaning in state.LEADER_READING_VARIABLES.items()]
+            for name, meaning in {**state.LEADER_VARIABLES,
+                                  **state.LEADER_READING_VARIABLES}.items()]
     readings = ", ".join(f"`{name}`" for name in state.READINGS)
-    return (table(["variable", "meaning (`state.LEADER_READING_VARIABLES`)"], rows)
+    return (table(["variable", "meaning (`state.LEADER_VARIABLES`, "
+                   "`LEADER_READING_VARIABLES`)"], rows)
             + f"\n\nIts last axis, in order (`state.READINGS`): {readings}.")
 
 

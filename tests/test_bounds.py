@@ -25,8 +25,12 @@ from simulation.model import member_dynamics, strategies
 from simulation.model.config import Parameters, ScenarioConfig, field_docs
 from simulation.model.metrics import REPORTED_MEMBER_STATES
 from simulation.model.scenario_files import with_overrides
-from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES, TIE_VARIABLES
+from simulation.model.state import LEADER_VARIABLES, MEMBER_VARIABLES, TIE_VARIABLES
+from simulation.model.state import TEAM_VARIABLES as TEAM_STATES
 from simulation.model.week import simulate_week
+
+TEAM_VARIABLES = {**TEAM_STATES, **LEADER_VARIABLES}
+"""Every state with one value per team: the team's and its leader's."""
 
 UNBOUNDED = {"tenure_weeks", "recent_output", "feedback_sensitivity", "learning_rate"}
 """Member states that are 0 upward, not bounded by 1."""

@@ -20,8 +20,12 @@ from simulation.model.config import (
     WorkConfig,
 )
 from simulation.model.scenario_files import to_dict, with_overrides
-from simulation.model.state import MEMBER_VARIABLES, TEAM_VARIABLES
+from simulation.model.state import LEADER_VARIABLES, MEMBER_VARIABLES
+from simulation.model.state import TEAM_VARIABLES as TEAM_STATES
 from simulation.model.strategies import REGISTRY
+
+TEAM_VARIABLES = {**TEAM_STATES, **LEADER_VARIABLES}
+"""Every state with one value per team: the team's and its leader's."""
 
 UNBOUNDED_MEMBER_STATES = {"tenure_weeks", "recent_output", "feedback_sensitivity",
                            "learning_rate"}

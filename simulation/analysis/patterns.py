@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from simulation.analysis.leader_patterns import LEADER_PATTERNS
 from simulation.analysis.pattern_checks import (
     Band,
     Context,
@@ -379,6 +380,7 @@ PATTERNS: dict[str, Pattern] = {p.id: p for p in (
             "turnover research",
             people_change, ("turnover_motivation_weight", "new_hire_capability_sd")),
     *TEAM_PATTERNS,
+    *LEADER_PATTERNS,
 )}
 
 

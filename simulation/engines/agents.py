@@ -137,6 +137,17 @@ class Leader(mesa.Agent):
         self._share = 1.0
 
     @property
+    def exhaustion(self) -> float:
+        """Her own accumulated strain (0 rested, 1 exhausted): hours beyond her capacity,
+        crises and conflict build it, calm weeks restore her."""
+        return float(self.model.state.leader_exhaustion)
+
+    @exhaustion.setter
+    def exhaustion(self, value: float) -> None:
+        number = checked_value("exhaustion", value, 0.0, 1.0)
+        self.model.state = self.model.state.replace(leader_exhaustion=np.asarray(number)[()])
+
+    @property
     def context(self) -> StrategyContext | None:
         """What the strategy keeps of this run, if it takes a context (None if not)."""
         return self.planner.contexts[0] if self.planner.with_context else None

@@ -161,7 +161,8 @@ class AttentionChange:
     from_quarter: int = described(1, "first quarter of the stretch (1-based)", 1, 200)
     to_quarter: int = described(
         0, "last quarter of the stretch, inclusive; 0 means to the end of the run", 0, 200)
-    level: float = described(1.0, "share of the normal hours the leader gives the team", 0, 1)
+    level: float = described(
+        1.0, "share of the normal hours the leader gives the team (above 1: overtime)", 0, 3)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,10 @@ class LeaderConfig:
                               kind="strategy")
     attention_hours: float = described(
         8.0, "hours a week the leader can give the team", 0, 60)
+    capacity_hours: float = described(
+        12.0, "hours a week of leading the leader sustains without tiring (more exhausts "
+              "her; fewer let her recover)", 1, 80)
+    exhaustion: float = described(0.0, "the leader's exhaustion at the start", 0, 1)
     diagnostic_accuracy: float = described(
         0.8, "how accurately the leader reads members' states (1 = perfectly)", 0, 1)
     bias_cause: str = described(

@@ -182,8 +182,8 @@ def updated_misreading(misreading: np.ndarray, noise: np.ndarray, fresh: np.ndar
 
 
 def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
-            accuracy: float, bias_cause: str, bias_strength: float, p: Parameters
-            ) -> Observation:
+            accuracy: float, bias_cause: str, bias_strength: float, p: Parameters,
+            spread: np.ndarray | float = 1.0) -> Observation:
     """The leader's reading of the team this week.
 
     The reading error is the leader's standing misreading of each member
@@ -192,11 +192,13 @@ def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
     unsafe team also hide part of their gaps and their strain, so the reading leans toward
     "fine" (:func:`hiding`). The team states are read with the same spread, from this
     week's draws ``team_noise`` ``(..., len(TEAM_READINGS))``; conflict, too, is partly
-    hidden from the leader of an unsafe team.
+    hidden from the leader of an unsafe team. ``spread`` scales the error (team arrays:
+    an exhausted leader's, :func:`simulation.model.leader_state.reading_spread`).
     """
     hidden = hiding(state, p)[..., None]
     unsafe = 1.0 - np.asarray(state.psychological_safety)[..., None]
-    sd = p.observation_noise * (1.0 - accuracy) * (1.0 + p.hiding_noise * unsafe)
+    sd = (p.observation_noise * (1.0 - accuracy) * (1.0 + p.hiding_noise * unsafe)
+          * np.asarray(spread)[..., None])
     error = state.misreading
     shown = true_gaps(state, p)
     shown *= 1.0 - hidden[..., None]

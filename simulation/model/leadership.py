@@ -39,8 +39,8 @@ class StrategyError(ValueError):
 
 def attention_share(level: float | np.ndarray, deputy_share: float) -> float | np.ndarray:
     """Share of normal leadership the team gets: the schedule's level, with a deputy
-    carrying a share of whatever is withdrawn."""
-    return level + (1.0 - level) * deputy_share
+    carrying a share of whatever is withdrawn (a level above 1 is the leader's overtime)."""
+    return level + np.maximum(1.0 - level, 0.0) * deputy_share
 
 
 def systems_share(leader: LeaderConfig, week: int) -> float:

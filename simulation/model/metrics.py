@@ -16,7 +16,7 @@ import pandas as pd
 from simulation.model import equations
 from simulation.model import interventions as iv
 from simulation.model.config import WEEKS_PER_QUARTER
-from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
+from simulation.model.state import LEADER_VARIABLES, TEAM_MEASURES, TEAM_VARIABLES
 from simulation.model.week import WeekOutcome
 
 REPORTED_MEMBER_STATES: tuple[str, ...] = (
@@ -29,7 +29,7 @@ EVENT_COUNTS: tuple[str, ...] = ("breaches", "kept_commitments", "departures", "
                                  "crises", "problems_raised", "problems_hidden")
 """Events counted per week and summed per quarter."""
 
-TEAM_COLUMNS: tuple[str, ...] = (*TEAM_VARIABLES, *TEAM_MEASURES)
+TEAM_COLUMNS: tuple[str, ...] = (*TEAM_VARIABLES, *TEAM_MEASURES, *LEADER_VARIABLES)
 """Team states and measures, recorded every week and reported at each quarter's end."""
 
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulation.model.fields import described
+from simulation.model.leader_parameters import LeaderParameters
 
 
 @dataclass(frozen=True)
-class Parameters:
-    """The model's constants: one default set, shipped with the package.
+class Parameters(LeaderParameters):
+    """The model's constants: one default set, shipped with the package (the leader's own,
+    :class:`LeaderParameters`, first).
 
     Rates are per week. Every field can be overridden in a scenario's ``[parameters]``
     table, which is how sensitivity analyses and calibrations vary them.

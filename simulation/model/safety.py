@@ -53,15 +53,17 @@ def problems(state: TeamState, voice: np.ndarray, p: Parameters) -> Problems:
 
 
 def blame_share(leader_blame: float, granted: np.ndarray, in_crisis: np.ndarray | float,
-                p: Parameters) -> np.ndarray:
+                p: Parameters, depleted: np.ndarray | float = 0.0) -> np.ndarray:
     """Share of raised problems the leader meets with blame rather than curiosity, this
     week (team arrays): her disposition, more while she micromanages (in proportion to the
-    share of her hours in it) and while a crisis is under way."""
+    share of her hours in it), while a crisis is under way and as much more as her
+    exhaustion adds (``depleted``)."""
     hours = total_hours(granted)
     micromanaging = np.divide(last_sum(granted[..., iv.MICROMANAGE]), hours,
                               out=np.zeros_like(hours), where=hours > 0)
     return np.clip(leader_blame + team_level(p.micromanage_blame) * micromanaging
-                   + team_level(p.crisis_blame) * np.asarray(in_crisis), 0.0, 1.0)
+                   + team_level(p.crisis_blame) * np.asarray(in_crisis)
+                   + np.asarray(depleted), 0.0, 1.0)
 
 
 def response_to_problems(state: TeamState, raised: np.ndarray, blame: np.ndarray,

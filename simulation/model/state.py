@@ -65,6 +65,11 @@ TEAM_VARIABLES: dict[str, str] = {
 }
 """Team-level state: name and meaning."""
 
+LEADER_VARIABLES: dict[str, str] = {
+    "leader_exhaustion": "the leader's own accumulated strain (0 rested, 1 exhausted)",
+}
+"""The leader's own state (one value per team, like the team variables)."""
+
 READINGS: tuple[str, ...] = (*ROOT_CAUSES, "trust", "exhaustion")
 """What the leader reads of each member, in the order of a reading error's last axis: the
 gap on each root cause, then trust and exhaustion."""
@@ -86,7 +91,8 @@ CORE_STATES: tuple[str, ...] = ("capability", "motivation", "trust", "accountabi
 
 @dataclass(frozen=True)
 class TeamState:
-    """Arrays of the team's state; see MEMBER_VARIABLES and TEAM_VARIABLES for meanings."""
+    """Arrays of the team's state; see MEMBER_VARIABLES, TEAM_VARIABLES and
+    LEADER_VARIABLES for meanings."""
 
     capability: np.ndarray
     capability_ceiling: np.ndarray
@@ -124,6 +130,7 @@ class TeamState:
     collective_efficacy: np.ndarray
     conflict_proneness: np.ndarray
     diversity: np.ndarray
+    leader_exhaustion: np.ndarray
 
     def replace(self, **changes: np.ndarray) -> TeamState:
         """A copy with some arrays replaced (``dataclasses.replace`` without its cost: the
@@ -309,6 +316,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         collective_efficacy=np.full(team_shape, team.collective_efficacy),
         conflict_proneness=team_drawn("conflict_proneness", team.conflict_proneness),
         diversity=team_drawn("diversity", team.diversity),
+        leader_exhaustion=np.full(team_shape, config.leader.exhaustion),
     )
 
 

@@ -15,7 +15,15 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from simulation.model import diagnosis, equations, leadership, network, safety, team_dynamics
+from simulation.model import (
+    diagnosis,
+    equations,
+    leader_state,
+    leadership,
+    network,
+    safety,
+    team_dynamics,
+)
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.randomness import WeekNoise
@@ -99,7 +107,8 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
          noise: WeekNoise, config: ScenarioConfig, planner: leadership.Planner,
          p: Parameters) -> LeaderWeek:
     """The leader's part of the week: observe, plan, and fit the plan into the hours left;
-    how she will meet the problems members raise.
+    how she will meet the problems members raise. Her exhaustion widens her reading
+    errors, cancels part of her plan and adds to her blame (:mod:`leader_state`).
 
     A reassigned leader handles only her share of the team's crises; whoever covers for
     her handles the rest.
@@ -108,13 +117,17 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     share = events.attention_share
     hours = np.full(state.active.shape[:-1], leader.attention_hours * share)
     crisis = env.crisis_hours * events.crises_active * share
+    tired = state.leader_exhaustion
     observation = diagnosis.observe(state, last_output, noise.team_reading,
                                     leader.diagnostic_accuracy, leader.bias_cause,
-                                    leader.bias_strength, p)
+                                    leader.bias_strength, p,
+                                    leader_state.reading_spread(tired, p))
     planned = leadership.plan_doses(planner, observation, hours,
                                     leadership.systems_share(leader, week), week)
-    granted, kept, breached = leadership.fit_week(planned, np.maximum(hours - crisis, 0.0), p)
-    blame = safety.blame_share(leader.blame, granted, in_crisis(events), p)
+    held = leader_state.hours_held(np.maximum(hours - crisis, 0.0), tired, p)
+    granted, kept, breached = leadership.fit_week(planned, held, p)
+    blame = safety.blame_share(leader.blame, granted, in_crisis(events), p,
+                               leader_state.extra_blame(tired, p))
     return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame)
 
 
@@ -150,15 +163,21 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                   p: Parameters) -> WeekOutcome:
     """One week: new hires start, the leader takes her look at the team (her standing
     misreading of each member moves on) and leads with her strategy (``planner``: the
-    strategy with the runs' own memory), the team works, some may leave."""
+    strategy with the runs' own memory), the week's leading tires or restores her, the team
+    works, some may leave."""
     state = hire(state, events.hired, noise, config, p)
     state = state.replace(misreading=diagnosis.updated_misreading(
         state.misreading, noise.observation, events.hired, p))
     led = lead(state, last_output, week, events, noise, config, planner, p)
+    tired = leader_state.exhaustion_step(
+        state.leader_exhaustion, leader_state.leading_load(led.hours_planned,
+                                                           config.leader.capacity_hours),
+        in_crisis(events), state.relationship_conflict, p)
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
                                                  led.blame)
+    state = state.replace(leader_exhaustion=tired)
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
     if leaving.any():

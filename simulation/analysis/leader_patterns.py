@@ -1,0 +1,102 @@
+"""The leader patterns of VALIDATION.md (P19 onward) as executable checks: the leader as a
+person. Each sets up its runs like the patterns of :mod:`simulation.analysis.patterns`
+(which registers them) and returns its estimates in the order of its criteria.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.analysis.pattern_checks import (
+    Band,
+    Context,
+    Criterion,
+    Estimate,
+    Pattern,
+    ratio_of_means,
+)
+from simulation.engines.mesa_model import TeamModel
+from simulation.model import diagnosis
+from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
+
+OVERLOAD_LEVEL = 2.25
+"""The leader's hours in the overloaded quarter, as a share of her normal 8: 18 hours a
+week, 150% of her capacity of 12."""
+DEPLETED_WEEKS = range(7, 9)
+"""(1-based) weeks in which the depleted leader is measured: the seventh and eighth of her
+overloaded weeks."""
+RECOVERED_WEEKS = range(WEEKS_PER_QUARTER + 7, WEEKS_PER_QUARTER + 9)
+"""The seventh and eighth weeks after her load returns to normal (the quarter after)."""
+
+
+def reading_and_commitments(config: ScenarioConfig, ctx: Context
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """Per replication and (1-based) week: the leader's diagnostic error (mean absolute
+    difference between the gaps she read and the members' true gaps at the week's start,
+    over the slots filled throughout the week) and the share of her planned 1:1s she kept
+    (1 in a week with none planned)."""
+    errors, kept = [], []
+    for replication in range(ctx.replications):
+        model = TeamModel(config, seed=ctx.seed, replication=replication)
+        weekly_error = []
+        while model.running:
+            before = model.state
+            model.step()
+            observation = model.leader.observation
+            assert observation is not None
+            truth = diagnosis.true_gaps(before, config.parameters)
+            filled = (observation.active > 0) & (before.active > 0)
+            weekly_error.append(float(np.abs(observation.gaps - truth)[filled].mean()))
+        frame = model.weekly_frame()
+        planned = (frame.kept_commitments + frame.breaches).to_numpy()
+        kept.append(np.where(planned > 0, frame.kept_commitments.to_numpy()
+                             / np.where(planned > 0, planned, 1.0), 1.0))
+        errors.append(np.array(weekly_error))
+        model.release()
+    return np.array(errors), np.array(kept)
+
+
+def in_weeks(values: np.ndarray, weeks: range) -> np.ndarray:
+    """Per replication: the mean over some (1-based) weeks."""
+    return values[:, [week - 1 for week in weeks]].mean(axis=1)
+
+
+def depleted_leader(ctx: Context) -> list[Estimate]:
+    """P19: a quarter at 150% of the leader's capacity, then a quarter at her normal load.
+
+    The same team and leader (the default strategy, no crises, so that only the load
+    differs) with her normal 8 hours a week throughout, or with 18 hours a week (150% of
+    her capacity of 12) in the first quarter. Measured in weeks 7 and 8 of the overload
+    and in weeks 7 and 8 after it, against the normal leader in the same weeks (common random
+    numbers): her diagnostic error and the share of her planned 1:1s she kept."""
+    setting = {"quarters": 2, "environment__crisis_rate": 0.0}
+    normal = reading_and_commitments(ctx.config(**setting), ctx)
+    overloaded = reading_and_commitments(ctx.config(**setting, leader__attention=[
+        {"from_quarter": 1, "to_quarter": 1, "level": OVERLOAD_LEVEL}]), ctx)
+    estimates = []
+    for weeks in (DEPLETED_WEEKS, RECOVERED_WEEKS):
+        estimates.append(ratio_of_means(in_weeks(overloaded[0], weeks),
+                                        in_weeks(normal[0], weeks), ctx.seed))
+        estimates.append(ratio_of_means(in_weeks(overloaded[1], weeks),
+                                        in_weeks(normal[1], weeks), ctx.seed))
+    return estimates
+
+
+def _criteria(*pairs: tuple[str, Band]) -> tuple[Criterion, ...]:
+    return tuple(Criterion(measures, band) for measures, band in pairs)
+
+
+LEADER_PATTERNS: tuple[Pattern, ...] = (
+    Pattern("P19", "The depleted leader",
+            _criteria(("diagnostic error, weeks 7-8 at 150% of capacity / at normal load",
+                       Band(1.25, None)),
+                      ("share of planned 1:1s kept, the same weeks, overloaded / normal",
+                       Band(None, 0.9)),
+                      ("diagnostic error, weeks 7-8 after the load returns to normal / "
+                       "normal", Band(None, 1.1)),
+                      ("share of planned 1:1s kept, the same weeks, after / normal",
+                       Band(0.9, None))),
+            "Byrne et al. 2014; Barnes et al. 2015",
+            depleted_leader, ("leader_strain_gain", "leader_recovery", "depleted_reading",
+                              "depleted_hours")),
+)
