@@ -42,8 +42,9 @@ def test_pattern_holds_under_the_default_parameters(pattern_id):
 
 
 BROKEN_MECHANISMS = {
-    # Trust that is lost as slowly as it is won is not asymmetric.
-    "P4": {"trust_breach_loss": 0.005},
+    # Trust that is lost as slowly as it is won is not asymmetric: at a loss of 0.0005 of
+    # the level a breach costs about what a kept 1:1 builds (trust_gain 0.002 on the gap).
+    "P4": {"trust_breach_loss": 0.0005},
     # Training ten times as strong overshoots the effect sizes research finds.
     "P10": {"train_rate": 0.4},
     # Scrutiny that lingers keeps the Hawthorne gains long after the watching stops.

@@ -188,7 +188,7 @@ def test_a_structure_that_would_split_too_small_a_team_names_the_structure_lever
     {"team_size": 14}, {"interdependence": 0.0}, {"interdependence": 1.0},
     {"complexity": 0.0}, {"complexity": 1.0}])
 def test_moving_a_team_lever_changes_the_what_if_result(levers):
-    result = compare(BASE, apply_levers(BASE, levers), replications=6, seed=3)
+    result = compare(BASE, apply_levers(BASE, levers), replications=12, seed=3)
     row = result.difference
     assert row["low"] > 0 or row["high"] < 0, row
     assert result.sentence.startswith("B ends ")
