@@ -95,7 +95,7 @@ BAD_FILES = {
     "value_for_list_of_tables": ("[leader]\nattention = 3\n", "leader.attention"),
     "bad_value_in_list_of_tables": (
         "[[leader.attention]]\nfrom_quarter = 2\nlevel = 0.5\n"
-        "[[leader.attention]]\nfrom_quarter = 5\nlevel = 1.5\n",
+        "[[leader.attention]]\nfrom_quarter = 5\nlevel = 3.5\n",
         "leader.attention[1].level"),
     "unknown_key_in_list_of_tables": (
         "[[leader.attention]]\nfrom_quarter = 2\nlevl = 0.5\n", "leader.attention[0].levl"),
