@@ -178,6 +178,20 @@ def test_a_copy_for_a_run_starts_from_the_registered_state_and_keeps_its_own():
     assert fresh_plan(strategies.coach) is strategies.coach  # nothing to copy
 
 
+def test_a_read_only_table_is_shared_by_the_runs_not_copied():
+    table = np.linspace(0.0, 1.0, 1000)
+    table.flags.writeable = False
+    scratch = np.zeros(3)
+
+    def lookup(observation, hours):
+        return strategies.coach(observation, hours) * table[0] + scratch[0]
+
+    copy = fresh_plan(lookup)
+    cells = dict(zip(lookup.__code__.co_freevars, copy.__closure__, strict=True))
+    assert cells["table"].cell_contents is table
+    assert cells["scratch"].cell_contents is not scratch
+
+
 class Counter:
     """A callable strategy object that counts its calls in an attribute."""
 

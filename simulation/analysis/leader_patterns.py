@@ -10,9 +10,9 @@ import numpy as np
 from simulation.analysis.pattern_checks import (
     Band,
     Context,
-    Criterion,
     Estimate,
     Pattern,
+    criteria,
     ratio_of_means,
 )
 from simulation.engines.mesa_model import TeamModel
@@ -82,13 +82,10 @@ def depleted_leader(ctx: Context) -> list[Estimate]:
     return estimates
 
 
-def _criteria(*pairs: tuple[str, Band]) -> tuple[Criterion, ...]:
-    return tuple(Criterion(measures, band) for measures, band in pairs)
-
 
 LEADER_PATTERNS: tuple[Pattern, ...] = (
     Pattern("P19", "The depleted leader",
-            _criteria(("diagnostic error, weeks 7-8 at 150% of capacity / at normal load",
+            criteria(("diagnostic error, weeks 7-8 at 150% of capacity / at normal load",
                        Band(1.25, None)),
                       ("share of planned 1:1s kept, the same weeks, overloaded / normal",
                        Band(None, 0.9)),

@@ -56,6 +56,11 @@ class Criterion:
         return f"{self.measures}: {self.band}"
 
 
+def criteria(*pairs: tuple[str, Band]) -> tuple[Criterion, ...]:
+    """A pattern's criteria from (what it measures, its band) pairs, in order."""
+    return tuple(Criterion(measures, band) for measures, band in pairs)
+
+
 @dataclass(frozen=True)
 class Estimate:
     """A measured figure with its 95% interval."""

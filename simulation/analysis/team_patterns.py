@@ -14,10 +14,10 @@ import pandas as pd
 from simulation.analysis.pattern_checks import (
     Band,
     Context,
-    Criterion,
     Estimate,
     Pattern,
     Runs,
+    criteria,
     interval,
     ratio_of_means,
 )
@@ -244,19 +244,16 @@ def d_difference(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray,
     return Estimate(float(d(*first) - d(*second)), float(low), float(high))
 
 
-def _criteria(*pairs: tuple[str, Band]) -> tuple[Criterion, ...]:
-    return tuple(Criterion(measures, band) for measures, band in pairs)
-
 
 TEAM_PATTERNS: tuple[Pattern, ...] = (
     Pattern("P13", "Social loafing",
-            _criteria(("output per member, team of 4 minus team of 12, weak norm, hidden "
+            criteria(("output per member, team of 4 minus team of 12, weak norm, hidden "
                        "contributions (Cohen's d across teams)", Band(0.2, 0.7)),
                       ("size gap with a strong norm / with a weak norm", Band(None, 0.5))),
             "Karau & Williams 1993 (meta-analysis, d about 0.44)",
             social_loafing, ("loafing_weight", "loafing_half_size"), replication_factor=32),
     Pattern("P14", "Psychological safety drives team learning",
-            _criteria(("capability gained in a year, safety 0.8 minus 0.2, same training",
+            criteria(("capability gained in a year, safety 0.8 minus 0.2, same training",
                        Band(0, None)),
                       ("correlation across teams of starting safety with capability gained",
                        Band(0.2, 0.6))),
@@ -264,7 +261,7 @@ TEAM_PATTERNS: tuple[Pattern, ...] = (
             safety_drives_learning, ("safety_learning_weight", "peer_learning_rate"),
             replication_factor=2),
     Pattern("P15", "Relationship conflict hurts, task conflict does not",
-            _criteria(("correlation across teams of relationship conflict with team output, "
+            criteria(("correlation across teams of relationship conflict with team output, "
                        "a year", Band(-0.35, -0.05)),
                       ("correlation across teams of task conflict with team output",
                        Band(-0.10, 0.15)),
@@ -274,20 +271,20 @@ TEAM_PATTERNS: tuple[Pattern, ...] = (
             conflict_and_output, ("relationship_conflict_output", "task_conflict_output",
                                   "conflict_conversion"), replication_factor=48),
     Pattern("P16", "Bad apples",
-            _criteria(("others' output, quarter 2: drop with a bad apple / without",
+            criteria(("others' output, quarter 2: drop with a bad apple / without",
                        Band(0.05, None)),
                       ("drop with a bad apple / lift with a star", Band(1.5, None))),
             "Felps, Mitchell & Byington 2006; Baumeister et al. 2001",
             bad_apples, ("contagion_rate", "negativity_weight", "affect_expression"),
             replication_factor=2),
     Pattern("P17", "Turnover is contagious",
-            _criteria(("leaving hazard in the quarter after a close colleague left / "
+            criteria(("leaving hazard in the quarter after a close colleague left / "
                        "comparable members' (standardised)", Band(1.2, 2.0))),
             "Felps et al. 2009",
             turnover_is_contagious, ("turnover_contagion_weight", "departure_shock_decay"),
             replication_factor=4),
     Pattern("P18", "Goal-setting works more on simple tasks",
-            _criteria(("goal-setting's effect on team output after a quarter, simple task "
+            criteria(("goal-setting's effect on team output after a quarter, simple task "
                        "(Cohen's d)", Band(0.5, 1.0)),
                       ("the same on a complex task", Band(0.2, 0.6)),
                       ("simple minus complex", Band(0, None))),

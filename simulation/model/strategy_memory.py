@@ -13,9 +13,10 @@ run what the Mesa model gives it. Two things make that so, the same in both engi
   variables a closure holds (``nonlocal`` counters, lists, dictionaries), its default
   arguments and a callable object's attributes are copied, as they were when it was
   registered, for each run. A strategy that keeps memory in a closure therefore gets a
-  fresh memory per run too. What cannot be copied per run, a module's global variables, is
-  refused: a strategy that assigns a global name (``global count``) is rejected when it is
-  registered, naming the variable.
+  fresh memory per run too. A read-only numpy array (``table.flags.writeable = False``) is
+  shared instead: a large lookup table is then not copied for every run. What cannot be
+  copied per run, a module's global variables, is refused: a strategy that assigns a
+  global name (``global count``) is rejected when it is registered, naming the variable.
 
 A vectorised strategy plans a batch of runs in one call (arrays ``(runs, members)``), so
 the batched engine gives it one context and one copy per batch: its ``replication`` is then
@@ -161,6 +162,8 @@ def _fresh(value: Any, memo: dict[int, Any]) -> Any:
     way; modules, classes and what cannot be copied are shared)."""
     if isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType)):
         return value
+    if isinstance(value, np.ndarray) and not value.flags.writeable:
+        return value  # a read-only table: nothing a run could change, shared, not copied
     if isinstance(value, types.FunctionType):
         return fresh_plan(value, memo)
     try:
