@@ -144,10 +144,11 @@ class Planner:
             return self.strategy.plan(observation, hours)
         seen, given = read_only_observation(observation), read_only(hours)
         expected = (*observation.shape, iv.COUNT)
+        views = ([seen.run(run) for run in range(observation.active.shape[0])]
+                 if self.per_run else [seen])
         if self.per_run:
-            doses = np.stack([self._run_answer(run, seen.run(run), given[run], week,
-                                               expected[1:])
-                              for run in range(observation.active.shape[0])])
+            doses = np.stack([self._run_answer(run, view, given[run], week, expected[1:])
+                              for run, view in enumerate(views)])
         else:
             doses = self._call(0, seen, given, week)
             if self.failures is not None:
@@ -161,11 +162,8 @@ class Planner:
         if np.any(over):
             doses *= np.where(over, hours / np.where(over, total, 1.0), 1.0)[..., None, None]
         if self.with_context:
-            if self.per_run:
-                for run, context in enumerate(self.contexts):
-                    context.remember(seen.run(run), doses[run])
-            else:
-                self.contexts[0].remember(seen, doses)
+            for run, (context, view) in enumerate(zip(self.contexts, views, strict=True)):
+                context.remember(view, doses[run] if self.per_run else doses)
         return doses
 
     def _call(self, index: int, observation: Observation, hours: np.ndarray, week: int
