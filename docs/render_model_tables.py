@@ -160,7 +160,8 @@ def parameters() -> str:
 def member_variables() -> str:
     """The member state variables, their meaning and whether the agent exposes them."""
     documented = {*state.MEMBER_VARIABLES, *state.TEAM_VARIABLES, *state.TIE_VARIABLES,
-                  *state.LEADER_READING_VARIABLES, *state.LEADER_VARIABLES, "dose_in_effect"}
+                  *state.LEADER_READING_VARIABLES, *state.LEADER_VARIABLES,
+                  *state.FEEDBACK_BANK_VARIABLES, "dose_in_effect"}
     undocumented = {item.name for item in dataclasses.fields(state.TeamState)} - documented
     if undocumented:
         raise RuntimeError(f"state variables without a meaning in state.py: {undocumented}")
@@ -187,11 +188,12 @@ def reading_variables() -> str:
     to week."""
     rows = [[f"`{name}`", cell(meaning)]
             for name, meaning in {**state.LEADER_VARIABLES,
-                                  **state.LEADER_READING_VARIABLES}.items()]
+                                  **state.LEADER_READING_VARIABLES,
+                                  **state.FEEDBACK_BANK_VARIABLES}.items()]
     readings = ", ".join(f"`{name}`" for name in state.READINGS)
     return (table(["variable", "meaning (`state.LEADER_VARIABLES`, "
-                   "`LEADER_READING_VARIABLES`)"], rows)
-            + f"\n\nIts last axis, in order (`state.READINGS`): {readings}.")
+                   "`LEADER_READING_VARIABLES`, `FEEDBACK_BANK_VARIABLES`)"], rows)
+            + f"\n\nThe misreading's last axis, in order (`state.READINGS`): {readings}.")
 
 
 def level(position: int) -> str:

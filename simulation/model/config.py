@@ -111,6 +111,13 @@ class TeamConfig:
         0, 0.5)
 
 
+CADENCE_WEEKS: dict[str, int] = {"weekly": 1, "fortnightly": 2, "quarterly": WEEKS_PER_QUARTER,
+                                  "annual": 4 * WEEKS_PER_QUARTER}
+"""How often the leader gives feedback (``leader.feedback_cadence``): weeks from one
+feedback conversation to the next. Between them, the hours her strategy plans for feedback
+are banked for the next conversation."""
+CADENCES: tuple[str, ...] = tuple(CADENCE_WEEKS)
+
 STRUCTURES: tuple[str, ...] = ("complete", "subgroups", "hub_and_spoke", "explicit")
 """How the team's network of ties is laid out (:mod:`simulation.model.network`)."""
 
@@ -190,6 +197,10 @@ class LeaderConfig:
         0, "last quarter of system building; 0 means throughout", 0, 200)
     deputy_share: float = described(
         0.0, "share of withdrawn hours a deputy carries on", 0, 1)
+    feedback_cadence: str = described(
+        "weekly", "how often the leader gives feedback (coaching, recognition, feedback on "
+                  "the work): weekly or fortnightly 1:1s, or a quarterly or annual review "
+                  "that gets the hours banked since the last one", choices=CADENCES)
     blame: float = described(
         0.2, "share of raised problems and mistakes the leader meets with blame rather "
              "than curiosity (more under crisis and when micromanaging)", 0, 1)

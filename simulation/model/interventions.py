@@ -99,6 +99,12 @@ TEAM_SESSIONS = (TEAM_BUILDING, RETROSPECTIVE)
 """Team interventions the whole team attends: their hours come out of every member's
 working week."""
 
+FEEDBACK = (COACH, RECOGNISE, MONITOR)
+"""Interventions that are feedback to the member on their work (developmental, positive and
+corrective): what the leader's feedback cadence schedules (``leader.feedback_cadence``)."""
+IS_FEEDBACK = np.isin(np.arange(COUNT), FEEDBACK)
+"""Mask over interventions: which are feedback (:data:`FEEDBACK`)."""
+
 ONE_TO_ONE = np.array([item.one_to_one for item in CATALOGUE])
 """Mask over interventions: which count as 1:1 time with the member."""
 

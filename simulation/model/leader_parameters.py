@@ -37,3 +37,9 @@ class LeaderParameters:
               "rested; her depletion grows from there to full at exhaustion 1", 0, 0.95)
     depleted_blame: float = described(
         0.3, "extra share of raised problems a fully exhausted leader meets with blame", 0, 1)
+
+    # --- the leader: feedback cadence ----------------------------------------------------
+    feedback_decay_weeks: float = described(
+        12.0, "weeks over which feedback about a piece of work loses all but 1/e of its "
+              "value: banked for a later review, it says less about what the member can "
+              "still change and is remembered less well (Kulik & Kulik 1988)", 1, 520)

@@ -8,6 +8,11 @@ team less accurately (larger reading errors), keeps fewer of her commitments (pa
 week's planned 1:1s and sessions is not held) and more often meets a raised problem with
 blame (self-control depleted: abusive supervision rises with the leader's depletion and
 short sleep).
+
+Her feedback cadence (``leader.feedback_cadence``): weekly 1:1s give feedback on the week's
+work; under a fortnightly, quarterly or annual cadence the hours her strategy plans for
+feedback each week are banked for the member's next conversation, and what they are about
+loses value while it waits (:func:`scheduled_feedback`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import numpy as np
 
 from simulation.model.config import Parameters
 from simulation.model.equations import team_level
+from simulation.model.interventions import FEEDBACK
 
 
 def leading_load(hours: np.ndarray, capacity_hours: float) -> np.ndarray:
@@ -59,3 +65,32 @@ def extra_blame(exhaustion: np.ndarray, p: Parameters) -> np.ndarray:
     """Share of raised problems an exhausted leader meets with blame on top of her
     disposition."""
     return team_level(p.depleted_blame) * np.asarray(exhaustion)
+
+
+def scheduled_feedback(granted: np.ndarray, bank: np.ndarray, week: int, cadence_weeks: int,
+                       p: Parameters) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """The week's doses under the leader's feedback cadence, from the doses her week held
+    (``granted``): those given this week, the review held this week (doses ``(...,
+    members, interventions)``, or None when none is due) and the bank carried on.
+
+    Every ``cadence_weeks`` weeks (at the end of each period: the last week of a fortnight,
+    quarter or year) the leader holds each member's review; in the weeks between, the hours
+    her week held for feedback (:data:`~simulation.model.interventions.FEEDBACK`) are not
+    given but banked for it (hours a crisis took from the week bank nothing). A week's
+    banked hours lose a share ``1 - exp(-1 / feedback_decay_weeks)`` of their value with
+    every week they wait (feedback loses value with delay: Kulik & Kulik 1988), so a review
+    gives the fresh equivalent of what was banked: under the default decay about 96% of a
+    fortnight's hours, 61% of a quarter's and 22% of a year's. Weekly feedback
+    (``cadence_weeks`` 1) is the week as it is.
+    """
+    if cadence_weeks <= 1:
+        return granted, None, bank
+    carried = bank * np.exp(-1.0 / team_level(p.feedback_decay_weeks))[..., None, None] \
+        + granted[..., FEEDBACK]
+    given = granted.copy()
+    given[..., FEEDBACK] = 0.0
+    if (week + 1) % cadence_weeks:
+        return given, None, carried
+    review = np.zeros_like(granted)
+    review[..., FEEDBACK] = carried
+    return given, review, np.zeros_like(bank)

@@ -238,14 +238,30 @@ def plan_doses(planner: Planner, observation: Observation, hours: np.ndarray,
 
 
 ONE_TO_ONE = iv.ONE_TO_ONE.astype(float)
+MEETING_WHEN_BANKED = (iv.ONE_TO_ONE & ~iv.IS_FEEDBACK).astype(float)
+"""The 1:1 interventions that are still met in the week when feedback is banked for a
+review."""
 """1 for the interventions held as a 1:1 with the member, 0 for the others."""
 
 
-def fit_week(planned: np.ndarray, hours_left: np.ndarray, p: Parameters
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def with_review(granted: np.ndarray, kept: np.ndarray, review: np.ndarray, p: Parameters
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The week's doses and kept commitments with each member's review added: a review is
+    booked long in advance and held whatever the week brings (its hours were banked), and
+    it counts as a commitment kept by its size."""
+    held = equations.commitment_weight(np.einsum("...k,k->...", review, ONE_TO_ONE), p)
+    return granted + review, np.maximum(kept, held)
+
+
+def fit_week(planned: np.ndarray, hours_left: np.ndarray, p: Parameters,
+             banked: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit the plan into the hours left (``equations.allocate_hours``) and weigh each
-    member's 1:1 as kept or broken by its size: granted doses, kept, breached."""
+    member's 1:1 as kept or broken by its size: granted doses, kept, breached. With
+    ``banked`` (a feedback cadence longer than a week) the plan's feedback hours are spent
+    this week on the member's next review, not in a meeting, so they do not count toward
+    this week's 1:1."""
     granted, cancelled = equations.allocate_hours(planned, np.asarray(hours_left))
-    commitment = equations.commitment_weight(np.einsum("...k,k->...", planned, ONE_TO_ONE), p)
+    meeting = MEETING_WHEN_BANKED if banked else ONE_TO_ONE
+    commitment = equations.commitment_weight(np.einsum("...k,k->...", planned, meeting), p)
     return (granted, np.where(cancelled, 0.0, commitment),
             np.where(cancelled, commitment, 0.0))

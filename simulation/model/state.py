@@ -80,6 +80,13 @@ LEADER_READING_VARIABLES: dict[str, str] = {
 }
 """The leader's reading of each member that carries over from week to week."""
 
+FEEDBACK_BANK_VARIABLES: dict[str, str] = {
+    "feedback_bank": "feedback hours the leader has banked for each member's next review, "
+                     "(..., members, feedback interventions), weighted by how fresh what "
+                     "they are about still is (hours, 0 upward; 0 under weekly feedback)",
+}
+"""What the leader has saved up for each member's next review (``leader.feedback_cadence``)."""
+
 TIE_VARIABLES: dict[str, str] = {
     "ties": "strength of each working relationship, (..., members, members), symmetric",
 }
@@ -118,6 +125,7 @@ class TeamState:
     departure_shock: np.ndarray
     ties: np.ndarray
     misreading: np.ndarray
+    feedback_bank: np.ndarray
     dose_in_effect: np.ndarray
     psychological_safety: np.ndarray
     direction_clarity: np.ndarray
@@ -304,6 +312,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         ties=network.initial_ties(config, shape),
         misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
                     else np.array(reading_draws, dtype=float)),
+        feedback_bank=np.zeros((*shape, len(interventions.FEEDBACK))),
         dose_in_effect=np.zeros((*shape, interventions.COUNT)),
         psychological_safety=team_drawn("psychological_safety", team.psychological_safety),
         direction_clarity=np.full(team_shape, env.direction_clarity),
@@ -373,4 +382,5 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
         departure_shock=fill(state.departure_shock, 0.0),
         ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
+        feedback_bank=np.where(hired[..., None], 0.0, state.feedback_bank),
     )

@@ -24,7 +24,7 @@ from simulation.model import (
     safety,
     team_dynamics,
 )
-from simulation.model.config import Parameters, ScenarioConfig
+from simulation.model.config import CADENCE_WEEKS, Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.randomness import WeekNoise
 from simulation.model.state import DERIVED, TeamState, with_departures, with_new_hires
@@ -69,6 +69,9 @@ class LeaderWeek:
     commitment; 0 if none was)."""
     blame: np.ndarray
     """Share of the problems members raise this week that she meets with blame."""
+    feedback_bank: np.ndarray
+    """Feedback hours banked for each member's next review after this week
+    (``(..., members, feedback interventions)``; see ``leader_state.scheduled_feedback``)."""
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,17 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     planned = leadership.plan_doses(planner, observation, hours,
                                     leadership.systems_share(leader, week), week)
     held = leader_state.hours_held(np.maximum(hours - crisis, 0.0), tired, p)
-    granted, kept, breached = leadership.fit_week(planned, held, p)
+    cadence = CADENCE_WEEKS[leader.feedback_cadence]
+    granted, kept, breached = leadership.fit_week(planned, held, p, banked=cadence > 1)
+    granted, review, bank = leader_state.scheduled_feedback(granted, state.feedback_bank,
+                                                            week, cadence, p)
+    if review is not None:
+        granted, kept = leadership.with_review(granted, kept, review * state.active[..., None],
+                                               p)
     blame = safety.blame_share(leader.blame, granted, in_crisis(events), p,
                                leader_state.extra_blame(tired, p))
-    return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame)
+    return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame,
+                      bank)
 
 
 def in_crisis(events: WeekEvents) -> np.ndarray | float:
@@ -177,7 +187,7 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
                                                  led.blame)
-    state = state.replace(leader_exhaustion=tired)
+    state = state.replace(leader_exhaustion=tired, feedback_bank=led.feedback_bank)
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
     if leaving.any():
