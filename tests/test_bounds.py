@@ -110,6 +110,8 @@ def watching_every_week(monkeypatch: pytest.MonkeyPatch) -> dict[str, np.ndarray
         return outcome
 
     monkeypatch.setattr(batch, "simulate_week", checked_week)
+    # Every extreme in one block, however many parameters there are to take to their ends.
+    monkeypatch.setattr(batch, "BLOCK", 1 << 16)
     return seen
 
 

@@ -15,8 +15,9 @@ from simulation.analysis.pattern_checks import (
     criteria,
     ratio_of_means,
 )
+from simulation.engines.batch import run_batch
 from simulation.engines.mesa_model import TeamModel
-from simulation.model import diagnosis
+from simulation.model import diagnosis, equations
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
 
 OVERLOAD_LEVEL = 2.25
@@ -82,6 +83,39 @@ def depleted_leader(ctx: Context) -> list[Estimate]:
     return estimates
 
 
+YEAR_END = range(3 * WEEKS_PER_QUARTER, 4 * WEEKS_PER_QUARTER)
+"""The (0-based) weeks of the fourth quarter, over which P22 averages."""
+
+
+def cadence_outcomes(cadence: str, ctx: Context) -> dict[str, np.ndarray]:
+    """Per replication, the mean over the fourth quarter's weeks: output per member and the
+    members' mean motivation and trust, under the coaching leader with a feedback cadence
+    in a calm year (no crises)."""
+    config = ctx.config(quarters=4, environment__crisis_rate=0.0, leader__strategy="coach",
+                        leader__feedback_cadence=cadence)
+    record = run_batch(config, ctx.seed, range(ctx.replications), member_detail=True).record
+    weeks = list(YEAR_END)
+    active = record.active[weeks]
+    outcomes = {name: equations.team_mean(record.member_states[name][weeks], active)
+                .mean(axis=0) for name in ("motivation", "trust")}
+    outcomes["output"] = (record.team_output[weeks].mean(axis=0)
+                          / record.headcount[weeks].mean(axis=0))
+    return outcomes
+
+
+def regular_feedback(ctx: Context) -> list[Estimate]:
+    """P22: the same leader, hours and strategy (coaching: development, feedback and room)
+    for a year, her feedback given in weekly 1:1s or saved up for one annual review at the
+    year's end (the hours her strategy plans for feedback banked for it). Over the fourth
+    quarter's weeks (common random numbers), weekly against annual: output per member,
+    motivation, trust. A calm year, so that only the cadence differs (crises cancel weekly
+    1:1s, a broken commitment each, while a review booked long before is held:
+    docs/CALIBRATION.md)."""
+    annual = cadence_outcomes("annual", ctx)
+    weekly = cadence_outcomes("weekly", ctx)
+    return [ratio_of_means(weekly[name], annual[name], ctx.seed)
+            for name in ("output", "motivation", "trust")]
+
 
 LEADER_PATTERNS: tuple[Pattern, ...] = (
     Pattern("P19", "The depleted leader",
@@ -96,4 +130,13 @@ LEADER_PATTERNS: tuple[Pattern, ...] = (
             "Byrne et al. 2014; Barnes et al. 2015",
             depleted_leader, ("leader_strain_gain", "leader_recovery", "depleted_reading",
                               "depleted_hours")),
+    Pattern("P22", "Regular feedback beats the annual review",
+            criteria(("output per member, quarter 4, weekly 1:1 feedback / annual review",
+                      Band(1.1, None)),
+                     ("members' motivation, quarter 4, weekly / annual", Band(1.1, None)),
+                     ("members' trust in the leader, quarter 4, weekly / annual",
+                      Band(1.0, None))),
+            "practitioner literature (regular check-ins over annual reviews); Kulik & Kulik "
+            "1988 (timely feedback); Hackman & Oldham 1976 (knowledge of results)",
+            regular_feedback, ("standing_weight", "feedback_decay_weeks")),
 )

@@ -111,14 +111,23 @@ def micromanagement_sting(state: TeamState, p: Parameters) -> np.ndarray:
 
 def motivation_step(state: TeamState, effect: np.ndarray, progress: np.ndarray,
                     p: Parameters) -> np.ndarray:
-    """Motivation after a week.
+    """Motivation after a week: the sum of :func:`motivation_parts`."""
+    base, lift = motivation_parts(state, effect, progress, p)
+    return base + lift
+
+
+def motivation_parts(state: TeamState, effect: np.ndarray, progress: np.ndarray,
+                     p: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """Motivation after a week, in two parts: the part that moves from week to week, and the
+    lift of knowing where one stands this week (:func:`standing_lift`).
 
     Up: recognition and purpose, coaching, empowerment of capable members, visible progress
     (the progress principle, Amabile & Kramer 2011), feedback under trust. Down: feedback
     under low trust, micromanagement (autonomy lost, Deci & Ryan 2000), exhaustion. Without
-    attention it drifts back to its anchor, unless embedded in habit.
+    attention it drifts back to its anchor, unless embedded in habit. Last week's lift is
+    not carried: it is this week's feedback that lifts this week.
     """
-    m = state.motivation
+    m = state.motivation - state.standing_lift
     up = (p.recognise_rate * effect[..., iv.RECOGNISE] + p.coach_motivation_rate
           * effect[..., iv.COACH] + p.empower_motivation_rate * effect[..., iv.EMPOWER]
           * state.capability + p.progress_gain * progress)
@@ -131,7 +140,40 @@ def motivation_step(state: TeamState, effect: np.ndarray, progress: np.ndarray,
     drift = p.motivation_drift * (1.0 - state.habit_strength) * (state.motivation_anchor - m)
     pushed = (bounded_push(m, feedback) + np.minimum(up, 1.0) * (1.0 - m) - down * m + drift
               + contagion(state, p))
-    return np.clip(pushed, 0.0, 1.0)
+    base = np.clip(pushed, 0.0, 1.0)
+    return base, standing_lift(base, effect, state, p)
+
+
+def knowledge_of_results(effect: np.ndarray) -> np.ndarray:
+    """How well a member knows where they stand, in [0, 1): from the feedback on their work
+    in effect this week, developmental (coaching) and corrective (feedback on the work),
+    each informing on its own, ``1 - (1 - coach)(1 - monitor)``. Recognition is praise
+    rather than information about the work, and acts through its own term."""
+    return 1.0 - (1.0 - effect[..., iv.COACH]) * (1.0 - effect[..., iv.MONITOR])
+
+
+def standing_lift(base: np.ndarray, effect: np.ndarray, state: TeamState, p: Parameters
+                  ) -> np.ndarray:
+    """The lift to motivation of knowing where one stands: a share ``standing_weight`` x
+    the member's feedback sensitivity x :func:`knowledge_of_results` x :func:`landing` of
+    the room above the rest of their motivation (``base``). Knowledge of results is one of
+    the critical psychological states through which feedback sustains internal work
+    motivation (Hackman & Oldham 1976): it lasts while the feedback does, so the lift is
+    gone within weeks of the last conversation (it is a level, not a gain that accumulates)
+    and habits do not embed it. Feedback from a leader the member does not trust tells them
+    where they stand too, but it is read as an attack (Kluger & DeNisi 1996) and lifts
+    nothing."""
+    share = np.minimum(p.standing_weight * state.feedback_sensitivity
+                       * knowledge_of_results(effect) * landing(state, p), 1.0)
+    return share * (1.0 - base)
+
+
+def landing(state: TeamState, p: Parameters) -> np.ndarray:
+    """How well feedback lands, in [0, 1]: 0 at or below the member's feedback threshold
+    (:func:`feedback_threshold`), rising to 1 at ``standing_trust_width`` of trust above
+    it."""
+    return np.clip((state.trust - feedback_threshold(state, p)) / p.standing_trust_width,
+                   0.0, 1.0)
 
 
 def expressed_mood(state: TeamState, p: Parameters) -> np.ndarray:

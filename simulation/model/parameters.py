@@ -74,6 +74,13 @@ class Parameters(LeaderParameters):
     feedback_motivation_rate: float = described(
         0.03, "motivation moved per week by feedback, per unit of trust above the threshold",
         0, 1)
+    standing_weight: float = described(
+        0.5, "share of the room above a member's motivation that knowing where they stand "
+              "(feedback on their work in effect this week) lifts it by, at full knowledge "
+              "of results (Hackman & Oldham 1976)", 0, 1)
+    standing_trust_width: float = described(
+        0.1, "trust above the feedback threshold at which knowing where one stands lifts "
+             "motivation fully (none at the threshold or below it)", 0.01, 1)
     feedback_trust_threshold: float = described(
         0.45, "trust below which feedback lowers motivation (Kluger & DeNisi 1996)", 0, 1)
     feedback_trust_rate: float = described(

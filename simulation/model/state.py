@@ -25,6 +25,8 @@ MEMBER_VARIABLES: dict[str, str] = {
     "capability_anchor": "the capability that holds without practice or attention",
     "motivation": "willingness to put effort into the work",
     "motivation_anchor": "the motivation the member drifts back to when nobody attends",
+    "standing_lift": "the part of motivation that knowing where one stands gives this week "
+                     "(recent feedback on the work); it goes when the feedback stops",
     "trust": "trust in the leader",
     "accountability": "follow-through: owning and finishing commitments",
     "accountability_anchor": "the accountability that holds without attention",
@@ -106,6 +108,7 @@ class TeamState:
     capability_anchor: np.ndarray
     motivation: np.ndarray
     motivation_anchor: np.ndarray
+    standing_lift: np.ndarray
     trust: np.ndarray
     accountability: np.ndarray
     accountability_anchor: np.ndarray
@@ -292,6 +295,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         capability_anchor=capability.copy(),
         motivation=motivation,
         motivation_anchor=motivation.copy(),
+        standing_lift=np.zeros(shape),
         trust=drawn(team.trust + team_offset("trust")[..., None], team.trust_sd, 3),
         accountability=accountability,
         accountability_anchor=accountability.copy(),
@@ -363,6 +367,7 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
         capability_anchor=fill(state.capability_anchor, capability),
         motivation=fill(state.motivation, p.new_hire_motivation),
         motivation_anchor=fill(state.motivation_anchor, p.new_hire_motivation),
+        standing_lift=fill(state.standing_lift, 0.0),
         trust=fill(state.trust, p.trust_neutral),
         accountability=fill(state.accountability, p.new_hire_accountability),
         accountability_anchor=fill(state.accountability_anchor, p.new_hire_accountability),

@@ -31,7 +31,7 @@ from simulation.model.member_dynamics import (
     embed,
     exhaustion_step,
     learning_pace,
-    motivation_step,
+    motivation_parts,
     obstacles_step,
     role_clarity_step,
     scrutiny_step,
@@ -219,7 +219,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     habit = state.habit_strength
     capability = capability_step(state, effect, p,
                                  learning_pace(effect, conditions.complexity, p))
-    motivation = motivation_step(state, effect, progress, p)
+    motivation, lift = motivation_parts(state, effect, progress, p)
     accountability = accountability_step(state, effect, p)
     role_clarity = role_clarity_step(state, effect, p, damping)
     obstacles = safety.hidden_obstacles(obstacles_step(state, effect, p),
@@ -248,8 +248,10 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
         capability=member(capability, state.capability),
         capability_anchor=member(embed(state.capability_anchor, state.capability, habit, p),
                                  state.capability_anchor),
-        motivation=member(motivation, state.motivation),
-        motivation_anchor=member(embed(state.motivation_anchor, state.motivation, habit, p),
+        motivation=member(motivation + lift, state.motivation),
+        standing_lift=member(lift, state.standing_lift),
+        motivation_anchor=member(embed(state.motivation_anchor,
+                                       state.motivation - state.standing_lift, habit, p),
                                  state.motivation_anchor),
         trust=member(trust_step(state, effect, kept, breached, p,
                                 safety.blamed(raised_or_not.raised, blames)), state.trust),
