@@ -245,7 +245,10 @@ def adaptive(observation: Observation, hours: np.ndarray,
              context: StrategyContext | None = None) -> np.ndarray:
     """Diagnoses and matches, and learns which remedies work for whom: where a member's
     gap does not close under its remedy within weeks, reassesses the diagnosis toward the
-    member's next most likely cause (see simulation/model/adaptive.py)."""
+    member's next most likely cause.
+
+    Without a context (one call outside a run) it plans as ``diagnose_and_match``; the
+    learning is in :mod:`simulation.model.adaptive` (docs/MODEL.md §8.6)."""
     if context is not None:
         observation = reassessed_reading(observation, context.memory, DIAGNOSIS_THRESHOLD)
     return diagnose_and_match(observation, hours)
