@@ -149,7 +149,8 @@ class Planner:
                 return self.strategy.plan(observation, hours)
             context = self.contexts[0]
             context.week = week
-            return self.strategy.plan(observation, hours, context)
+            learning: Callable[..., np.ndarray] = self.strategy.plan
+            return learning(observation, hours, context)
         seen, given = read_only_observation(observation), read_only(hours)
         expected = (*observation.shape, iv.COUNT)
         views = ([seen.run(run) for run in range(observation.active.shape[0])]
