@@ -4,8 +4,8 @@ where they do not (the strategy ``adaptive``, docs/MODEL.md §8.6).
 The leader starts from her diagnosis, as ``diagnose_and_match`` does, and keeps for every
 member slot and every root cause a belief that the cause's remedy works for that member:
 a Beta distribution over "a window of this remedy closes the gap", starting from the prior
-``Beta(PRIOR_WORKED, PRIOR_FAILED)``. Every ``REASSESSMENT_WEEKS`` weeks of a member's
-tenure she looks back: each cause whose remedy the member was given is credited with its
+``Beta(PRIOR_WORKED, PRIOR_FAILED)``. Every ``REASSESSMENT_WEEKS`` weeks a member is in
+post she looks back: each cause whose remedy the member was given is credited with its
 share of the window's remedy weight, as a success if the cause's gap as she reads it has
 closed by at least ``REQUIRED_PROGRESS`` of where it stood, as a failure if not (a
 Bernoulli observation weighted by the share: the Beta update).
@@ -42,14 +42,16 @@ REQUIRED_PROGRESS = 0.05
 """Share of a gap, as she read it at the window's start, that a remedy must close within
 the window to count as working."""
 
-PRIOR_WORKED = 4.0
-"""The prior's successes: how firmly she holds her first reading (belief perseverance: it
-takes about four failed windows, half a year, to halve her credence in it)."""
+PRIOR_WORKED = 6.0
+"""The prior's successes: how firmly she holds her first reading (belief perseverance: one
+failed window takes an eighth of her credence in it, eight in a row, most of a year, half;
+docs/CALIBRATION.md)."""
 
-PRIOR_FAILED = 1.0
+PRIOR_FAILED = 1.5
 """The prior's failures (a prior mean of 0.8: a matched remedy usually works)."""
 
 PRIOR_MEAN = PRIOR_WORKED / (PRIOR_WORKED + PRIOR_FAILED)
+"""The prior belief's mean: where her credence in a reading is 1."""
 
 
 def credence(worked: np.ndarray, failed: np.ndarray) -> np.ndarray:
