@@ -23,7 +23,7 @@ from simulation.model.strategies import REGISTRY
 FIGURE_ORDER = ("heatmap", "trajectories", "differences", "tornado")
 HEADLINE_ORDER = ("strategy_comparison", "withdrawal_timing", "marginal_gains_vs_big_push",
                   "misdiagnosis_cost", "attention_budget", "team_contagion", "after_blame",
-                  "conflict_pressure", "loafing", "exhausted_leader")
+                  "conflict_pressure", "loafing", "exhausted_leader", "leader_who_learns")
 """The order of results/README.md: the broadest question first."""
 
 

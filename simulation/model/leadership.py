@@ -108,7 +108,10 @@ class Planner:
     The Mesa model makes one for its run; the batched engine one per block of runs. A
     strategy not declared vectorised plans one run at a time in a batch, each run with its
     copy and context, as the Mesa model would; a vectorised one plans the whole block in one
-    call, with one copy and one context. With ``failures`` (a dictionary the caller keeps),
+    call, with one copy and one context. A built-in strategy is trusted as it is (no copy,
+    no checks); one that takes a context (``adaptive``) is given one per run or block all
+    the same, with its ``memory`` only (a built-in keeps what it needs there, so its plans
+    and observations are not kept for it). With ``failures`` (a dictionary the caller keeps),
     a run whose strategy call raises or answers what the model cannot use is entered there
     (its index in ``replications``: its first error) and gets no hours from then on, while
     the other runs go on; a call for the whole block that raises still raises.
@@ -120,18 +123,19 @@ class Planner:
                  ) -> None:
         self.strategy = strategy
         self.built_in = strategy.plan in BUILT_IN_PLANS
-        self.with_context = not self.built_in and takes_context(strategy.plan)
+        self.with_context = takes_context(strategy.plan)
         self.per_run = batched and not strategy.vectorised
         self.failures = failures
         self.first_index = first_index
         reps = [int(r) for r in replications]
-        if self.built_in:
-            self.plans: list[Callable[..., Any]] = [strategy.plan]
-            self.contexts: list[StrategyContext] = []
-            return
-        check_memory(strategy.plan, strategy.title)
         identities: list[int | np.ndarray] = (
             list(reps) if self.per_run else [np.array(reps) if batched else reps[0]])
+        if self.built_in:
+            self.plans: list[Callable[..., Any]] = [strategy.plan]
+            self.contexts: list[StrategyContext] = (
+                [StrategyContext(scenario, seed, identities[0])] if self.with_context else [])
+            return
+        check_memory(strategy.plan, strategy.title)
         self.plans = [fresh_plan(strategy.plan) for _ in identities]
         self.contexts = [StrategyContext(scenario, seed, identity) for identity in identities]
 
@@ -141,7 +145,12 @@ class Planner:
         asks for more. The strategy reads read-only views."""
         hours = np.asarray(hours, dtype=float)
         if self.built_in:
-            return self.strategy.plan(observation, hours)
+            if not self.with_context:
+                return self.strategy.plan(observation, hours)
+            context = self.contexts[0]
+            context.week = week
+            learning: Callable[..., np.ndarray] = self.strategy.plan
+            return learning(observation, hours, context)
         seen, given = read_only_observation(observation), read_only(hours)
         expected = (*observation.shape, iv.COUNT)
         views = ([seen.run(run) for run in range(observation.active.shape[0])]

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import interventions as iv
+from simulation.model.adaptive import reassessed_reading
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
 from simulation.model.equations import last_sum, total_hours
@@ -43,7 +44,7 @@ from simulation.model.situations import TEAM_STAGES as TEAM_STAGES
 from simulation.model.situations import SituationThresholds as SituationThresholds
 from simulation.model.situations import classify_situations as classify_situations
 from simulation.model.situations import classify_team_stage as classify_team_stage
-from simulation.model.strategy_memory import check_memory
+from simulation.model.strategy_memory import StrategyContext, check_memory
 
 Strategy = Callable[[Observation, np.ndarray], np.ndarray]
 
@@ -240,6 +241,19 @@ def diagnose_and_match(observation: Observation, hours: np.ndarray) -> np.ndarra
     return spread(weights, hours)
 
 
+def adaptive(observation: Observation, hours: np.ndarray,
+             context: StrategyContext | None = None) -> np.ndarray:
+    """Diagnoses and matches, and learns which remedies work for whom: where a member's
+    gap does not close under its remedy within weeks, reassesses the diagnosis toward the
+    member's next most likely cause.
+
+    Without a context (one call outside a run) it plans as ``diagnose_and_match``; the
+    learning is in :mod:`simulation.model.adaptive` (docs/MODEL.md §8.6)."""
+    if context is not None:
+        observation = reassessed_reading(observation, context.memory, DIAGNOSIS_THRESHOLD)
+    return diagnose_and_match(observation, hours)
+
+
 def situational(observation: Observation, hours: np.ndarray) -> np.ndarray:
     """A different approach for each member's situation and for the team's stage:
     directing the new, coaching the under-skilled, supporting the unmotivated, delegating
@@ -328,7 +342,8 @@ for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("big_push", big_push), ("coach", coach),
                      ("clarify_only", clarify_only), ("train_only", train_only),
                      ("monitor_only", monitor_only), ("build_capability", build_capability),
-                     ("goals_only", goals_only), ("team_builder", team_builder)):
+                     ("goals_only", goals_only), ("team_builder", team_builder),
+                     ("adaptive", adaptive)):
     register(_name, _plan, vectorised=True)
 
 BUILT_IN_PLANS = frozenset(REGISTRY.get(name).plan for name in REGISTRY.names())
