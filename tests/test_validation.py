@@ -17,7 +17,18 @@ from simulation.model.config import DEFAULT_SEED
 CI_REPLICATIONS = 30
 SEED = DEFAULT_SEED
 
-CHEAP = [pattern_id for pattern_id, pattern in PATTERNS.items() if pattern.cheap]
+KNOWN_MISSES = {
+    # Direction clarity's share of the gap between top- and bottom-quartile leaders is
+    # about 2% (interval about 0% to 4%), not 20% to 40%: docs/CALIBRATION.md, "The gap
+    # decomposition". Strict: the check fails loudly once the model reproduces it.
+    "P21": "direction clarity's share of the quartile gap is about 2%, not 20% to 40%",
+}
+"""Published patterns the model does not reproduce yet, each with what it measures."""
+
+CHEAP = [pytest.param(pattern_id, marks=pytest.mark.xfail(reason=KNOWN_MISSES[pattern_id],
+                                                          strict=True))
+         if pattern_id in KNOWN_MISSES else pattern_id
+         for pattern_id, pattern in PATTERNS.items() if pattern.cheap]
 
 
 def describe(result) -> str:
@@ -25,7 +36,7 @@ def describe(result) -> str:
                      for m in result.measurements)
 
 
-IMPLEMENTED = [f"P{i}" for i in range(1, 20)] + ["P22"]
+IMPLEMENTED = [f"P{i}" for i in range(1, 20)] + ["P21", "P22"]
 """The patterns of VALIDATION.md the registry checks so far, in its order."""
 
 
@@ -70,6 +81,8 @@ BROKEN_MECHANISMS = {
     # Feedback that tells members nothing about where they stand sustains no motivation
     # between conversations, so the annual review costs little of it.
     "P22": {"standing_weight": 0.0},
+    # Direction that output does not depend on gives direction clarity no share of the gap.
+    "P21": {"direction_floor": 1.0},
 }
 
 
@@ -128,5 +141,5 @@ def test_the_evidence_page_is_current():
 
     page = Path(__file__).resolve().parents[1] / "docs" / "VALIDATION.md"
     assert f"Model fingerprint: `{model_fingerprint()}`" in page.read_text(encoding="utf-8")
-    held = f"{len(IMPLEMENTED)} of {len(IMPLEMENTED)} patterns hold"
+    held = f"{len(IMPLEMENTED) - len(KNOWN_MISSES)} of {len(IMPLEMENTED)} patterns hold"
     assert held in page.read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.analysis.decompose import CLARITY, CLARITY_BAND, decompose
 from simulation.analysis.pattern_checks import (
     Band,
     Context,
@@ -116,6 +117,27 @@ def regular_feedback(ctx: Context) -> list[Estimate]:
     return [ratio_of_means(weekly[name], annual[name], ctx.seed)
             for name in ("output", "motivation", "trust")]
 
+CLARITY_LEADERS = 8
+"""P21's leaders per replication of the check (240 at the default 30)."""
+CLARITY_REPLICATIONS = 4
+"""Replications of the default team each of P21's leaders is ranked on (and each hybrid
+leader run on)."""
+
+
+def strategic_clarity_share(ctx: Context) -> list[Estimate]:
+    """P21: direction clarity's share of the output gap between top- and bottom-quartile
+    leaders.
+
+    A population of leaders who differ on every leadership dimension
+    (:mod:`simulation.analysis.leader_population`), ranked by team output in quarter 12 on
+    the default team, and the gap between the quartiles attributed to the dimensions by
+    Shapley values over the simulator (:func:`simulation.analysis.decompose.decompose`):
+    direction clarity's share of the gap with its bootstrap interval."""
+    result = decompose(ctx.config(), leaders=CLARITY_LEADERS * ctx.replications,
+                       replications=CLARITY_REPLICATIONS, seed=ctx.seed, resamples=1000)
+    return [Estimate(*result.share_of(CLARITY))]
+
+
 
 LEADER_PATTERNS: tuple[Pattern, ...] = (
     Pattern("P19", "The depleted leader",
@@ -130,6 +152,12 @@ LEADER_PATTERNS: tuple[Pattern, ...] = (
             "Byrne et al. 2014; Barnes et al. 2015",
             depleted_leader, ("leader_strain_gain", "leader_recovery", "depleted_reading",
                               "depleted_hours")),
+    Pattern("P21", "Strategic clarity's share of the gap",
+            criteria(("direction clarity's share of the team-output gap between top- and "
+                      "bottom-quartile leaders", Band(*CLARITY_BAND))),
+            "practitioner research cited in the seeds (\"31 percent of the performance "
+            "gap\")", strategic_clarity_share,
+            ("direction_floor", "clarify_direction_rate", "direction_drift")),
     Pattern("P22", "Regular feedback beats the annual review",
             criteria(("output per member, quarter 4, weekly 1:1 feedback / annual review",
                       Band(1.1, None)),

@@ -3,8 +3,8 @@
 Each family of commands has its own module, and in it each command's arguments
 (``add_<command>``) sit next to its handler (``command_<command>``): ``runs`` (run),
 ``sweeps`` (sweep, compare, report, reproduce), ``analysis`` (patterns, calibrate, optimise,
-sensitivity), ``workshop`` (workshop) and ``files`` (list, check); ``common`` holds what
-they share. This module assembles the grammar and dispatches.
+sensitivity, decompose), ``workshop`` (workshop) and ``files`` (list, check); ``common``
+holds what they share. This module assembles the grammar and dispatches.
 
 Exit codes: 0 success, 1 a run failed, 2 bad input (a bad file, key or value; the message
 is one line naming the file and the key, and nothing is written).
@@ -93,6 +93,7 @@ COMMANDS = {
     "report": sweeps.command_report, "reproduce": sweeps.command_reproduce,
     "patterns": analysis.command_patterns, "calibrate": analysis.command_calibrate,
     "optimise": analysis.command_optimise, "sensitivity": analysis.command_sensitivity,
+    "decompose": analysis.command_decompose,
     "workshop": workshop.command_workshop, "list": files.command_list,
     "check": files.command_check,
 }

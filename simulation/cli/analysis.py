@@ -1,7 +1,9 @@
-"""`teamsim patterns`, `calibrate`, `optimise` and `sensitivity`: the analyses of the model,
-with each command's arguments next to its handler; `patterns` checks the published patterns
-(docs/VALIDATION.md), `calibrate` searches parameters under which they hold, `optimise`
-finds the best allocation of the leader's hours and `sensitivity` computes Sobol indices."""
+"""`teamsim patterns`, `calibrate`, `optimise`, `sensitivity` and `decompose`: the analyses
+of the model, with each command's arguments next to its handler; `patterns` checks the
+published patterns (docs/VALIDATION.md), `calibrate` searches parameters under which they
+hold, `optimise` finds the best allocation of the leader's hours, `sensitivity` computes
+Sobol indices and `decompose` attributes the gap between top- and bottom-quartile leaders
+to the leadership dimensions."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.analysis.calibration import HAND_TUNED, Step, calibrate
+from simulation.analysis.decompose import decompose, manifest, markdown_report
 from simulation.analysis.evidence import write_evidence
+from simulation.analysis.leader_population import DIMENSIONS
 from simulation.analysis.optimise import Objective, optimise
 from simulation.analysis.patterns import PATTERNS, PatternResult, check_all
 from simulation.analysis.sensitivity import model_function, sobol
@@ -28,8 +32,9 @@ from simulation.cli.common import (
 )
 from simulation.experiments.executors import default_workers
 from simulation.experiments.experiment_files import load_experiment
-from simulation.experiments.publishing import publish
-from simulation.figures import optimum_figure, sobol_figure
+from simulation.experiments.publishing import publish, write_json
+from simulation.experiments.workload import LIMIT
+from simulation.figures import decomposition_figure, optimum_figure, sobol_figure
 from simulation.model import strategies
 from simulation.model.config import DEFAULT_SEED
 from simulation.model.metrics import outcome_columns
@@ -42,6 +47,7 @@ def add_commands(commands: Subcommands) -> None:
     add_calibrate(commands)
     add_optimise(commands)
     add_sensitivity(commands)
+    add_decompose(commands)
 
 
 def known_patterns(ids: Sequence[str]) -> None:
@@ -242,4 +248,90 @@ def command_sensitivity(args: argparse.Namespace) -> int:
         "sobol.png": lambda path: figure.savefig(path, dpi=110),
     })
     print(f"wrote {folder}/: sobol.csv, sobol.png")
+    return 0
+
+
+DECOMPOSE_FILES = ("decomposition.csv", "decomposition.md", "decomposition.png",
+                   "manifest.json")
+
+
+def add_decompose(commands: Subcommands) -> None:
+    """`teamsim decompose`'s arguments."""
+    parser = commands.add_parser(
+        "decompose", help="attribute the output gap between top- and bottom-quartile "
+                          "leaders to each leadership dimension (Shapley values)")
+    parser.add_argument("scenario", nargs="?", default="baseline",
+                        help="scenario file, or the name of a shipped one (default: "
+                             "baseline): the team the leaders lead")
+    parser.add_argument("--leaders", type=int, default=512,
+                        help="leaders in the population (default 512)")
+    parser.add_argument("--replications", "-n", type=int, default=8,
+                        help="replications of the team per leader (default 8)")
+    parser.add_argument("--permutations", type=int, default=2,
+                        help="orders of the dimensions a pair of leaders, an even number: "
+                             "each with its reverse (default 2)")
+    parser.add_argument("--resamples", type=int, default=2000,
+                        help="bootstrap resamples of the intervals (default 2000)")
+    parser.add_argument("--outcome", default="team_output")
+    parser.add_argument("--quarter", type=int, default=0,
+                        help="quarter the outcome is measured at (default: the last)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results folder (default: results/decompose/<scenario>)")
+    add_overwrite_option(parser)
+
+
+def command_decompose(args: argparse.Namespace) -> int:
+    """`teamsim decompose`: Shapley values of the gap between top- and bottom-quartile
+    leaders of a population that differs on every leadership dimension."""
+    config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
+    if args.outcome not in outcome_columns():
+        raise UsageError(f"--outcome: unknown outcome {args.outcome!r}")
+    if not 0 <= args.quarter <= config.quarters:
+        raise UsageError(f"--quarter: must be between 1 and {config.quarters}")
+    at_least("--leaders", args.leaders, 8)
+    at_least("--replications", args.replications, 2)
+    at_least("--resamples", args.resamples, 100)
+    at_least("--seed", args.seed, 0)
+    if args.permutations < 2 or args.permutations % 2:
+        raise UsageError(f"--permutations: must be an even number of at least 2, got "
+                         f"{args.permutations}")
+    quartile, dims = args.leaders // 4, len(DIMENSIONS)
+    runs = args.replications * (args.leaders + quartile * (args.permutations * (dims - 1)
+                                                           + 2 + dims))
+    member_weeks = runs * config.team.size * config.weeks
+    if member_weeks > LIMIT["batch"]:
+        raise UsageError(f"--leaders: too much work: about {runs:,} runs, {member_weeks:.3g} "
+                         f"member-weeks, above the limit of {LIMIT['batch']:,}")
+    folder = results_folder(args.out, f"decompose/{config.name}")
+    refuse_foreign(folder, DECOMPOSE_FILES, "decompose", args.overwrite)
+    print(f"{config.name}: {args.leaders} leaders x {args.replications} replications, then "
+          f"the top and bottom quartiles' hybrids on fresh replications (at most {runs:,} "
+          "runs on the batched engine)", flush=True)
+    result = decompose(config, args.leaders, args.replications, args.seed, args.permutations,
+                       args.resamples, args.outcome, args.quarter,
+                       log=lambda line: print(line, flush=True))
+    table = result.table
+    print(f"\nobserved gap {result.observed_gap:.3f}, explained (fresh replications) "
+          f"{result.explained_gap:.3f}; {result.settings['seconds']} s")
+    print(f"{'dimension':<38} {'contribution [95%]':>26} {'share % [95%]':>22}")
+    for row in table.sort_values("share", ascending=False).itertuples():
+        print(f"{row.title:<38} {row.contribution:8.3f} [{row.contribution_low:6.3f}, "
+              f"{row.contribution_high:6.3f}] {100 * row.share:7.1f} [{100 * row.share_low:5.1f},"
+              f" {100 * row.share_high:5.1f}]")
+    figure = decomposition_figure(table, result.explained_gap, result.observed_gap,
+                                  args.outcome, result.settings["quarter"],
+                                  f"The gap decomposition on {config.name}")
+    source = str(args.scenario)
+
+    def write_report(path: Path) -> None:
+        path.write_text(markdown_report(result, source), encoding="utf-8")
+
+    publish(folder, {
+        "decomposition.csv": lambda path: table.to_csv(path, index=False),
+        "decomposition.md": write_report,
+        "decomposition.png": lambda path: figure.savefig(path, dpi=110),
+        "manifest.json": write_json(manifest(result, source)),
+    })
+    print(f"wrote {folder}/: {', '.join(DECOMPOSE_FILES)}")
     return 0

@@ -10,8 +10,8 @@ The modules, by job:
 - ``sweeps``: comparisons and sweeps (``trajectory_figure``, ``difference_figure``,
   ``heatmap_figure``, ``tornado_figure``), drawn from the tables of
   ``experiments.effects`` and ``experiments.stats``;
-- ``analysis``: the optimiser's and the sensitivity study's results (``optimum_figure``,
-  ``sobol_figure``).
+- ``analysis``: the optimiser's, the sensitivity study's and the gap decomposition's
+  results (``optimum_figure``, ``sobol_figure``, ``decomposition_figure``).
 
 The figures and the constants other modules use are importable from here::
 
@@ -22,7 +22,7 @@ Figures are built with matplotlib's object interface (no pyplot state), so they 
 in scripts, servers and tests alike.
 """
 
-from simulation.figures.analysis import optimum_figure, sobol_figure
+from simulation.figures.analysis import decomposition_figure, optimum_figure, sobol_figure
 from simulation.figures.quarters import (
     COMPARED_COLOURS,
     PANELS,
@@ -42,6 +42,7 @@ __all__ = [
     "COMPARED_COLOURS",
     "OUTCOME_TITLES",
     "PANELS",
+    "decomposition_figure",
     "difference_figure",
     "heatmap_figure",
     "optimum_figure",

@@ -1,7 +1,8 @@
 """Figures of the analysis layer's results: the optimised allocation of the leader's hours
-set against every built-in strategy (``teamsim optimise``), and the first- and
-total-order Sobol indices of a sensitivity study (``teamsim sensitivity``). Each reads the
-finished table the optimiser or the sensitivity study returned and only lays it out.
+set against every built-in strategy (``teamsim optimise``), the first- and total-order
+Sobol indices of a sensitivity study (``teamsim sensitivity``), and each leadership
+dimension's share of the gap between top- and bottom-quartile leaders (``teamsim
+decompose``). Each reads the finished table the analysis returned and only lays it out.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from matplotlib.figure import Figure
 from simulation.figures.style import (
     LABEL_SIZE,
     LEGEND_SIZE,
+    SHADE_COLOUR,
     SUBTITLE_SIZE,
     TITLE_SIZE,
     colour,
@@ -72,5 +74,38 @@ def sobol_figure(table: pd.DataFrame, outcome: str, quarter: int, title: str = "
     style_axis(axis)
     axis.legend(fontsize=LEGEND_SIZE, loc="lower right")
     figure.suptitle(wrapped(title or "Sobol sensitivity indices", figure, TITLE_SIZE),
+                    fontsize=TITLE_SIZE)
+    return figure
+
+
+def decomposition_figure(table: pd.DataFrame, explained: float, observed: float,
+                         outcome: str, quarter: int, title: str = "",
+                         clarity_band: tuple[float, float] | None = (20.0, 40.0)) -> Figure:
+    """Each leadership dimension's share of the explained gap between top- and
+    bottom-quartile leaders, with 95% intervals (the table of
+    :class:`simulation.analysis.decompose.Decomposition`), direction clarity's bar set
+    against P21's band (``clarity_band``, in %)."""
+    ordered = table.sort_values("share")
+    figure = Figure(figsize=(10, 0.42 * len(ordered) + 2.6), layout="constrained")
+    axis = figure.subplots()
+    shares = 100 * ordered["share"].to_numpy(dtype=float)
+    errors = np.clip(np.vstack([shares - 100 * ordered["share_low"].to_numpy(dtype=float),
+                                100 * ordered["share_high"].to_numpy(dtype=float) - shares]),
+                     0, None)
+    if clarity_band is not None:
+        axis.axvspan(*clarity_band, color=SHADE_COLOUR, zorder=0,
+                     label="P21's band for direction clarity")
+    axis.barh(list(ordered["title"]), shares, xerr=errors, capsize=3,
+              color=[colour(1) if name == "direction_clarity" else colour(0)
+                     for name in ordered["dimension"]])
+    axis.axvline(0, color="0.3", linewidth=1)
+    axis.set_xlabel("Share of the explained gap (%, 95% interval)", fontsize=LABEL_SIZE)
+    axis.set_title(f"{outcome_title(outcome)} at quarter {quarter}, top against bottom "
+                   f"quartile:\nexplained gap {explained:.3g} (fresh replications) of an "
+                   f"observed {observed:.3g}", fontsize=SUBTITLE_SIZE)
+    style_axis(axis)
+    if clarity_band is not None:
+        axis.legend(fontsize=LEGEND_SIZE, loc="lower right")
+    figure.suptitle(wrapped(title or "The gap decomposition", figure, TITLE_SIZE),
                     fontsize=TITLE_SIZE)
     return figure
