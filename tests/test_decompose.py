@@ -178,7 +178,7 @@ def test_a_dimension_without_effect_or_fixed_gets_no_share(small_decomposition):
     for name in ("diagnostic_accuracy", "empowerment"):
         assert table.loc[name, "contribution"] == 0.0
         assert table.loc[name, "share_low"] == 0.0 == table.loc[name, "share_high"]
-    assert table.loc["micromanagement", "contribution"] > 0
+    assert table.loc["micromanagement", "contribution"] != 0.0  # one that acts does get some
 
 
 def test_the_same_seed_gives_the_same_table_and_another_seed_another():
