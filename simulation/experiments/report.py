@@ -158,12 +158,24 @@ def _strategy_heatmap(runs: pd.DataFrame, factor: str, outcome: str, quarter: in
     return figure
 
 
+def shown_path(source: str) -> str:
+    """A file's path as a report shows it: relative to the working directory when it lies
+    inside it (a committed report then names ``experiments/x.toml``, not one machine's
+    checkout), else as given."""
+    path = Path(source)
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return source
+
+
 def report_markdown(report: Report, manifest: dict[str, Any], figures: Sequence[str]) -> str:
     """report.md: what was run, the headline table, the comparisons, the figures."""
     runs = report.runs
     lines = [f"# {manifest.get('title') or manifest.get('experiment')}", ""]
     if manifest.get("source"):
-        lines += [f"Experiment file: `{manifest['source']}`; seed {manifest.get('seed')}; "
+        lines += [f"Experiment file: `{shown_path(manifest['source'])}`; "
+                  f"seed {manifest.get('seed')}; "
                   f"{runs['label'].nunique()} settings; "
                   f"{runs.groupby('label')['replication'].nunique().min()} or more "
                   "replications each (common random numbers).", ""]
