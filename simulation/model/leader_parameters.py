@@ -43,3 +43,8 @@ class LeaderParameters:
         12.0, "weeks over which feedback about a piece of work loses all but 1/e of its "
               "value: banked for a later review, it says less about what the member can "
               "still change and is remembered less well (Kulik & Kulik 1988)", 1, 520)
+
+    # --- the leader: switching between items of the week ---------------------------------
+    switch_hours: float = described(
+        0.05, "hours of the week's effect lost to each switch between members or kinds of "
+             "work beyond the first (attention residue, Leroy 2009)", 0, 2)

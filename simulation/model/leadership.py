@@ -247,10 +247,10 @@ def plan_doses(planner: Planner, observation: Observation, hours: np.ndarray,
 
 
 ONE_TO_ONE = iv.ONE_TO_ONE.astype(float)
+"""1 for the interventions held as a 1:1 with the member, 0 for the others."""
 MEETING_WHEN_BANKED = (iv.ONE_TO_ONE & ~iv.IS_FEEDBACK).astype(float)
 """The 1:1 interventions that are still met in the week when feedback is banked for a
 review."""
-"""1 for the interventions held as a 1:1 with the member, 0 for the others."""
 
 
 def with_review(granted: np.ndarray, kept: np.ndarray, review: np.ndarray, p: Parameters

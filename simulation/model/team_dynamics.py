@@ -180,7 +180,8 @@ class WeekResult:
 def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached: np.ndarray,
                  conditions: WeekConditions, p: Parameters,
                  allowed: np.ndarray | None = None, voice: np.ndarray | None = None,
-                 blame: np.ndarray | float = 0.0) -> tuple[TeamState, WeekResult]:
+                 blame: np.ndarray | float = 0.0, focus: np.ndarray | float = 1.0
+                 ) -> tuple[TeamState, WeekResult]:
     """One week of the team: produce output from the state at the start of the week, then
     update every state from that same starting point (a synchronous update, so the order in
     which members are visited cannot matter).
@@ -192,11 +193,16 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     a complete network, everyone working with everyone). ``voice`` holds the week's
     uniforms ``(..., members)`` for problems raised or hidden (none: no problems), and
     ``blame`` the share of raised problems the leader meets with blame
-    (:func:`simulation.model.safety.blame_share`).
+    (:func:`simulation.model.safety.blame_share`). ``focus`` is the share of the hours that
+    act after the leader's switching between members and kinds of work
+    (:func:`simulation.model.focus.focus`): the time is spent in full, the effect is
+    ``focus`` of it.
     """
     if allowed is None:
         allowed = 1.0 - np.eye(state.members)
-    in_effect = delayed_dose(state.dose_in_effect, doses, iv.lags(p))
+    acting = doses if np.all(np.asarray(focus) == 1.0) else \
+        doses * np.asarray(focus)[..., None, None]
+    in_effect = delayed_dose(state.dose_in_effect, acting, iv.lags(p))
     effect = effects_of(in_effect, state.active, p)
     blames = np.asarray(blame) * np.ones_like(state.psychological_safety)
     raised_or_not = (safety.problems(state, voice, p) if voice is not None else
