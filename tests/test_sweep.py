@@ -589,7 +589,7 @@ def interval_half_width(values: np.ndarray) -> float:
                  / np.sqrt(len(values)))
 
 
-@pytest.mark.parametrize(("target", "most"), [(0.22, 30), (0.05, 6)])
+@pytest.mark.parametrize(("target", "most"), [(0.28, 30), (0.05, 6)])
 def test_a_tight_precision_adds_replications_until_each_interval_is_narrow(
         capsys: pytest.CaptureFixture[str], in_tmp_path: Path, target: float,
         most: int) -> None:
