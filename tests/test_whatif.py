@@ -90,6 +90,18 @@ def test_an_unknown_strategy_is_refused_naming_the_strategy_lever():
         apply_levers(BASE, {"strategy": "charm"})
 
 
+def test_the_feedback_cadence_lever_moves_the_feedback_to_a_review_and_costs_output():
+    weekly = apply_levers(BASE, {"strategy": "coach", "feedback_cadence": "weekly",
+                                 "withdrawn_from_quarter": 0})
+    annual = apply_levers(weekly, {"feedback_cadence": "annual"})
+    assert annual.leader.feedback_cadence == "annual"
+    assert levers_of(annual)["feedback_cadence"] == "annual"
+    row = compare(weekly, annual, replications=20).difference
+    assert row["relative_high"] < 0  # the annual review ends lower, and surely so
+    with pytest.raises(ConfigError, match="levers: feedback_cadence: "):
+        apply_levers(BASE, {"feedback_cadence": "monthly"})
+
+
 def test_every_shipped_scenario_is_a_preset_with_its_story():
     found = presets()
     assert set(found) == set(shipped_scenarios())

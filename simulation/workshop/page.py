@@ -23,11 +23,12 @@ import solara.lab
 from reacton.ipyvue import use_event
 
 from simulation.figures import OUTCOME_TITLES, whatif_figure
-from simulation.model.config import ScenarioConfig
+from simulation.model.config import CADENCES, ScenarioConfig
 from simulation.model.scenario_files import ConfigError
 from simulation.model.strategies import REGISTRY
 from simulation.workshop.team_view import TeamView
 from simulation.workshop.whatif import (
+    CADENCE,
     LABELS,
     LEVERS,
     MEASURES,
@@ -49,8 +50,13 @@ DEFAULT_REPLICATIONS = "30"
 CHART_DPI = 90
 GROUPS = tuple(dict.fromkeys(lever.group for lever in LEVERS.values()))
 STRUCTURE_GROUP = "Team"
+CADENCE_GROUP = "Leader"
+"""The panel the feedback cadence sits in (first in it)."""
+CADENCE_NOTE = ("weekly or fortnightly 1:1s, or a quarterly or annual review that gets the "
+                "feedback hours banked for it")
 """The panel the structure lever sits in (first in it)."""
-CHOICE_LABELS = {STRATEGY: "Strategy", STRUCTURE: "Network structure"}
+CHOICE_LABELS = {STRATEGY: "Strategy", STRUCTURE: "Network structure",
+                 CADENCE: "Feedback cadence"}
 
 CSS = """
 .teamsim-sentence { font-size: 1.5rem; font-weight: 500; line-height: 1.3; margin: 4px 0; }
@@ -243,6 +249,14 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Scenar
                 classes=["teamsim-lever-note"])
     for group in GROUPS:
         solara.HTML(tag="div", unsafe_innerHTML=group, classes=["teamsim-group"])
+        if group == CADENCE_GROUP:
+            rv.Select(label="Feedback cadence", items=list(CADENCES),
+                      v_model=levers.value[CADENCE],
+                      on_v_model=lambda cadence: set_lever(CADENCE, cadence), dense=True,
+                      hide_details=True, class_="teamsim-cadence"
+                      ).key(f"{label}-cadence-{levers.value[CADENCE]}")
+            solara.HTML(tag="div", unsafe_innerHTML=CADENCE_NOTE,
+                        classes=["teamsim-lever-note"])
         if group == STRUCTURE_GROUP:
             StructureSelect(label, levers.value[STRUCTURE], base, set_lever)
         for lever in LEVERS.values():

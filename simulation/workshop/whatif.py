@@ -64,6 +64,9 @@ STRATEGY = "strategy"
 STRUCTURE = "structure"
 """The other lever that is a choice: who works with whom (the network's structure)."""
 
+CADENCE = "feedback_cadence"
+"""A third choice: how often the leader gives feedback (weekly 1:1s to an annual review)."""
+
 STRUCTURES: dict[str, str] = {
     "complete": "everyone works with everyone",
     "subgroups": "silos: strong ties within each subgroup, weak bridges between them",
@@ -111,8 +114,9 @@ LEVERS: dict[str, Lever] = {lever.name: lever for lever in _LEVERS}
 """The workshop's numeric levers, by name, in the page's order."""
 
 LEVER_KEYS: dict[str, str] = {STRATEGY: "leader.strategy", STRUCTURE: "network.structure",
+                              CADENCE: "leader.feedback_cadence",
                               **{lever.name: lever.key for lever in _LEVERS}}
-"""Every lever (the two choices first) and the scenario key it sets."""
+"""Every lever (the three choices first) and the scenario key it sets."""
 
 OUTCOME = "team_output"
 """The outcome the sentence speaks of."""
