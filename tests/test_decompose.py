@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from conftest import assert_one_error_line, teamsim
 
-from simulation.analysis.decompose import antithetic_orders, decompose, shapley_gap
+from simulation.analysis.decompose import CLARITY, antithetic_orders, decompose, shapley_gap
 from simulation.analysis.leader_population import (
     DIMENSIONS,
     biased_gaps,
@@ -120,7 +120,7 @@ def test_a_population_leader_with_the_scenarios_profile_is_the_scenarios_leader(
     bias, blame and systems: the same numbers as the scenario's own runs."""
     for changes in ({}, {"leader.bias_strength": 0.3, "leader.diagnostic_accuracy": 0.6,
                          "leader.systems_share": 0.1, "leader.blame": 0.35,
-                         "leader.attention_hours": 10.0}):
+                         "leader.attention_hours": 10.0, "leader.strategic_clarity": 0.5}):
         config = with_overrides(TINY, changes)
         theirs = run_batch(config, 7, range(4)).quarterly_frame()
         ours = run_leaders(TINY, default_leader(config)[None, :], 7, 4)
@@ -144,10 +144,26 @@ def test_the_population_spans_every_range_and_takes_each_level_equally_often():
         if dimension.scale == "lattice":
             levels, counts = np.unique(column, return_counts=True)
             assert len(levels) == dimension.levels and set(counts) == {64 // dimension.levels}
-        else:  # a Latin hypercube: one leader in each of 64 equal strata
-            strata = np.floor((column - dimension.low) / (dimension.high - dimension.low) * 64)
+        else:  # a Latin hypercube: one leader in each of 64 equal strata of the unit
+            strata = np.floor(dimension.units(column) * 64)
             assert len(set(strata)) == 64
     np.testing.assert_array_equal(leaders, sample_population(64, seed=8))
+
+
+def test_p21_reads_the_leaders_own_strategic_clarity():
+    (dimension,) = [d for d in DIMENSIONS if d.name == CLARITY]
+    assert dimension.kind == "leader.strategic_clarity" and dimension.configured
+    assert dimension.low < load_scenario("baseline").environment.direction_clarity < dimension.high
+
+
+def test_three_leaders_in_four_micromanage_at_most_a_twentieth_of_their_hours():
+    names = [d.name for d in DIMENSIONS]
+    micromanaging = sample_population(400, seed=9)[:, names.index("micromanagement")]
+    assert np.mean(micromanaging <= 0.05) == pytest.approx(0.75, abs=0.005)
+    assert micromanaging.min() >= 0.0 and 0.2 < micromanaging.max() <= 0.25
+    (dimension,) = [d for d in DIMENSIONS if d.name == "micromanagement"]
+    units = np.linspace(0, 1, 11)
+    np.testing.assert_allclose(dimension.units(dimension.values(units)), units, atol=1e-12)
 
 
 # --- the decomposition on the simulator --------------------------------------------------
@@ -205,13 +221,13 @@ def test_decompose_writes_the_table_its_csv_the_figure_and_a_manifest(capsys, in
     folder = in_tmp_path / "results" / "decompose" / "tiny"
     assert outcome.code == 0, outcome.err
     assert sorted(p.name for p in folder.iterdir()) == FILES
-    assert "Direction clarity" in outcome.out and "wrote" in outcome.out
+    assert "Strategic clarity" in outcome.out and "wrote" in outcome.out
     table = pd.read_csv(folder / "decomposition.csv")
     assert list(table["dimension"]) == [d.name for d in DIMENSIONS]
     assert {"share", "share_low", "share_high", "contribution", "alone"} <= set(table)
     assert (folder / "decomposition.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     page = (folder / "decomposition.md").read_text(encoding="utf-8")
-    assert "| Direction clarity |" in page and "P21's band" in page
+    assert "| Strategic clarity |" in page and "P21's band" in page
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["leaders"] == 16 and manifest["seed"] == 5
     assert manifest["configuration"]["quarters"] == 2

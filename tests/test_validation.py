@@ -18,10 +18,14 @@ CI_REPLICATIONS = 30
 SEED = DEFAULT_SEED
 
 KNOWN_MISSES = {
-    # Direction clarity's share of the gap between top- and bottom-quartile leaders is
-    # about 2% (interval about 0% to 4%), not 20% to 40%: docs/CALIBRATION.md, "The gap
-    # decomposition". Strict: the check fails loudly once the model reproduces it.
-    "P21": "direction clarity's share of the quartile gap is about 2%, not 20% to 40%",
+    # The leader's strategic clarity accounts for about 25% of the gap between top- and
+    # bottom-quartile leaders, inside the band, but its interval (about 19% to 31%) is
+    # not: the share rests on the half of leaders who hold a direction less clear than the
+    # environment's; micromanagement and attention hours take most of the rest.
+    # docs/CALIBRATION.md, "The gap decomposition". Strict: the check fails loudly once
+    # the model reproduces it.
+    "P21": "strategic clarity's share of the quartile gap is about 25%, its interval "
+           "(about 19% to 31%) reaching below 20%",
 }
 """Published patterns the model does not reproduce yet, each with what it measures."""
 

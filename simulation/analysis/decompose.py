@@ -274,9 +274,10 @@ def decompose(config: ScenarioConfig, leaders: int = 512, replications: int = 8,
                          intervals, settings)
 
 
-CLARITY = "direction_clarity"
+CLARITY = "strategic_clarity"
+"""The dimension whose share P21 reads: how clear the direction the leader holds is."""
 CLARITY_BAND = (0.20, 0.40)
-"""P21's band for direction clarity's share of the gap (VALIDATION.md)."""
+"""P21's band for strategic clarity's share of the gap (VALIDATION.md)."""
 
 
 def interval_text(value: float, low: float, high: float, scale: float = 1.0,
@@ -288,7 +289,7 @@ def interval_text(value: float, low: float, high: float, scale: float = 1.0,
 
 def markdown_report(result: Decomposition, source: str = "") -> str:
     """The decomposition as a Markdown page: what was run, the table, the remainder and
-    direction clarity's share against P21's band."""
+    strategic clarity's share against P21's band."""
     s, table = result.settings, result.table
     intervals = result.intervals
     lines = [f"# The gap decomposition: {result.config.name}", ""]
@@ -323,7 +324,7 @@ def markdown_report(result: Decomposition, source: str = "") -> str:
     if CLARITY in set(table["dimension"]):
         share, low, high = result.share_of(CLARITY)
         inside = CLARITY_BAND[0] <= low and high <= CLARITY_BAND[1]
-        lines += ["", f"Direction clarity accounts for {interval_text(share, low, high, 100, 1)}"
+        lines += ["", f"Strategic clarity accounts for {interval_text(share, low, high, 100, 1)}"
                       f"% of the explained gap; P21's band is {100 * CLARITY_BAND[0]:.0f}% to "
                       f"{100 * CLARITY_BAND[1]:.0f}%: "
                       f"{'inside' if inside else 'NOT inside'}."]
@@ -346,6 +347,8 @@ def manifest(result: Decomposition, source: str) -> dict[str, Any]:
         "observed_gap": result.observed_gap, "explained_gap": result.explained_gap,
         "dimensions": [{"name": d.name, "title": d.title, "kind": d.kind, "acts_on":
                         list(d.acts_on), "low": d.low, "high": d.high, "scale": d.scale,
+                        **({"quantiles": [list(q) for q in d.quantiles]} if d.quantiles
+                           else {}),
                         "reason": d.reason} for d in result.dimensions],
         "configuration": to_dict(result.config),
         "versions": package_versions(), "git_revision": git_revision(),

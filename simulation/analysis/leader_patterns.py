@@ -125,14 +125,15 @@ leader run on)."""
 
 
 def strategic_clarity_share(ctx: Context) -> list[Estimate]:
-    """P21: direction clarity's share of the output gap between top- and bottom-quartile
+    """P21: strategic clarity's share of the output gap between top- and bottom-quartile
     leaders.
 
     A population of leaders who differ on every leadership dimension
     (:mod:`simulation.analysis.leader_population`), ranked by team output in quarter 12 on
     the default team, and the gap between the quartiles attributed to the dimensions by
     Shapley values over the simulator (:func:`simulation.analysis.decompose.decompose`):
-    direction clarity's share of the gap with its bootstrap interval."""
+    the share of the leader's strategic clarity (how clear the direction she holds is,
+    which bounds her team's direction clarity) with its bootstrap interval."""
     result = decompose(ctx.config(), leaders=CLARITY_LEADERS * ctx.replications,
                        replications=CLARITY_REPLICATIONS, seed=ctx.seed, resamples=1000)
     return [Estimate(*result.share_of(CLARITY))]
@@ -153,11 +154,12 @@ LEADER_PATTERNS: tuple[Pattern, ...] = (
             depleted_leader, ("leader_strain_gain", "leader_recovery", "depleted_reading",
                               "depleted_hours")),
     Pattern("P21", "Strategic clarity's share of the gap",
-            criteria(("direction clarity's share of the team-output gap between top- and "
+            criteria(("strategic clarity's share of the team-output gap between top- and "
                       "bottom-quartile leaders", Band(*CLARITY_BAND))),
             "practitioner research cited in the seeds (\"31 percent of the performance "
             "gap\")", strategic_clarity_share,
-            ("direction_floor", "clarify_direction_rate", "direction_drift")),
+            ("direction_floor", "clarify_direction_rate", "direction_drift",
+             "unclear_strategy_change_loss")),
     Pattern("P22", "Regular feedback beats the annual review",
             criteria(("output per member, quarter 4, weekly 1:1 feedback / annual review",
                       Band(1.1, None)),

@@ -6,10 +6,14 @@ reads each member's five root causes and the team's, and applies the matched rem
 proportion to how far each gap she sees exceeds what she lets stand) with a profile of
 her own, one value per :class:`LeaderDimension`:
 
+* her *strategic clarity* (``leader.strategic_clarity``): how clear the direction she
+  herself holds and conveys is, which bounds the direction her team can reach
+  (:func:`simulation.model.team_dynamics.direction_step`); P21 reads its share;
 * her *standard* on each practice: the observed gap she lets stand before she acts on its
-  causes (direction clarity, development, motivation, obstacles, accountability, the
-  team), so that one leader keeps direction crisp and lets skills slide, another the
-  reverse; a stricter standard acts sooner and, on the same gap, weighs the remedy more;
+  causes (clarifying direction and roles, development, motivation, obstacles,
+  accountability, the team), so that one leader keeps expectations crisp and lets skills
+  slide, another the reverse; a stricter standard acts sooner and, on the same gap, weighs
+  the remedy more;
 * habits that spend a share of her hours whatever she sees: micromanaging everyone,
   handing autonomy to the capable (empowerment, as the ``coach`` strategy does), building
   systems (as ``leader.systems_share`` does);
@@ -18,13 +22,14 @@ her own, one value per :class:`LeaderDimension`:
   disposition.
 
 With every standard at the default leader's (0.2 for member gaps, 0.4 for the team's), no
-habits, and the scenario's hours, accuracy, bias, blame and systems share, a leader of
-the population *is* the scenario's diagnose-and-match leader: the same numbers, run for
-run (a test checks it). Leaders run together on the batched engine: what the strategy
-decides (standards, habits, bias) and the accuracy (through the per-run constant
-``observation_noise``, whose product with ``1 - accuracy`` is the reading error) vary run
-by run inside one batch; the hours and the blame disposition are configuration, so the
-population takes them on a lattice of levels and runs each cell of the lattice as a batch.
+habits, and the scenario's strategic clarity, hours, accuracy, bias, blame and systems
+share, a leader of the population *is* the scenario's diagnose-and-match leader: the same
+numbers, run for run (a test checks it). Leaders run together on the batched engine: what
+the strategy decides (standards, habits, bias) and the accuracy (through the per-run
+constant ``observation_noise``, whose product with ``1 - accuracy`` is the reading error)
+vary run by run inside one batch; the strategic clarity, the hours and the blame
+disposition are configuration, so the population takes them on a lattice of levels and
+runs each cell of the lattice as a batch.
 Replication k of every leader meets the same team and events (common random numbers).
 """
 
@@ -74,9 +79,14 @@ class LeaderDimension:
     """The root causes (member and team) a standard applies to, or the intervention a
     habit spends its share on."""
     scale: str = "linear"
-    """"linear", "log" (uniform in the logarithm) or "lattice" (``levels`` equal strata,
-    each leader at the middle of hers)."""
+    """"linear", "log" (uniform in the logarithm), "lattice" (``levels`` equal strata,
+    each leader at the middle of hers) or "quantiles" (piecewise linear between the
+    ``quantiles``: so many of the leaders up to so much)."""
     levels: int = 4
+    quantiles: tuple[tuple[float, float], ...] = ()
+    """For the "quantiles" scale: (share of leaders, value) knots of the population's
+    distribution, from ``(0, low)`` to ``(1, high)``: ``(0.75, 0.05)`` says that three
+    leaders in four lie at or below 0.05."""
 
     @property
     def configured(self) -> bool:
@@ -91,7 +101,20 @@ class LeaderDimension:
         if self.scale == "lattice":
             stratum = np.minimum(np.floor(unit * self.levels), self.levels - 1)
             return self.low + (stratum + 0.5) / self.levels * (self.high - self.low)
+        if self.scale == "quantiles":
+            shares, values = zip(*self.quantiles, strict=True)
+            return np.interp(unit, shares, values)
         return self.low + unit * (self.high - self.low)
+
+    def units(self, values: np.ndarray) -> np.ndarray:
+        """Where values of the dimension lie on the unit interval (the inverse of
+        :meth:`values`; a lattice value at the middle of its stratum)."""
+        if self.scale == "log":
+            return np.log(values / self.low) / np.log(self.high / self.low)
+        if self.scale == "quantiles":
+            shares, levels = zip(*self.quantiles, strict=True)
+            return np.interp(values, levels, shares)
+        return (values - self.low) / (self.high - self.low)
 
 
 STANDARD = (0.05, 0.45)
@@ -103,10 +126,34 @@ STANDARD_REASON = ("the observed gap she lets stand before she acts on it, from 
 HABIT_REASON = ("from none to a marked habit, a quarter of her hours (two of the default "
                 "eight a week; the micromanager strategy spends 60%, P5's embedding leader "
                 "a third on systems); judgement")
+STRATEGIC_CLARITY_REASON = (
+    "how clear the direction she holds is, on the scale of the team's direction clarity "
+    "(a team that has taken in all of hers is as clear as she is), over its whole range, "
+    "from none to fully clear: leaders span it, and crowd its lower half. Of 11,000 "
+    "senior managers in 400 companies about a third could name their company's top three "
+    "priorities and, given five tries, about half agreed on even one (Sull, Homkes & Sull "
+    "2015); 28% of executives and middle managers who execute strategy could list three "
+    "of its priorities (Sull, Sull & Yoder 2018); 22% of employees strongly agree that "
+    "their leaders have a clear direction (Gallup 2017). Uniform over the range, so half "
+    "the leaders hold a direction less clear than the environment's 0.6; the default "
+    "leader's 1 (the model before the attribute) at the top")
+MICROMANAGEMENT_REASON = (
+    "a quarter of leaders micromanage markedly, 5% to 25% of her hours (up to two of the "
+    "default eight a week), three in four at most 5% (an occasional close check): 59% of "
+    "employees have worked for a micromanager at some point (Accountemps 2014) and 79% "
+    "have been micromanaged (Chambers 2004), which over a career of three to five "
+    "managers is a micromanager among one in six to two in five of them, a quarter in "
+    "the middle; the micromanager strategy's 60% lies beyond")
+MICROMANAGEMENT_QUANTILES = ((0.0, 0.0), (0.75, 0.05), (1.0, 0.25))
+"""Three leaders in four spend up to 5% of their hours micromanaging, a quarter 5% to
+25%."""
 
 DIMENSIONS: tuple[LeaderDimension, ...] = (
-    LeaderDimension("direction_clarity", "Direction clarity", "standard", *STANDARD,
-                    DIAGNOSIS_THRESHOLD, STANDARD_REASON, ("direction", "roles")),
+    LeaderDimension("strategic_clarity", "Strategic clarity", "leader.strategic_clarity",
+                    0.0, 1.0, 1.0, STRATEGIC_CLARITY_REASON, scale="lattice"),
+    LeaderDimension("clarification", "Clarifying (direction and roles)",
+                    "standard", *STANDARD, DIAGNOSIS_THRESHOLD, STANDARD_REASON,
+                    ("direction", "roles")),
     LeaderDimension("development", "Development (training, coaching)", "standard",
                     *STANDARD, DIAGNOSIS_THRESHOLD, STANDARD_REASON, ("capability",)),
     LeaderDimension("recognition", "Recognition and autonomy (motivation)", "standard",
@@ -121,7 +168,8 @@ DIMENSIONS: tuple[LeaderDimension, ...] = (
     LeaderDimension("empowerment", "Empowerment", "habit", 0.0, 0.25, 0.0, HABIT_REASON,
                     ("empower",)),
     LeaderDimension("micromanagement", "Micromanagement", "habit", 0.0, 0.25, 0.0,
-                    HABIT_REASON, ("micromanage",)),
+                    MICROMANAGEMENT_REASON, ("micromanage",), scale="quantiles",
+                    quantiles=MICROMANAGEMENT_QUANTILES),
     LeaderDimension("systems", "Building systems", "habit", 0.0, 0.25, 0.0, HABIT_REASON,
                     ("build_systems",)),
     LeaderDimension("attention_hours", "Attention hours", "leader.attention_hours", 4.0,
@@ -170,7 +218,8 @@ def scenario_value(config: ScenarioConfig, dimension: LeaderDimension) -> float:
     """The value of a dimension that leaves the scenario's leader as she is."""
     leader = config.leader
     own = {"accuracy": leader.diagnostic_accuracy, "bias": leader.bias_strength,
-           "leader.attention_hours": leader.attention_hours, "leader.blame": leader.blame}
+           "leader.attention_hours": leader.attention_hours, "leader.blame": leader.blame,
+           "leader.strategic_clarity": leader.strategic_clarity}
     if dimension.acts_on == ("build_systems",):
         return leader.systems_share
     return float(own.get(dimension.kind, dimension.default))

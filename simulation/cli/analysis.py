@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.analysis.calibration import HAND_TUNED, Step, calibrate
-from simulation.analysis.decompose import decompose, manifest, markdown_report
+from simulation.analysis.decompose import CLARITY, decompose, manifest, markdown_report
 from simulation.analysis.evidence import write_evidence
 from simulation.analysis.leader_population import DIMENSIONS
 from simulation.analysis.optimise import Objective, optimise
@@ -321,7 +321,7 @@ def command_decompose(args: argparse.Namespace) -> int:
               f" {100 * row.share_high:5.1f}]")
     figure = decomposition_figure(table, result.explained_gap, result.observed_gap,
                                   args.outcome, result.settings["quarter"],
-                                  f"The gap decomposition on {config.name}")
+                                  f"The gap decomposition on {config.name}", clarity=CLARITY)
     source = str(args.scenario)
 
     def write_report(path: Path) -> None:

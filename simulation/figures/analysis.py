@@ -80,11 +80,13 @@ def sobol_figure(table: pd.DataFrame, outcome: str, quarter: int, title: str = "
 
 def decomposition_figure(table: pd.DataFrame, explained: float, observed: float,
                          outcome: str, quarter: int, title: str = "",
-                         clarity_band: tuple[float, float] | None = (20.0, 40.0)) -> Figure:
+                         clarity_band: tuple[float, float] | None = (20.0, 40.0),
+                         clarity: str = "strategic_clarity") -> Figure:
     """Each leadership dimension's share of the explained gap between top- and
     bottom-quartile leaders, with 95% intervals (the table of
-    :class:`simulation.analysis.decompose.Decomposition`), direction clarity's bar set
-    against P21's band (``clarity_band``, in %)."""
+    :class:`simulation.analysis.decompose.Decomposition`), the bar of P21's dimension
+    (``clarity``, the leader's strategic clarity) set against its band (``clarity_band``,
+    in %)."""
     ordered = table.sort_values("share")
     figure = Figure(figsize=(10, 0.42 * len(ordered) + 2.6), layout="constrained")
     axis = figure.subplots()
@@ -94,9 +96,9 @@ def decomposition_figure(table: pd.DataFrame, explained: float, observed: float,
                      0, None)
     if clarity_band is not None:
         axis.axvspan(*clarity_band, color=SHADE_COLOUR, zorder=0,
-                     label="P21's band for direction clarity")
+                     label="P21's band for strategic clarity")
     axis.barh(list(ordered["title"]), shares, xerr=errors, capsize=3,
-              color=[colour(1) if name == "direction_clarity" else colour(0)
+              color=[colour(1) if name == clarity else colour(0)
                      for name in ordered["dimension"]])
     axis.axvline(0, color="0.3", linewidth=1)
     axis.set_xlabel("Share of the explained gap (%, 95% interval)", fontsize=LABEL_SIZE)

@@ -204,6 +204,12 @@ class LeaderConfig:
     blame: float = described(
         0.2, "share of raised problems and mistakes the leader meets with blame rather "
              "than curiosity (more under crisis and when micromanaging)", 0, 1)
+    strategic_clarity: float = described(
+        1.0, "how clear the direction the leader herself holds and conveys is: where the "
+             "team is going and why (1 fully clear, as the model's leader before this key; "
+             "0 none). The team's direction reaches no further: her clarification takes it "
+             "toward hers, the team gets no more of the environment's direction than she "
+             "holds, and changed conditions cost it more the less clear hers is", 0, 1)
     withdrawn_from_quarter: int = described(
         0, "quarter in which the leader is reassigned; 0 means never", 0, 200)
     withdrawn_quarters: int = described(

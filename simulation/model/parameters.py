@@ -332,6 +332,10 @@ class Parameters(LeaderParameters):
         0, 1)
     direction_drift: float = described(
         0.02, "weekly relaxation of the team's direction toward the environment's level", 0, 1)
+    unclear_strategy_change_loss: float = described(
+        1.0, "extra share of a change's loss of direction (`change_size`) under a leader "
+             "with no strategic clarity, against one with a fully clear strategy (1: twice "
+             "the loss)", 0, 5)
     scrutiny_decay: float = described(
         0.35, "weekly loss of scrutiny when monitoring stops (Hawthorne effect fades)", 0, 1)
     systems_scrutiny: float = described(

@@ -114,15 +114,44 @@ def complexity_damping(complexity: float | np.ndarray, p: Parameters) -> float |
 
 
 def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditions,
-                   p: Parameters) -> np.ndarray:
-    """The team's direction clarity after a week: clarification raises it, it drifts back to
-    what the environment offers, and changed conditions knock it down."""
+                   p: Parameters, strategic_clarity: np.ndarray | float = 1.0) -> np.ndarray:
+    """The team's direction clarity after a week: the leader's clarification takes it
+    toward the clarity of the direction she herself holds (``strategic_clarity``, not
+    toward 1), it drifts back to what the environment offers as far as she holds it, and
+    changed conditions knock it down, the more the less clear her strategy
+    (:func:`change_loss`).
+
+    A team can be no clearer about where it is going than the leader who tells it: goals
+    act through their clarity and specificity (Locke & Latham 2002), a team's direction is
+    the first condition of its effectiveness and comes from its leader (Hackman 2002,
+    "compelling direction"; Wageman 2001), and a strategy reaches the front line only as
+    clearly as its managers hold it (Kaplan & Norton 2001; Sull, Homkes & Sull 2015). Her
+    clarification conveys her direction as it is: where the team is clearer than she is,
+    it muddies the team's (mixed messages from the role's main sender raise role
+    ambiguity: Kahn et al. 1964; Rizzo, House & Lirtzman 1970). Between clarifications the
+    team drifts to the environment's direction as far as she relays it, no further than
+    her own. At 1, the model's leader before she had the attribute."""
     d = state.direction_clarity
     clarified = team_effect(effect, state, iv.CLARIFY) * complexity_damping(
         conditions.complexity, p)
-    raised = d + team_level(p.clarify_direction_rate) * clarified * (1 - d)
-    drifted = approach(raised, conditions.direction_baseline, team_level(p.direction_drift))
-    return np.clip(drifted * (1.0 - conditions.change_shock), 0.0, 1.0)
+    held = team_level(strategic_clarity)
+    raised = d + team_level(p.clarify_direction_rate) * clarified * (held - d)
+    relayed = np.minimum(conditions.direction_baseline, held)
+    drifted = approach(raised, relayed, team_level(p.direction_drift))
+    lost = change_loss(conditions.change_shock, held, p)
+    return np.clip(drifted * (1.0 - lost), 0.0, 1.0)
+
+
+def change_loss(change_shock: np.ndarray, strategic_clarity: np.ndarray | float,
+                p: Parameters) -> np.ndarray:
+    """Share of the team's direction clarity that changed conditions take this week:
+    ``change_size`` under a leader with a fully clear strategy, who makes sense of the
+    change for her team and re-anchors it (sensegiving: Gioia & Chittipeddi 1991; Maitlis
+    2005), up to ``1 + unclear_strategy_change_loss`` times as much under one with none,
+    who passes the change on as it comes."""
+    unclear = 1.0 - np.asarray(strategic_clarity)
+    return np.minimum(change_shock * (1.0 + team_level(p.unclear_strategy_change_loss)
+                                      * unclear), 1.0)
 
 
 def barriers_step(state: TeamState, effect: np.ndarray, conditions: WeekConditions,
@@ -180,7 +209,8 @@ class WeekResult:
 def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached: np.ndarray,
                  conditions: WeekConditions, p: Parameters,
                  allowed: np.ndarray | None = None, voice: np.ndarray | None = None,
-                 blame: np.ndarray | float = 0.0, focus: np.ndarray | float = 1.0
+                 blame: np.ndarray | float = 0.0, focus: np.ndarray | float = 1.0,
+                 strategic_clarity: np.ndarray | float = 1.0
                  ) -> tuple[TeamState, WeekResult]:
     """One week of the team: produce output from the state at the start of the week, then
     update every state from that same starting point (a synchronous update, so the order in
@@ -196,7 +226,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     (:func:`simulation.model.safety.blame_share`). ``focus`` is the share of the hours that
     act after the leader's switching between members and kinds of work
     (:func:`simulation.model.focus.focus`): the time is spent in full, the effect is
-    ``focus`` of it.
+    ``focus`` of it. ``strategic_clarity`` is how clear the direction she holds is
+    (``leader.strategic_clarity``, :func:`direction_step`).
     """
     if allowed is None:
         allowed = 1.0 - np.eye(state.members)
@@ -283,7 +314,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                                team_building, state.relationship_conflict),
         dose_in_effect=member(in_effect, state.dose_in_effect),
         psychological_safety=np.clip(psi, 0.0, 1.0),
-        direction_clarity=direction_step(state, effect, conditions, p),
+        direction_clarity=direction_step(state, effect, conditions, p, strategic_clarity),
         barriers=barriers_step(state, effect, conditions, p),
         systems=systems_step(state, effect, p),
         mutual_accountability=np.clip(norm, 0.0, 1.0),

@@ -187,7 +187,8 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
-                                                 led.blame, focus.focus(led.granted, p))
+                                                 led.blame, focus.focus(led.granted, p),
+                                                 config.leader.strategic_clarity)
     state = state.replace(leader_exhaustion=tired, feedback_bank=led.feedback_bank)
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)

@@ -82,6 +82,8 @@ _LEVERS: tuple[Lever, ...] = (
           "Leader", note="1 reads every member perfectly"),
     Lever("bias_strength", "leader.bias_strength", "Diagnostic bias", "Leader",
           note="share of every other gap read as the leader's favourite cause"),
+    Lever("strategic_clarity", "leader.strategic_clarity", "Strategic clarity", "Leader",
+          note="how clear the direction she holds is; the team's gets no clearer"),
     Lever("capacity_hours", "leader.capacity_hours", "Leader's capacity (hours a week)",
           "Leader", 1, 40, 1, note="hours of leading she sustains; more exhaust her"),
     Lever("withdrawn_from_quarter", "leader.withdrawn_from_quarter",
