@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.model import credibility, network, safety, team_climate
 from simulation.model import interventions as iv
-from simulation.model import network, safety, team_climate
 from simulation.model.config import Parameters
 from simulation.model.equations import (
     approach,
@@ -115,12 +115,16 @@ def complexity_damping(complexity: float | np.ndarray, p: Parameters) -> float |
 
 def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditions,
                    p: Parameters) -> np.ndarray:
-    """The team's direction clarity after a week: clarification raises it, it drifts back to
-    what the environment offers, and changed conditions knock it down."""
+    """The team's direction clarity after a week: clarification raises it, and so, a little,
+    does the leader's transparency (the reasons behind her decisions tell the team where it
+    is going); it drifts back to what the environment offers, and changed conditions knock
+    it down."""
     d = state.direction_clarity
     clarified = team_effect(effect, state, iv.CLARIFY) * complexity_damping(
         conditions.complexity, p)
     raised = d + team_level(p.clarify_direction_rate) * clarified * (1 - d)
+    raised = raised + team_level(p.transparency_direction_rate) * effect[
+        ..., 0, iv.TRANSPARENCY] * (1 - d)
     drifted = approach(raised, conditions.direction_baseline, team_level(p.direction_drift))
     return np.clip(drifted * (1.0 - conditions.change_shock), 0.0, 1.0)
 
@@ -180,7 +184,8 @@ class WeekResult:
 def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached: np.ndarray,
                  conditions: WeekConditions, p: Parameters,
                  allowed: np.ndarray | None = None, voice: np.ndarray | None = None,
-                 blame: np.ndarray | float = 0.0) -> tuple[TeamState, WeekResult]:
+                 blame: np.ndarray | float = 0.0,
+                 conduct: credibility.Conduct | None = None) -> tuple[TeamState, WeekResult]:
     """One week of the team: produce output from the state at the start of the week, then
     update every state from that same starting point (a synchronous update, so the order in
     which members are visited cannot matter).
@@ -192,7 +197,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     a complete network, everyone working with everyone). ``voice`` holds the week's
     uniforms ``(..., members)`` for problems raised or hidden (none: no problems), and
     ``blame`` the share of raised problems the leader meets with blame
-    (:func:`simulation.model.safety.blame_share`).
+    (:func:`simulation.model.safety.blame_share`); ``conduct`` the week's favouritism and
+    inconsistency, which erode her credibility (none: neither).
     """
     if allowed is None:
         allowed = 1.0 - np.eye(state.members)
@@ -266,8 +272,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
             state.role_clarity_anchor),
         obstacles=member(obstacles, state.obstacles),
         habit_strength=member(approach(habit, state.systems[..., None], p.habit_rate), habit),
-        exhaustion=member(exhaustion_step(state.exhaustion, conditions.pressure, p),
-                          state.exhaustion),
+        exhaustion=member(exhaustion_step(state.exhaustion, conditions.pressure, p,
+                                          effect[..., iv.CARE]), state.exhaustion),
         tenure_weeks=state.tenure_weeks + state.active,
         recent_output=member(np.where(seen_before, approach(state.recent_output, outputs,
                                                             p.output_memory), outputs),
@@ -291,6 +297,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
         collective_efficacy=team_climate.efficacy_step(
             state, team_progress, team_level(p.goal_efficacy_rate) * goals, p,
             conditions.productivity),
+        leader_credibility=credibility.credibility_step(state, effect, kept, breached,
+                                                        conduct, p),
     )
     produced = team_output(outputs, coordination(state.psychological_safety, state.cohesion),
                            conditions.interdependence, p,
