@@ -339,18 +339,16 @@ def team_builder(observation: Observation, hours: np.ndarray) -> np.ndarray:
 TRUST_SHARE = 0.25
 """Share of the trustworthy leader's hours spent on the trust behaviours that are acts."""
 
-TRUST_BEHAVIOURS_MIX = profile(care=0.4, candour=0.4)
-"""How the trustworthy leader shares her trust hours with each member (the rest of them,
-``TRUSTWORTHY_TEAM_MIX``, with the whole team)."""
-TRUSTWORTHY_TEAM_MIX = profile(transparency=0.2)
+TRUST_BEHAVIOURS_MIX = profile(care=0.4, candour=0.4, transparency=0.2)
+"""How the trustworthy leader shares her trust hours: care and candour, each shared
+equally over the members, and transparency with the team."""
 
 
 def trustworthy(observation: Observation, hours: np.ndarray) -> np.ndarray:
     """Diagnoses and matches with three quarters of her hours and spends the rest on the
     trust behaviours: care and candour with every member alike, transparency with the
     team (reliability is keeping the 1:1s all of it books)."""
-    trust = (observation.active[..., None] * TRUST_BEHAVIOURS_MIX
-             + whole_team(TRUSTWORTHY_TEAM_MIX, observation))
+    trust = whole_team(TRUST_BEHAVIOURS_MIX, observation)
     hours = np.asarray(hours, dtype=float)
     matched = diagnose_and_match(observation, hours * (1.0 - TRUST_SHARE))
     return matched + spread(trust, hours * TRUST_SHARE)
