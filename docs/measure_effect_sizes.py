@@ -10,6 +10,8 @@ Usage::
 
     python docs/measure_effect_sizes.py                 # 200 replications, Markdown table
     python docs/measure_effect_sizes.py --replications 50
+    python docs/measure_effect_sizes.py --outcome trust_mean --only care candour \
+        --set environment.crisis_rate=0      # trust, in a year without crises
 """
 
 from __future__ import annotations
@@ -52,24 +54,37 @@ def registry() -> StrategyRegistry:
 
 
 def year_output(strategy: str, hours: float, replications: int,
-                entries: StrategyRegistry) -> np.ndarray:
-    """Quarter-4 team output of every replication."""
+                entries: StrategyRegistry, outcome: str = "team_output",
+                settings: dict[str, object] | None = None) -> np.ndarray:
+    """Quarter-4 team output (or another outcome of the quarterly table) of every
+    replication, on the baseline team with any ``settings`` (dotted keys) changed."""
     config = with_overrides(load_scenario("baseline"), {
-        "quarters": 4, "leader.strategy": strategy, "leader.attention_hours": hours})
+        **(settings or {}), "quarters": 4, "leader.strategy": strategy,
+        "leader.attention_hours": hours})
     frame = run_batch(config, SEED, range(replications), registry=entries).quarterly_frame()
-    return frame.loc[frame.quarter == 4, "team_output"].to_numpy()
+    return frame.loc[frame.quarter == 4, outcome].to_numpy()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replications", type=int, default=200)
+    parser.add_argument("--outcome", default="team_output",
+                        help="a column of the quarterly table (default team_output)")
+    parser.add_argument("--only", nargs="+", choices=iv.NAMES, default=list(iv.NAMES),
+                        metavar="INTERVENTION", help="these interventions only")
+    parser.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE",
+                        help="change the baseline team, e.g. environment.crisis_rate=0")
     args = parser.parse_args()
+    settings = {key: float(value) for key, value in
+                (item.split("=", 1) for item in args.set)}
     entries = registry()
-    rows = {name: [] for name in iv.NAMES}
+    rows = {name: [] for name in args.only}
     for hours in DOSES.values():
-        control = year_output("hands_off", hours, args.replications, entries)
-        for name in iv.NAMES:
-            treated = year_output(f"only_{name}", hours, args.replications, entries)
+        control = year_output("hands_off", hours, args.replications, entries, args.outcome,
+                              settings)
+        for name in args.only:
+            treated = year_output(f"only_{name}", hours, args.replications, entries,
+                                  args.outcome, settings)
             pooled = np.sqrt((treated.var(ddof=1) + control.var(ddof=1)) / 2)
             d = (treated.mean() - control.mean()) / pooled
             rows[name] += [f"{d:.2f}", f"{np.mean(treated < control):.0%}"]

@@ -80,8 +80,10 @@ def draw() -> None:
                                       edgecolor="0.4"))
         axis.text(0.15, y + 0.72, f"simulation.{name}", fontsize=13, weight="bold")
         axis.text(3.45, y + 0.72, ROLES.get(name, ""), fontsize=10.5, color="0.25")
-        axis.text(0.15, y + 0.3, textwrap.fill("  ".join(modules(name)), 92), fontsize=9.5,
-                  va="center", family="monospace")
+        listed, size = textwrap.fill("  ".join(modules(name)), 92), 9.5
+        if listed.count("\n") > 2:  # more than three lines: wider lines in a smaller font
+            listed, size = textwrap.fill("  ".join(modules(name)), 106), 8.2
+        axis.text(0.15, y + 0.3, listed, fontsize=size, va="center", family="monospace")
         below = sum(count for (source, _), count in counts.items() if source == name)
         if row < len(names) - 1:
             axis.annotate("", xy=(9.6, y - 0.22), xytext=(9.6, y + 0.05),

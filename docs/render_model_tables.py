@@ -161,7 +161,8 @@ def member_variables() -> str:
     """The member state variables, their meaning and whether the agent exposes them."""
     documented = {*state.MEMBER_VARIABLES, *state.TEAM_VARIABLES, *state.TIE_VARIABLES,
                   *state.LEADER_READING_VARIABLES, *state.LEADER_VARIABLES,
-                  *state.FEEDBACK_BANK_VARIABLES, "dose_in_effect"}
+                  *state.FEEDBACK_BANK_VARIABLES, *state.LEADER_PRIORITIES_VARIABLES,
+                  "dose_in_effect"}
     undocumented = {item.name for item in dataclasses.fields(state.TeamState)} - documented
     if undocumented:
         raise RuntimeError(f"state variables without a meaning in state.py: {undocumented}")
@@ -189,10 +190,12 @@ def reading_variables() -> str:
     rows = [[f"`{name}`", cell(meaning)]
             for name, meaning in {**state.LEADER_VARIABLES,
                                   **state.LEADER_READING_VARIABLES,
-                                  **state.FEEDBACK_BANK_VARIABLES}.items()]
+                                  **state.FEEDBACK_BANK_VARIABLES,
+                                  **state.LEADER_PRIORITIES_VARIABLES}.items()]
     readings = ", ".join(f"`{name}`" for name in state.READINGS)
     return (table(["variable", "meaning (`state.LEADER_VARIABLES`, "
-                   "`LEADER_READING_VARIABLES`, `FEEDBACK_BANK_VARIABLES`)"], rows)
+                   "`LEADER_READING_VARIABLES`, `FEEDBACK_BANK_VARIABLES`, "
+                   "`LEADER_PRIORITIES_VARIABLES`)"], rows)
             + f"\n\nThe misreading's last axis, in order (`state.READINGS`): {readings}.")
 
 
@@ -209,7 +212,9 @@ def catalogue() -> str:
     rows = []
     for position, item in enumerate(interventions.CATALOGUE):
         lag, saturation = f"{item.name}_lag", f"{item.name}_saturation"
-        rows.append([str(position), f"`{item.name}`", item.matches or "— (a way of leading)",
+        kind = ("— (a trust behaviour)" if position in interventions.TRUST_BEHAVIOURS
+                else "— (a way of leading)")
+        rows.append([str(position), f"`{item.name}`", item.matches or kind,
                      cell(item.moves), cell(item.side_effects),
                      "yes" if item.one_to_one else "no", level(position),
                      f"`{lag}` = {value(getattr(defaults, lag))}",

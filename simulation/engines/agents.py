@@ -148,6 +148,18 @@ class Leader(mesa.Agent):
         self.model.state = self.model.state.replace(leader_exhaustion=np.asarray(number)[()])
 
     @property
+    def credibility(self) -> float:
+        """How far her team sees her deeds match her words (0 none, 1 complete): kept
+        commitments, candour, care and transparency build it; broken commitments,
+        favouritism and inconsistency erode it."""
+        return float(self.model.state.leader_credibility)
+
+    @credibility.setter
+    def credibility(self, value: float) -> None:
+        number = checked_value("credibility", value, 0.0, 1.0)
+        self.model.state = self.model.state.replace(leader_credibility=np.asarray(number)[()])
+
+    @property
     def context(self) -> StrategyContext | None:
         """What the strategy keeps of this run, if it takes a context (None if not)."""
         return self.planner.contexts[0] if self.planner.with_context else None

@@ -185,6 +185,9 @@ class LeaderConfig:
         12.0, "hours a week of leading the leader sustains without tiring (more exhausts "
               "her; fewer let her recover)", 1, 80)
     exhaustion: float = described(0.0, "the leader's exhaustion at the start", 0, 1)
+    credibility: float = described(
+        0.7, "the leader's credibility with the team at the start: how far they have seen "
+             "her deeds match her words (kept commitments, honesty, care, openness)", 0, 1)
     diagnostic_accuracy: float = described(
         0.8, "how accurately the leader reads members' states (1 = perfectly)", 0, 1)
     bias_cause: str = described(

@@ -1,7 +1,8 @@
 """The intervention catalogue: what a leader can spend an hour on.
 
 Each intervention matches a root cause of a performance gap (or, for system building,
-empowerment and micromanagement, a way of leading). The numbers (weekly effect at full
+empowerment, micromanagement and goal-setting, a way of leading; for care, candour and
+transparency, a trust behaviour). The numbers (weekly effect at full
 dose, lag, saturation) live in :class:`simulation.model.config.Parameters` so that they
 can be calibrated and varied; the equations that apply them live in
 :mod:`simulation.model.member_dynamics` and :mod:`simulation.model.team_dynamics`.
@@ -84,14 +85,32 @@ CATALOGUE: tuple[Intervention, ...] = (
                  "effort toward specific, challenging goals; collective efficacy",
                  "acts less on complex tasks, where it also narrows learning",
                  one_to_one=False),
+    Intervention("care", "",
+                 "trust (benevolence: time on the member's wellbeing and development as a "
+                 "person); the member's exhaustion a little; the leader's credibility",
+                 "none beyond the hours", one_to_one=True),
+    Intervention("candour", "",
+                 "an honest conversation about where the member stands: the leader's "
+                 "credibility; trust where it lands; knowledge of results",
+                 "lands only where the member trusts the leader enough", one_to_one=True),
+    Intervention("transparency", "",
+                 "sharing information and the reasons for decisions with the team: the "
+                 "leader's credibility; psychological safety and the team's direction a "
+                 "little", "none beyond the hours", one_to_one=False),
 )
 
 NAMES: tuple[str, ...] = tuple(item.name for item in CATALOGUE)
 COUNT = len(CATALOGUE)
 (CLARIFY, TRAIN, COACH, RECOGNISE, REMOVE_OBSTACLES, MONITOR, BUILD_SYSTEMS, EMPOWER,
- MICROMANAGE, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS) = range(COUNT)
+ MICROMANAGE, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS, CARE, CANDOUR,
+ TRANSPARENCY) = range(COUNT)
 
-TEAM_LEVEL = (BUILD_SYSTEMS, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS)
+TRUST_BEHAVIOURS = (CARE, CANDOUR, TRANSPARENCY)
+"""The trust behaviours that are acts of their own (truth as candour, care, transparency);
+the fourth, reliability, is keeping the week's 1:1 commitments (docs/MODEL.md §7.21)."""
+
+TEAM_LEVEL = (BUILD_SYSTEMS, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS,
+              TRANSPARENCY)
 """Interventions that act on the team as a whole: their effect follows the team hours (the
 leader's hours summed over the members), with a saturation in team hours."""
 
@@ -99,9 +118,10 @@ TEAM_SESSIONS = (TEAM_BUILDING, RETROSPECTIVE)
 """Team interventions the whole team attends: their hours come out of every member's
 working week."""
 
-FEEDBACK = (COACH, RECOGNISE, MONITOR)
-"""Interventions that are feedback to the member on their work (developmental, positive and
-corrective): what the leader's feedback cadence schedules (``leader.feedback_cadence``)."""
+FEEDBACK = (COACH, RECOGNISE, MONITOR, CANDOUR)
+"""Interventions that are feedback to the member on their work (developmental, positive,
+corrective, and candour about where they stand): what the leader's feedback cadence
+schedules (``leader.feedback_cadence``)."""
 IS_FEEDBACK = np.isin(np.arange(COUNT), FEEDBACK)
 """Mask over interventions: which are feedback (:data:`FEEDBACK`)."""
 

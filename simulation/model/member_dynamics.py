@@ -14,6 +14,7 @@ import numpy as np
 from simulation.model import interventions as iv
 from simulation.model import network
 from simulation.model.config import Parameters
+from simulation.model.credibility import credibility_factor
 from simulation.model.equations import approach, experience, team_level
 from simulation.model.state import TeamState
 from simulation.model.team_climate import peer_enforcement
@@ -146,10 +147,12 @@ def motivation_parts(state: TeamState, effect: np.ndarray, progress: np.ndarray,
 
 def knowledge_of_results(effect: np.ndarray) -> np.ndarray:
     """How well a member knows where they stand, in [0, 1): from the feedback on their work
-    in effect this week, developmental (coaching) and corrective (feedback on the work),
-    each informing on its own, ``1 - (1 - coach)(1 - monitor)``. Recognition is praise
-    rather than information about the work, and acts through its own term."""
-    return 1.0 - (1.0 - effect[..., iv.COACH]) * (1.0 - effect[..., iv.MONITOR])
+    in effect this week, developmental (coaching), corrective (feedback on the work) and
+    candid (an honest conversation about where they stand), each informing on its own,
+    ``1 - (1 - coach)(1 - monitor)(1 - candour)``. Recognition is praise rather than
+    information about the work, and acts through its own term."""
+    return 1.0 - (1.0 - effect[..., iv.COACH]) * (1.0 - effect[..., iv.MONITOR]) * (
+        1.0 - effect[..., iv.CANDOUR])
 
 
 def standing_lift(base: np.ndarray, effect: np.ndarray, state: TeamState, p: Parameters
@@ -200,23 +203,43 @@ def trust_step(state: TeamState, effect: np.ndarray, kept: np.ndarray, breached:
     A kept 1:1 commitment closes a small share of the trust gap; a breach (a cancelled
     1:1) removes a large share of the trust there is (Slovic 1993; Schweitzer, Hershey &
     Bradlow 2006). ``kept`` and ``breached`` weigh each commitment in [0, 1] by its size
-    (see :func:`commitment_weight`). Recognition and empowerment of capable members build
-    trust; micromanagement, blame for a problem the member raised (``blamed``, in [0, 1])
-    and feedback under low trust erode it. Without contact trust relaxes slowly toward
-    neutral.
+    (see :func:`commitment_weight`). Recognition, empowerment of capable members, care
+    (benevolence: Mayer, Davis & Schoorman 1995), transparency and candour that lands
+    (:func:`landing`) build trust; micromanagement, blame for a problem the member raised
+    (``blamed``, in [0, 1]) and feedback under low trust erode it. What the leader's acts
+    build (feedback that lands included) is scaled by her credibility
+    (:func:`~simulation.model.credibility.credibility_factor`: the same kept 1:1 earns
+    more from a leader whose word has held); what they destroy is not. Without contact
+    trust relaxes slowly toward neutral.
     """
     t = state.trust
+    credible = credibility_factor(state.leader_credibility, p)
     up = (p.trust_gain * kept + p.recognise_trust_rate * effect[..., iv.RECOGNISE]
-          + p.empower_trust_rate * effect[..., iv.EMPOWER] * state.capability)
+          + p.empower_trust_rate * effect[..., iv.EMPOWER] * state.capability
+          + trust_behaviours(state, effect, p)) * credible
     down = (p.trust_breach_loss * breached + p.micromanage_trust_loss
             * effect[..., iv.MICROMANAGE] * micromanagement_sting(state, p)
             + p.blame_trust_loss * blamed)
     feedback = state.feedback_sensitivity * feedback_effect(
         t, effect[..., iv.MONITOR], p.feedback_trust_rate, feedback_threshold(state, p))
+    feedback = np.where(feedback > 0, feedback * credible, feedback)
     drift = p.trust_drift * (p.trust_neutral - t)
     pushed = bounded_push(t, feedback) + np.minimum(up, 1.0) * (1.0 - t) - \
         np.minimum(down, 1.0) * t + drift
     return np.clip(pushed, 0.0, 1.0)
+
+
+def trust_behaviours(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
+    """The share of the trust gap the week's care, transparency and candour close: care
+    and transparency (decisions explained to the team) at their rates, candour at its rate
+    where it lands (none at or below the member's feedback threshold: an honest verdict
+    from a leader one does not trust is not heard as help)."""
+    shown = (p.care_trust_rate * effect[..., iv.CARE]
+             + p.transparency_trust_rate * effect[..., iv.TRANSPARENCY])
+    candour = effect[..., iv.CANDOUR]
+    if not np.any(candour):
+        return shown
+    return shown + p.candour_trust_rate * candour * landing(state, p)
 
 
 def accountability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
@@ -277,14 +300,17 @@ def embed(anchor: np.ndarray, level: np.ndarray, habit_strength: np.ndarray,
     return approach(anchor, level, p.embed_rate * habit_strength)
 
 
-def exhaustion_step(exhaustion: np.ndarray, pressure: np.ndarray, p: Parameters
-                    ) -> np.ndarray:
-    """Exhaustion after a week: builds under load above the threshold, recovers below it.
+def exhaustion_step(exhaustion: np.ndarray, pressure: np.ndarray, p: Parameters,
+                    care: np.ndarray | float = 0.0) -> np.ndarray:
+    """Exhaustion after a week: builds under load above the threshold, recovers below it,
+    and the leader's care (``care``, its effect in [0, 1)) relieves a share of it.
 
-    Job demands-resources (Demerouti et al. 2001); the overtime-burnout loop of Homer 1985.
+    Job demands-resources (Demerouti et al. 2001); the overtime-burnout loop of Homer 1985;
+    support from the supervisor goes with less exhaustion (Halbesleben 2006).
     """
     load = pressure[..., None]
     building = p.exhaustion_gain * np.maximum(load - p.exhaustion_threshold, 0.0)
     recovering = p.exhaustion_recovery * np.maximum(p.exhaustion_threshold - load, 0.0)
-    return np.clip(exhaustion + building * (1.0 - exhaustion) - recovering * exhaustion,
-                   0.0, 1.0)
+    relieved = p.care_exhaustion_rate * np.asarray(care)
+    return np.clip(exhaustion + building * (1.0 - exhaustion) - recovering * exhaustion
+                   - relieved * exhaustion, 0.0, 1.0)

@@ -83,13 +83,16 @@ def psychological_safety_step(state: TeamState, effect: np.ndarray, raised: np.n
                               blame: np.ndarray, p: Parameters) -> np.ndarray:
     """Psychological safety after a week: it follows the team's trust in the leader slowly
     (quarters to years), moves with her responses to the problems members raise
-    (:func:`response_to_problems`), and micromanagement erodes it."""
+    (:func:`response_to_problems`), grows a little with her transparency (a leader who
+    shares information and her reasons invites voice: Detert & Burris 2007 on leader
+    openness), and micromanagement erodes it."""
     mean_trust = state.mean(state.trust)
     psi = approach(state.psychological_safety, mean_trust, team_level(p.safety_rate))
     erosion = team_level(p.micromanage_safety_loss) * state.mean(
         effect[..., iv.MICROMANAGE])
     moved = psi - erosion * psi + response_to_problems(state, raised, blame, p)
-    return np.clip(moved, 0.0, 1.0)
+    openness = team_level(p.transparency_safety_rate) * effect[..., 0, iv.TRANSPARENCY]
+    return np.clip(moved + openness * (1.0 - state.psychological_safety), 0.0, 1.0)
 
 
 def blamed(raised: np.ndarray, blame: np.ndarray) -> np.ndarray:

@@ -69,6 +69,7 @@ TEAM_VARIABLES: dict[str, str] = {
 
 LEADER_VARIABLES: dict[str, str] = {
     "leader_exhaustion": "the leader's own accumulated strain (0 rested, 1 exhausted)",
+    "leader_credibility": "how far the team sees the leader's deeds match her words (0-1)",
 }
 """The leader's own state (one value per team, like the team variables)."""
 
@@ -89,6 +90,11 @@ FEEDBACK_BANK_VARIABLES: dict[str, str] = {
 }
 """What the leader has saved up for each member's next review (``leader.feedback_cadence``)."""
 
+LEADER_PRIORITIES_VARIABLES: dict[str, str] = {"leader_priorities": (
+    "the priorities the team has seen the leader show: the shares of her recent plans' "
+    "hours by intervention, (..., interventions) (all 0 until her first plan)")}
+"""What the team expects the leader to spend her time on (inconsistency departs from it)."""
+
 TIE_VARIABLES: dict[str, str] = {
     "ties": "strength of each working relationship, (..., members, members), symmetric",
 }
@@ -100,8 +106,7 @@ CORE_STATES: tuple[str, ...] = ("capability", "motivation", "trust", "accountabi
 
 @dataclass(frozen=True)
 class TeamState:
-    """Arrays of the team's state; see MEMBER_VARIABLES, TEAM_VARIABLES and
-    LEADER_VARIABLES for meanings."""
+    """Arrays of the team's state (meanings: MEMBER_VARIABLES, TEAM_VARIABLES and the rest)."""
 
     capability: np.ndarray
     capability_ceiling: np.ndarray
@@ -142,6 +147,8 @@ class TeamState:
     conflict_proneness: np.ndarray
     diversity: np.ndarray
     leader_exhaustion: np.ndarray
+    leader_credibility: np.ndarray
+    leader_priorities: np.ndarray
 
     def replace(self, **changes: np.ndarray) -> TeamState:
         """A copy with some arrays replaced (``dataclasses.replace`` without its cost: the
@@ -330,6 +337,8 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         conflict_proneness=team_drawn("conflict_proneness", team.conflict_proneness),
         diversity=team_drawn("diversity", team.diversity),
         leader_exhaustion=np.full(team_shape, config.leader.exhaustion),
+        leader_credibility=np.full(team_shape, config.leader.credibility),
+        leader_priorities=np.zeros((*team_shape, interventions.COUNT)),
     )
 
 

@@ -336,6 +336,24 @@ def team_builder(observation: Observation, hours: np.ndarray) -> np.ndarray:
     return spread(team + members, hours)
 
 
+TRUST_SHARE = 0.25
+"""Share of the trustworthy leader's hours spent on the trust behaviours that are acts."""
+
+TRUST_BEHAVIOURS_MIX = profile(care=0.4, candour=0.4, transparency=0.2)
+"""How the trustworthy leader shares her trust hours: care and candour, each shared
+equally over the members, and transparency with the team."""
+
+
+def trustworthy(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Diagnoses and matches with three quarters of her hours and spends the rest on the
+    trust behaviours: care and candour with every member alike, transparency with the
+    team (reliability is keeping the 1:1s all of it books)."""
+    trust = whole_team(TRUST_BEHAVIOURS_MIX, observation)
+    hours = np.asarray(hours, dtype=float)
+    matched = diagnose_and_match(observation, hours * (1.0 - TRUST_SHARE))
+    return matched + spread(trust, hours * TRUST_SHARE)
+
+
 for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("micromanager", micromanager), ("diagnose_and_match", diagnose_and_match),
                      ("situational", situational), ("marginal_gains", marginal_gains),
@@ -343,7 +361,7 @@ for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("clarify_only", clarify_only), ("train_only", train_only),
                      ("monitor_only", monitor_only), ("build_capability", build_capability),
                      ("goals_only", goals_only), ("team_builder", team_builder),
-                     ("adaptive", adaptive)):
+                     ("adaptive", adaptive), ("trustworthy", trustworthy)):
     register(_name, _plan, vectorised=True)
 
 BUILT_IN_PLANS = frozenset(REGISTRY.get(name).plan for name in REGISTRY.names())

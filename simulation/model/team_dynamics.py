@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulation.model import credibility, network, safety, team_climate
 from simulation.model import interventions as iv
-from simulation.model import network, safety, team_climate
 from simulation.model.config import Parameters
 from simulation.model.equations import (
     approach,
@@ -115,9 +115,10 @@ def complexity_damping(complexity: float | np.ndarray, p: Parameters) -> float |
 
 def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditions,
                    p: Parameters, strategic_clarity: np.ndarray | float = 1.0) -> np.ndarray:
-    """The team's direction clarity after a week: the leader's clarification takes it
-    toward the clarity of the direction she herself holds (``strategic_clarity``, not
-    toward 1), it drifts back to what the environment offers as far as she holds it, and
+    """The team's direction clarity after a week: the leader's clarification, and a little
+    her transparency (the reasons behind her decisions tell the team where it is going),
+    take it toward the clarity of the direction she herself holds (``strategic_clarity``,
+    not toward 1), it drifts back to what the environment offers as far as she holds it, and
     changed conditions knock it down, the more the less clear her strategy
     (:func:`change_loss`).
 
@@ -136,6 +137,8 @@ def direction_step(state: TeamState, effect: np.ndarray, conditions: WeekConditi
         conditions.complexity, p)
     held = team_level(strategic_clarity)
     raised = d + team_level(p.clarify_direction_rate) * clarified * (held - d)
+    raised = raised + team_level(p.transparency_direction_rate) * effect[
+        ..., 0, iv.TRANSPARENCY] * (held - raised)
     relayed = np.minimum(conditions.direction_baseline, held)
     drifted = approach(raised, relayed, team_level(p.direction_drift))
     lost = change_loss(conditions.change_shock, held, p)
@@ -210,7 +213,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                  conditions: WeekConditions, p: Parameters,
                  allowed: np.ndarray | None = None, voice: np.ndarray | None = None,
                  blame: np.ndarray | float = 0.0, focus: np.ndarray | float = 1.0,
-                 strategic_clarity: np.ndarray | float = 1.0
+                 strategic_clarity: np.ndarray | float = 1.0,
+                 conduct: credibility.Conduct | None = None
                  ) -> tuple[TeamState, WeekResult]:
     """One week of the team: produce output from the state at the start of the week, then
     update every state from that same starting point (a synchronous update, so the order in
@@ -228,6 +232,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     (:func:`simulation.model.focus.focus`): the time is spent in full, the effect is
     ``focus`` of it. ``strategic_clarity`` is how clear the direction she holds is
     (``leader.strategic_clarity``, :func:`direction_step`).
+    ``conduct`` is the week's favouritism and inconsistency, which erode her credibility
+    (none: neither).
     """
     if allowed is None:
         allowed = 1.0 - np.eye(state.members)
@@ -303,8 +309,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
             state.role_clarity_anchor),
         obstacles=member(obstacles, state.obstacles),
         habit_strength=member(approach(habit, state.systems[..., None], p.habit_rate), habit),
-        exhaustion=member(exhaustion_step(state.exhaustion, conditions.pressure, p),
-                          state.exhaustion),
+        exhaustion=member(exhaustion_step(state.exhaustion, conditions.pressure, p,
+                                          effect[..., iv.CARE]), state.exhaustion),
         tenure_weeks=state.tenure_weeks + state.active,
         recent_output=member(np.where(seen_before, approach(state.recent_output, outputs,
                                                             p.output_memory), outputs),
@@ -328,6 +334,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
         collective_efficacy=team_climate.efficacy_step(
             state, team_progress, team_level(p.goal_efficacy_rate) * goals, p,
             conditions.productivity),
+        leader_credibility=credibility.credibility_step(state, effect, kept, breached,
+                                                        conduct, p),
     )
     produced = team_output(outputs, coordination(state.psychological_safety, state.cohesion),
                            conditions.interdependence, p,

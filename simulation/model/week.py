@@ -4,9 +4,10 @@
 (member arrays ``(members,)``) in the Mesa model, or many runs at once (``(runs,
 members)``) in the batched engine. In order: the week's new hires start; the leader reads
 the team through noise and bias, plans the week with her strategy and fits the plan into
-the hours the week's crises leave; the team works and its state moves by the equations;
-then members decide whether to leave. What the calendar brings to the week comes in as
-:class:`WeekEvents`, built by each engine from :mod:`simulation.model.calendar_rules`.
+the hours the week's crises leave; the team works and its state moves by the equations
+(the leader's credibility with it); then members decide whether to leave. What the
+calendar brings to the week comes in as :class:`WeekEvents`, built by each engine from
+:mod:`simulation.model.calendar_rules`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from simulation.model import (
+    credibility,
     diagnosis,
     equations,
     focus,
@@ -73,6 +75,9 @@ class LeaderWeek:
     feedback_bank: np.ndarray
     """Feedback hours banked for each member's next review after this week
     (``(..., members, feedback interventions)``; see ``leader_state.scheduled_feedback``)."""
+    conduct: credibility.Conduct
+    """How unequal and how inconsistent her plan was this week (what erodes her
+    credibility besides broken commitments)."""
 
 
 @dataclass(frozen=True)
@@ -138,8 +143,11 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
                                                p)
     blame = safety.blame_share(leader.blame, granted, in_crisis(events), p,
                                leader_state.extra_blame(tired, p))
+    conduct = credibility.Conduct(credibility.favouritism(planned, state, p),
+                                  credibility.inconsistency(planned, state.leader_priorities,
+                                                            p))
     return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame,
-                      bank)
+                      bank, conduct)
 
 
 def in_crisis(events: WeekEvents) -> np.ndarray | float:
@@ -188,8 +196,10 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
                                                  led.blame, focus.focus(led.granted, p),
-                                                 config.leader.strategic_clarity)
-    state = state.replace(leader_exhaustion=tired, feedback_bank=led.feedback_bank)
+                                                 config.leader.strategic_clarity, led.conduct)
+    state = state.replace(leader_exhaustion=tired, feedback_bank=led.feedback_bank,
+                          leader_priorities=credibility.priorities_step(
+                              state.leader_priorities, led.planned, p))
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
     if leaving.any():
