@@ -139,11 +139,18 @@ def trust_is_asymmetric(ctx: Context) -> list[Estimate]:
     return [ratio, recovery]  # the drop takes one week, so recovery weeks / drop weeks
 
 
+NOBODY_STEPS_IN = {"leader__deputy_share": 0.0}
+"""A withdrawal that nobody carries: the patterns of what is lost when the leader's
+attention goes (P5, P6, P10) measure the loss with nothing holding the gains, so no member
+deputises (a successor holds them as systems do: P20, scenarios/succession.toml)."""
+
+
 def regression_without_embedding(ctx: Context) -> list[Estimate]:
-    """P5: a year of coaching, then the leader's attention is withdrawn."""
+    """P5: a year of coaching, then the leader's attention is withdrawn, and nobody
+    deputises (embedding in systems is what the pattern compares)."""
     withdrawn = {"leader__strategy": "coach", "leader__withdrawn_from_quarter": 5,
                  "leader__withdrawn_quarters": 0, "leader__withdrawn_level": 0.0,
-                 "quarters": 8}
+                 "quarters": 8, **NOBODY_STEPS_IN}
     hands_off = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off"),
                         label="hands_off")
     bare = ctx.run(ctx.config(**withdrawn), label="coached, withdrawn, no systems")
@@ -164,10 +171,11 @@ def _gains(treated: Runs, hands_off: Runs, during: int, after: int
 
 
 def monitoring_only_collapses(ctx: Context) -> list[Estimate]:
-    """P6: gains produced by monitoring alone, after the monitoring stops."""
+    """P6: gains produced by monitoring alone, after the monitoring stops (the leader
+    withdrawn, and no deputy monitoring in her place)."""
     watched = ctx.run(ctx.config(quarters=3, leader__strategy="monitor_only",
                                  leader__withdrawn_from_quarter=3,
-                                 leader__withdrawn_level=0.0),
+                                 leader__withdrawn_level=0.0, **NOBODY_STEPS_IN),
                       label="monitoring for 2 quarters")
     hands_off = ctx.run(ctx.config(quarters=3, leader__strategy="hands_off"),
                         label="hands_off")
@@ -227,9 +235,10 @@ def worse_before_better(ctx: Context) -> list[Estimate]:
 
 def training_effect_size(ctx: Context) -> list[Estimate]:
     """P10: one training block (a quarter of training at an hour per member per week),
-    measured a quarter after it ends, against no training."""
+    measured a quarter after it ends (nobody training in the leader's place), against no
+    training."""
     block = {"quarters": 2, "leader__withdrawn_from_quarter": 2,
-             "leader__withdrawn_level": 0.0}
+             "leader__withdrawn_level": 0.0, **NOBODY_STEPS_IN}
     trained = ctx.run(ctx.config(**block, leader__strategy="train_only"), keep_models=True)
     untrained = ctx.run(ctx.config(**block, leader__strategy="hands_off"))
     gain = trained.quarter("capability_mean", 2) - untrained.quarter("capability_mean", 2)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from simulation.model.scenario_files import (
     check_range,
     check_scalar,
     load_scenario,
+    optional_of,
     read_toml,
     resolve_scenario_path,
     resolve_shipped,
@@ -332,9 +334,13 @@ def _key_type(key: str, source: str, where: str) -> type:
 
 
 def key_type(key: str) -> type:
-    """The Python type a dotted scenario key takes (int, float, str or bool)."""
+    """The Python type a dotted scenario key takes (int, float, str or bool; an optional
+    key, such as ``leader.deputy_share``, the type it takes when set)."""
     cls: Any = ScenarioConfig
     parts = key.split(".")
     for part in parts[:-1]:
         cls = typing.get_type_hints(cls)[part]
-    return typing.get_type_hints(cls)[parts[-1]]
+    hint = typing.get_type_hints(cls)[parts[-1]]
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return optional_of(hint, key)
+    return hint

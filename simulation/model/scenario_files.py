@@ -279,10 +279,21 @@ def _convert(hint: Any, spec: dataclasses.Field[Any], value: Any, source: str, k
         return tuple(_convert(item_type, spec, item, source, f"{key}[{index}]")
                      for index, item in enumerate(value))
     if origin in (typing.Union, types.UnionType):
-        raise TypeError(f"unsupported union type for {key}")
+        hint = optional_of(hint, key)
+        if value is None:  # unset (only from Python: TOML has no null)
+            return None
     checked = check_scalar(hint, value, source, key)
     check_range(spec.metadata, checked, source, key)
     return checked
+
+
+def optional_of(hint: Any, key: str) -> Any:
+    """The type an optional field (``float | None``) takes when it is set: a file sets it
+    or leaves it out (the default None, "unset"); other unions are not configuration."""
+    kinds = [kind for kind in typing.get_args(hint) if kind is not type(None)]
+    if len(kinds) != 1 or len(typing.get_args(hint)) != 2:
+        raise TypeError(f"unsupported union type for {key}")
+    return kinds[0]
 
 
 def check_scalar(hint: Any, value: Any, source: str, key: str) -> Any:

@@ -46,6 +46,9 @@ MEMBER_VARIABLES: dict[str, str] = {
                      "is typical, 0 upward)",
     "conscientiousness": "the member's own dutifulness and persistence (a trait)",
     "departure_shock": "the fading shock of close colleagues' recent departures",
+    "leadership_readiness": "how ready the member is to lead: to take on the leader's work "
+                            "as her deputy or successor (ready from "
+                            "succession.READINESS_THRESHOLD)",
 }
 """Per-member state: name and meaning."""
 
@@ -126,6 +129,7 @@ class TeamState:
     learning_rate: np.ndarray
     conscientiousness: np.ndarray
     departure_shock: np.ndarray
+    leadership_readiness: np.ndarray
     ties: np.ndarray
     misreading: np.ndarray
     feedback_bank: np.ndarray
@@ -206,6 +210,25 @@ TRAITS: tuple[str, ...] = ("affect", "feedback_sensitivity", "learning_rate",
 """Member traits drawn for every member (the starting team and each new hire), one standard
 normal draw each, in this order."""
 TRAIT_DRAWS = len(TRAITS)
+
+
+READINESS_DRAWS: tuple[int, ...] = (0, 6)
+"""The columns of a slot's starting draws (capability, tenure) its starting readiness rests
+on, with its conscientiousness trait draw."""
+
+
+def starting_readiness(team: TeamConfig, z: np.ndarray, trait_z: np.ndarray) -> np.ndarray:
+    """Members' starting leadership readiness, clip(``team.leadership_readiness`` +
+    ``team.leadership_readiness_sd`` x the mean of the standard normal draws behind their
+    capability, tenure and conscientiousness, rescaled to unit spread): readiness to lead
+    comes with skill at the work, with experience in the role and with persistence (Day
+    et al. 2014). It takes no draw of its own, so every other number of a run is what it
+    was before readiness was modelled."""
+    columns = [z[..., column] for column in READINESS_DRAWS]
+    columns.append(trait_z[..., TRAITS.index("conscientiousness")])
+    combined = sum(columns) / np.sqrt(len(columns))
+    return np.clip(team.leadership_readiness + team.leadership_readiness_sd * combined,
+                   0.0, 1.0)
 
 
 def drawn_traits(team: TeamConfig, z: np.ndarray) -> dict[str, np.ndarray]:
@@ -313,6 +336,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         learning_rate=trait["learning_rate"],
         conscientiousness=trait["conscientiousness"],
         departure_shock=np.zeros(shape),
+        leadership_readiness=starting_readiness(team, z, traits),
         ties=network.initial_ties(config, shape),
         misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
                     else np.array(reading_draws, dtype=float)),
@@ -351,7 +375,8 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
     A new hire starts with low capability (drawn around the team's new-hire mean), neutral
     trust, the honeymoon motivation of a new starter, low role clarity, no habits, no
     tenure, weak ties, traits of their own (``trait_draws`` ``(..., members,
-    TRAIT_DRAWS)``; none: at the mean) and no memory of the team's departures.
+    TRAIT_DRAWS)``; none: at the mean), no memory of the team's departures and little
+    readiness to lead (``new_hire_readiness``).
     """
     p: Parameters = config.parameters if parameters is None else parameters
     capability = np.clip(config.team.new_hire_capability
@@ -385,6 +410,7 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
             config.team, np.zeros((*hired.shape, TRAIT_DRAWS)) if trait_draws is None
             else trait_draws).items()},
         departure_shock=fill(state.departure_shock, 0.0),
+        leadership_readiness=fill(state.leadership_readiness, p.new_hire_readiness),
         ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
         feedback_bank=np.where(hired[..., None], 0.0, state.feedback_bank),

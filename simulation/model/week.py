@@ -22,6 +22,7 @@ from simulation.model import (
     leadership,
     network,
     safety,
+    succession,
     team_dynamics,
 )
 from simulation.model.config import CADENCE_WEEKS, Parameters, ScenarioConfig
@@ -34,8 +35,9 @@ from simulation.model.state import DERIVED, TeamState, with_departures, with_new
 class WeekEvents:
     """What the calendar brings to one week; team arrays have the state's leading shape."""
 
-    attention_share: np.ndarray | float
-    """Share of normal leadership the team gets (the schedule, with any deputy)."""
+    attention_level: np.ndarray | float
+    """The attention schedule's level this week: the share of her normal hours the leader
+    gives the team (the deputy is added in the week, from the team's state)."""
     crises_active: np.ndarray | float
     """Crises under way this week."""
     crises_started: np.ndarray | float
@@ -52,6 +54,12 @@ class WeekEvents:
 class LeaderWeek:
     """The leader's week: what she saw, the hours she meant to give and what she gave."""
 
+    attention_share: np.ndarray | float
+    """Share of normal leadership the team gets: the schedule's level, with what a deputy
+    carries of what it withdraws (:func:`simulation.model.succession.deputise`)."""
+    deputy_hours: np.ndarray | float
+    """``(..., members)`` hours the deputy leads this week (0 for the others, and for all
+    when nothing is withdrawn or ``leader.deputy_share`` fixes the share)."""
     hours_planned: np.ndarray
     """Hours the leader meant to give the team this week."""
     crisis_hours: np.ndarray | float
@@ -113,11 +121,15 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     how she will meet the problems members raise. Her exhaustion widens her reading
     errors, cancels part of her plan and adds to her blame (:mod:`leader_state`).
 
-    A reassigned leader handles only her share of the team's crises; whoever covers for
-    her handles the rest.
+    While her attention is withdrawn a deputy carries part of what is withdrawn
+    (:func:`simulation.model.succession.deputise`): the hours planned are the leader's and
+    the deputy's. A reassigned leader handles only that share of the team's crises;
+    whoever covers for her handles the rest.
     """
     leader, env = config.leader, config.environment
-    share = events.attention_share
+    deputy = succession.deputise(state, events.attention_level, leader.attention_hours,
+                                 leader.deputy_share, p)
+    share = deputy.attention_share
     hours = np.full(state.active.shape[:-1], leader.attention_hours * share)
     crisis = env.crisis_hours * events.crises_active * share
     tired = state.leader_exhaustion
@@ -137,8 +149,8 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
                                                p)
     blame = safety.blame_share(leader.blame, granted, in_crisis(events), p,
                                leader_state.extra_blame(tired, p))
-    return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame,
-                      bank)
+    return LeaderWeek(share, deputy.hours, hours, crisis, observation, planned, granted, kept,
+                      breached, blame, bank)
 
 
 def in_crisis(events: WeekEvents) -> np.ndarray | float:
@@ -173,8 +185,9 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                   p: Parameters) -> WeekOutcome:
     """One week: new hires start, the leader takes her look at the team (her standing
     misreading of each member moves on) and leads with her strategy (``planner``: the
-    strategy with the runs' own memory), the week's leading tires or restores her, the team
-    works, some may leave."""
+    strategy with the runs' own memory), with the most ready member deputising for what a
+    withdrawal takes of her, the week's leading tires or restores her, the team works (the
+    deputy's leading hours off her own work), some may leave."""
     state = hire(state, events.hired, noise, config, p)
     state = state.replace(misreading=diagnosis.updated_misreading(
         state.misreading, noise.observation, events.hired, p))
@@ -186,7 +199,7 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
-                                                 led.blame)
+                                                 led.blame, led.deputy_hours)
     state = state.replace(leader_exhaustion=tired, feedback_bank=led.feedback_bank)
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
