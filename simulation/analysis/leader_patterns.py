@@ -215,7 +215,8 @@ LEADER_PATTERNS: tuple[Pattern, ...] = (
             "practitioner research cited in the seeds (\"nearly five times more likely\"); "
             "McCall, Lombardo & Morrison 1988; DeRue & Wellman 2009; Day et al. 2014",
             leaders_grown, ("readiness_feedback_rate", "readiness_stretch_rate",
-                            "readiness_unaided_stretch", "readiness_on_the_job"),
+                            "readiness_unaided_stretch", "readiness_on_the_job",
+                            "readiness_decay"),
             replication_factor=10),
     Pattern("P21", "Strategic clarity's share of the gap",
             criteria(("direction clarity's share of the team-output gap between top- and "

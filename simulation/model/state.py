@@ -47,8 +47,8 @@ MEMBER_VARIABLES: dict[str, str] = {
     "conscientiousness": "the member's own dutifulness and persistence (a trait)",
     "departure_shock": "the fading shock of close colleagues' recent departures",
     "leadership_readiness": "how ready the member is to lead: to take on the leader's work "
-                            "as her deputy or successor (ready from "
-                            "succession.READINESS_THRESHOLD)",
+                            "as her deputy or successor (ready at 0.7, "
+                            "`succession.READINESS_THRESHOLD`)",
 }
 """Per-member state: name and meaning."""
 

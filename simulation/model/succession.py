@@ -111,9 +111,21 @@ class Deputy:
     attention_share: np.ndarray | float
     """Share of normal leadership the team gets: the schedule's level with what the
     deputy carries (team arrays)."""
-    hours: np.ndarray | float
-    """``(..., members)`` hours each member leads this week as the deputy (0 for all but
-    her; 0 when nothing is withdrawn or the share is fixed by ``leader.deputy_share``)."""
+    carried: np.ndarray | float
+    """The part of that share the deputy carries (team arrays; 0 when nothing is withdrawn
+    or ``leader.deputy_share`` fixes the share: that deputy is nobody in the team)."""
+    member: np.ndarray | None
+    """``(..., members)`` mask of the member who deputises (None when nobody in the team
+    does)."""
+
+    def hours(self, week_hours: np.ndarray) -> np.ndarray | float:
+        """``(..., members)`` hours the deputy leads this week, out of the hours the team
+        got (``week_hours``, team arrays): her part of them (0 for everyone else)."""
+        if self.member is None:
+            return 0.0
+        share = np.asarray(self.attention_share)
+        part = np.divide(self.carried, share, out=np.zeros_like(share), where=share > 0)
+        return self.member * (week_hours * part)[..., None]
 
 
 def attention_share(level: float | np.ndarray, share: float | np.ndarray
@@ -124,20 +136,18 @@ def attention_share(level: float | np.ndarray, share: float | np.ndarray
     return level + np.maximum(1.0 - level, 0.0) * share
 
 
-def deputise(state: TeamState, level: float | np.ndarray, attention_hours: float,
-             fixed_share: float | None, p: Parameters) -> Deputy:
+def deputise(state: TeamState, level: float | np.ndarray, fixed_share: float | None,
+             p: Parameters) -> Deputy:
     """The week's deputy, from the state at its start: with ``leader.deputy_share`` set
-    (``fixed_share``), that share of what is withdrawn and no member's hours; otherwise the
-    most ready member (:func:`most_ready`) with :func:`deputy_share` of it, the hours she
-    leads (``attention_hours`` x the withdrawn level x her share) taken from her own
-    work."""
+    (``fixed_share``), that share of what is withdrawn, carried by nobody in the team;
+    otherwise the most ready member (:func:`most_ready`), carrying :func:`deputy_share` of
+    it."""
     if fixed_share is not None:
-        return Deputy(attention_share(level, fixed_share), 0.0)
+        return Deputy(attention_share(level, fixed_share), 0.0, None)
     withdrawn = np.maximum(1.0 - np.asarray(level, dtype=float), 0.0)
     if not np.any(withdrawn > 0):
-        return Deputy(level, 0.0)
+        return Deputy(level, 0.0, None)
     deputy = most_ready(state)
     readiness = np.max(np.where(deputy, state.leadership_readiness, 0.0), axis=-1)
     share = deputy_share(readiness, p)
-    hours = attention_hours * withdrawn * share
-    return Deputy(attention_share(level, share), deputy * np.asarray(hours)[..., None])
+    return Deputy(attention_share(level, share), withdrawn * share, deputy.astype(float))

@@ -27,6 +27,7 @@ from simulation.model import (
 )
 from simulation.model.config import CADENCE_WEEKS, Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
+from simulation.model.equations import total_hours
 from simulation.model.randomness import WeekNoise
 from simulation.model.state import DERIVED, TeamState, with_departures, with_new_hires
 
@@ -58,8 +59,9 @@ class LeaderWeek:
     """Share of normal leadership the team gets: the schedule's level, with what a deputy
     carries of what it withdraws (:func:`simulation.model.succession.deputise`)."""
     deputy_hours: np.ndarray | float
-    """``(..., members)`` hours the deputy leads this week (0 for the others, and for all
-    when nothing is withdrawn or ``leader.deputy_share`` fixes the share)."""
+    """``(..., members)`` hours the deputy leads this week: her part of the hours given
+    (0 for the others, and for all when nothing is withdrawn or ``leader.deputy_share``
+    fixes the share)."""
     hours_planned: np.ndarray
     """Hours the leader meant to give the team this week."""
     crisis_hours: np.ndarray | float
@@ -127,8 +129,7 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     whoever covers for her handles the rest.
     """
     leader, env = config.leader, config.environment
-    deputy = succession.deputise(state, events.attention_level, leader.attention_hours,
-                                 leader.deputy_share, p)
+    deputy = succession.deputise(state, events.attention_level, leader.deputy_share, p)
     share = deputy.attention_share
     hours = np.full(state.active.shape[:-1], leader.attention_hours * share)
     crisis = env.crisis_hours * events.crises_active * share
@@ -149,8 +150,8 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
                                                p)
     blame = safety.blame_share(leader.blame, granted, in_crisis(events), p,
                                leader_state.extra_blame(tired, p))
-    return LeaderWeek(share, deputy.hours, hours, crisis, observation, planned, granted, kept,
-                      breached, blame, bank)
+    return LeaderWeek(share, deputy.hours(total_hours(granted)), hours, crisis, observation,
+                      planned, granted, kept, breached, blame, bank)
 
 
 def in_crisis(events: WeekEvents) -> np.ndarray | float:
