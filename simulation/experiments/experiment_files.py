@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from simulation.model.config import (
     NAME_PATTERN,
     ScenarioConfig,
     described,
+    set_type,
 )
 from simulation.model.metrics import outcome_columns
 from simulation.model.scenario_files import (
@@ -55,7 +55,6 @@ from simulation.model.scenario_files import (
     check_range,
     check_scalar,
     load_scenario,
-    optional_of,
     read_toml,
     resolve_scenario_path,
     resolve_shipped,
@@ -340,7 +339,4 @@ def key_type(key: str) -> type:
     parts = key.split(".")
     for part in parts[:-1]:
         cls = typing.get_type_hints(cls)[part]
-    hint = typing.get_type_hints(cls)[parts[-1]]
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        return optional_of(hint, key)
-    return hint
+    return set_type(typing.get_type_hints(cls)[parts[-1]])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from simulation.model.fields import described as described
 from simulation.model.fields import field_docs as field_docs
+from simulation.model.fields import set_type as set_type
 from simulation.model.fields import spec as spec
 from simulation.model.parameters import Parameters as Parameters
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import equations, interventions, network
-from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig, TeamConfig
+from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
+from simulation.model.member_draws import TRAIT_DRAWS as TRAIT_DRAWS
+from simulation.model.member_draws import TRAITS as TRAITS
+from simulation.model.member_draws import drawn_traits, starting_readiness
 
 MEMBER_VARIABLES: dict[str, str] = {
     "capability": "skill to do the job (ability)",
@@ -46,9 +49,8 @@ MEMBER_VARIABLES: dict[str, str] = {
                      "is typical, 0 upward)",
     "conscientiousness": "the member's own dutifulness and persistence (a trait)",
     "departure_shock": "the fading shock of close colleagues' recent departures",
-    "leadership_readiness": "how ready the member is to lead: to take on the leader's work "
-                            "as her deputy or successor (ready at 0.7, "
-                            "`succession.READINESS_THRESHOLD`)",
+    "leadership_readiness": "how ready the member is to lead as the leader's deputy or "
+                            "successor (ready at 0.7, `succession.READINESS_THRESHOLD`)",
 }
 """Per-member state: name and meaning."""
 
@@ -204,48 +206,6 @@ TEAM_MEASURES: dict[str, str] = {
 
 INITIAL_DRAWS = 8
 """Standard normal draws per member slot used to set up the starting team."""
-
-TRAITS: tuple[str, ...] = ("affect", "feedback_sensitivity", "learning_rate",
-                            "conscientiousness")
-"""Member traits drawn for every member (the starting team and each new hire), one standard
-normal draw each, in this order."""
-TRAIT_DRAWS = len(TRAITS)
-
-
-READINESS_DRAWS: tuple[int, ...] = (0, 6)
-"""The columns of a slot's starting draws (capability, tenure) its starting readiness rests
-on, with its conscientiousness trait draw."""
-
-
-def starting_readiness(team: TeamConfig, z: np.ndarray, trait_z: np.ndarray) -> np.ndarray:
-    """Members' starting leadership readiness, clip(``team.leadership_readiness`` +
-    ``team.leadership_readiness_sd`` x the mean of the standard normal draws behind their
-    capability, tenure and conscientiousness, rescaled to unit spread): readiness to lead
-    comes with skill at the work, with experience in the role and with persistence (Day
-    et al. 2014). It takes no draw of its own, so every other number of a run is what it
-    was before readiness was modelled."""
-    columns = [z[..., column] for column in READINESS_DRAWS]
-    columns.append(trait_z[..., TRAITS.index("conscientiousness")])
-    combined = sum(columns) / np.sqrt(len(columns))
-    return np.clip(team.leadership_readiness + team.leadership_readiness_sd * combined,
-                   0.0, 1.0)
-
-
-def drawn_traits(team: TeamConfig, z: np.ndarray) -> dict[str, np.ndarray]:
-    """Members' traits from standard normal draws ``(..., members, TRAIT_DRAWS)``: trait
-    affect normal and clipped to [-1, 1]; sensitivity to feedback and learning rate
-    lognormal around 1 (people differ several-fold in how they take feedback and how fast
-    they learn: Kluger & DeNisi 1996; Ackerman 1987); conscientiousness normal around 0.5
-    in [0, 1] (Barrick & Mount 1991)."""
-    column = {name: z[..., index] for index, name in enumerate(TRAITS)}
-    return {
-        "affect": np.clip(team.affect_sd * column["affect"], -1.0, 1.0),
-        "feedback_sensitivity": np.exp(team.feedback_sensitivity_sd
-                                       * column["feedback_sensitivity"]),
-        "learning_rate": np.exp(team.learning_rate_sd * column["learning_rate"]),
-        "conscientiousness": np.clip(0.5 + team.conscientiousness_sd
-                                     * column["conscientiousness"], 0.0, 1.0),
-    }
 
 TEAM_DRAWN: tuple[str, ...] = (
     "psychological_safety", "conflict_proneness", "capability", "motivation", "diversity",
