@@ -29,6 +29,7 @@ import inspect
 import re
 import sys
 import tomllib
+import types
 import typing
 from collections.abc import Callable
 from pathlib import Path
@@ -51,7 +52,10 @@ LARGEST_SEED = 2**63 - 1
 
 
 def value(item: Any) -> str:
-    """A default value as it would be written in a scenario file."""
+    """A default value as it would be written in a scenario file (None: the key is left
+    out, "unset")."""
+    if item is None:
+        return "unset"
     if isinstance(item, bool):
         return str(item).lower()
     if isinstance(item, str):
@@ -98,7 +102,10 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def type_name(hint: Any) -> str:
-    """A field's type in words."""
+    """A field's type in words (an optional key: the type it takes when set)."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        kinds = [kind for kind in typing.get_args(hint) if kind is not type(None)]
+        return f"{type_name(kinds[0])} or unset"
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         if dataclasses.is_dataclass(item):

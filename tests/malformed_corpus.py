@@ -714,6 +714,8 @@ def lever_cases() -> list[Case]:
         for kind, value in (("below", lever.low - step), ("above", high + step),
                             ("text", "lots"), ("none", None), ("nan", math.nan),
                             ("inf", math.inf), ("list", [lever.low]), ("huge", 10**400)):
+            if value is None and lever.optional:
+                continue  # an optional lever's None is "auto" (the model decides): allowed
             add(f"{name}-{kind}", {name: value}, name)
         if lever.whole:
             add(f"{name}-fraction", {name: lever.low + 0.5}, name)

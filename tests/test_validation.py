@@ -40,7 +40,7 @@ def describe(result) -> str:
                      for m in result.measurements)
 
 
-IMPLEMENTED = [f"P{i}" for i in range(1, 20)] + ["P21", "P22"]
+IMPLEMENTED = [f"P{i}" for i in range(1, 23)]
 """The patterns of VALIDATION.md the registry checks so far, in its order."""
 
 
@@ -82,6 +82,10 @@ BROKEN_MECHANISMS = {
     "P17": {"turnover_contagion_weight": 0.0},
     # A leader whom overtime does not tire reads and keeps her plan as well as a rested one.
     "P19": {"leader_strain_gain": 0.0},
+    # Leader development that needs no feedback: coaching and feedback on the work grow
+    # nobody's readiness to lead, and stretch develops as much without feedback on it, so
+    # the annual review grows nearly as many leaders as weekly feedback.
+    "P20": {"readiness_feedback_rate": 0.0, "readiness_unaided_stretch": 1.0},
     # Feedback that tells members nothing about where they stand sustains no motivation
     # between conversations, so the annual review costs little of it.
     "P22": {"standing_weight": 0.0},

@@ -20,6 +20,8 @@ from simulation.engines.batch import run_batch
 from simulation.engines.mesa_model import TeamModel
 from simulation.model import diagnosis, equations
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
+from simulation.model.metrics import WeeklyRecord
+from simulation.model.succession import READINESS_THRESHOLD
 
 OVERLOAD_LEVEL = 2.25
 """The leader's hours in the overloaded quarter, as a share of her normal 8: 18 hours a
@@ -117,6 +119,60 @@ def regular_feedback(ctx: Context) -> list[Estimate]:
     return [ratio_of_means(weekly[name], annual[name], ctx.seed)
             for name in ("output", "motivation", "trust")]
 
+LEADER_DEVELOPMENT: dict[str, dict[str, object]] = {
+    "feedback-rich": {"leader__strategy": "coach", "leader__feedback_cadence": "weekly",
+                      "leader__blame": 0.05, "team__psychological_safety": 0.8},
+    "hands-off": {"leader__strategy": "hands_off"},
+    "annual review only": {"leader__strategy": "coach", "leader__feedback_cadence": "annual"},
+}
+"""P20's three environments, on the default team over three years: a coaching leader who
+gives feedback every week and meets raised problems with curiosity, in a team that starts
+out safe; a hands-off leader; the same coaching leader saving her feedback for an annual
+review, in an ordinary team."""
+
+
+def became_ready(record: WeeklyRecord) -> np.ndarray:
+    """Per run of a batch kept week by week (``member_detail``): of the members who were in
+    the team in the run (those of the start and every new hire) and not ready to lead at
+    the end of their first week, the share whose leadership readiness reached
+    ``succession.READINESS_THRESHOLD`` at the end of some week they were in it. A member is
+    a slot's stretch of filled weeks (a departure leaves the slot vacant for at least a
+    week)."""
+    readiness = record.member_states["leadership_readiness"]
+    active = record.active > 0
+    in_team = np.zeros(active.shape[1:], dtype=bool)
+    counted = np.zeros_like(in_team)
+    reached = np.zeros_like(in_team)
+    members = np.zeros(active.shape[1])
+    grown = np.zeros(active.shape[1])
+    for week in range(active.shape[0]):
+        filled, ready = active[week], readiness[week] >= READINESS_THRESHOLD
+        left = in_team & ~filled
+        grown += equations.last_sum((left & reached).astype(float))
+        reached[left] = False
+        joined = filled & ~in_team
+        counted[joined] = ~ready[joined]
+        members += equations.last_sum((joined & ~ready).astype(float))
+        reached |= filled & counted & ready
+        in_team = filled
+    grown += equations.last_sum((in_team & reached).astype(float))
+    return grown / np.maximum(members, 1.0)
+
+
+def leaders_grown(ctx: Context) -> list[Estimate]:
+    """P20: the share of members who become ready to lead over three years
+    (:func:`became_ready`) in the feedback-rich environment against a hands-off leader and
+    against the annual review only (:data:`LEADER_DEVELOPMENT`), the same teams under
+    common random numbers (the batched engine)."""
+    shares = {name: became_ready(run_batch(ctx.config(quarters=12, **setting), ctx.seed,
+                                           range(ctx.replications), member_detail=True
+                                           ).record)
+              for name, setting in LEADER_DEVELOPMENT.items()}
+    rich = shares["feedback-rich"]
+    return [ratio_of_means(rich, shares["hands-off"], ctx.seed),
+            ratio_of_means(rich, shares["annual review only"], ctx.seed)]
+
+
 CLARITY_LEADERS = 8
 """P21's leaders per replication of the check (240 at the default 30)."""
 CLARITY_REPLICATIONS = 4
@@ -153,6 +209,16 @@ LEADER_PATTERNS: tuple[Pattern, ...] = (
             "Byrne et al. 2014; Barnes et al. 2015",
             depleted_leader, ("leader_strain_gain", "leader_recovery", "depleted_reading",
                               "depleted_hours")),
+    Pattern("P20", "Feedback-rich teams grow leaders",
+            criteria(("share of members who become ready to lead in three years, "
+                      "feedback-rich / hands-off", Band(3, 7)),
+                     ("the same share, feedback-rich / annual review only", Band(3, 7))),
+            "practitioner research cited in the seeds (\"nearly five times more likely\"); "
+            "McCall, Lombardo & Morrison 1988; DeRue & Wellman 2009; Day et al. 2014",
+            leaders_grown, ("readiness_feedback_rate", "readiness_stretch_rate",
+                            "readiness_unaided_stretch", "readiness_on_the_job",
+                            "readiness_decay"),
+            replication_factor=10),
     Pattern("P21", "Strategic clarity's share of the gap",
             criteria(("strategic clarity's share of the team-output gap between top- and "
                       "bottom-quartile leaders", Band(*CLARITY_BAND))),

@@ -139,11 +139,16 @@ def trust_is_asymmetric(ctx: Context) -> list[Estimate]:
     return [ratio, recovery]  # the drop takes one week, so recovery weeks / drop weeks
 
 
+NOBODY_STEPS_IN = {"leader__deputy_share": 0.0}
+"""P5, P6 and P10 measure what is lost when the leader goes and nothing holds the gains:
+nobody deputises (a successor holds them as systems do: MODEL.md §7.20)."""
+
+
 def regression_without_embedding(ctx: Context) -> list[Estimate]:
-    """P5: a year of coaching, then the leader's attention is withdrawn."""
+    """P5: a year of coaching, then the leader's attention is withdrawn (nobody deputises)."""
     withdrawn = {"leader__strategy": "coach", "leader__withdrawn_from_quarter": 5,
                  "leader__withdrawn_quarters": 0, "leader__withdrawn_level": 0.0,
-                 "quarters": 8}
+                 "quarters": 8, **NOBODY_STEPS_IN}
     hands_off = ctx.run(ctx.config(quarters=8, leader__strategy="hands_off"),
                         label="hands_off")
     bare = ctx.run(ctx.config(**withdrawn), label="coached, withdrawn, no systems")
@@ -164,10 +169,10 @@ def _gains(treated: Runs, hands_off: Runs, during: int, after: int
 
 
 def monitoring_only_collapses(ctx: Context) -> list[Estimate]:
-    """P6: gains produced by monitoring alone, after the monitoring stops."""
+    """P6: gains produced by monitoring alone, after the monitoring (anyone's) stops."""
     watched = ctx.run(ctx.config(quarters=3, leader__strategy="monitor_only",
                                  leader__withdrawn_from_quarter=3,
-                                 leader__withdrawn_level=0.0),
+                                 leader__withdrawn_level=0.0, **NOBODY_STEPS_IN),
                       label="monitoring for 2 quarters")
     hands_off = ctx.run(ctx.config(quarters=3, leader__strategy="hands_off"),
                         label="hands_off")
@@ -227,9 +232,9 @@ def worse_before_better(ctx: Context) -> list[Estimate]:
 
 def training_effect_size(ctx: Context) -> list[Estimate]:
     """P10: one training block (a quarter of training at an hour per member per week),
-    measured a quarter after it ends, against no training."""
+    measured a quarter after it ends (nobody deputises), against no training."""
     block = {"quarters": 2, "leader__withdrawn_from_quarter": 2,
-             "leader__withdrawn_level": 0.0}
+             "leader__withdrawn_level": 0.0, **NOBODY_STEPS_IN}
     trained = ctx.run(ctx.config(**block, leader__strategy="train_only"), keep_models=True)
     untrained = ctx.run(ctx.config(**block, leader__strategy="hands_off"))
     gain = trained.quarter("capability_mean", 2) - untrained.quarter("capability_mean", 2)
@@ -288,10 +293,8 @@ def departure_dips(weekly: Sequence[pd.DataFrame]) -> np.ndarray:
     return np.array(ratios)
 
 
-
 # ---------------------------------------------------------------------------------------
 # The registry
-
 
 
 AT_LEAST_0, AT_MOST_0 = Band(0, None), Band(None, 0)

@@ -135,6 +135,7 @@ class Leader(mesa.Agent):
         self.observation: Observation | None = None
         self.last_plan: LeaderWeek | None = None
         self._share = 1.0
+        self._deputy: np.ndarray | float = 0.0
 
     @property
     def exhaustion(self) -> float:
@@ -174,8 +175,16 @@ class Leader(mesa.Agent):
         attention schedule's level, with a deputy carrying a share of what is withdrawn)."""
         return self._share
 
+    @property
+    def deputy(self) -> int | None:
+        """The slot of the member who deputised for her in the week last worked (the most
+        ready member, while her attention was withdrawn), or None if nobody did."""
+        hours = np.asarray(self._deputy)
+        return int(np.argmax(hours)) if hours.ndim and hours.max() > 0 else None
+
     def remember(self, outcome: WeekOutcome) -> None:
         """Keep the week's reading of the team and plan (for views and notebooks)."""
         self.observation = outcome.leader.observation
         self.last_plan = outcome.leader
-        self._share = float(outcome.events.attention_share)
+        self._share = float(outcome.leader.attention_share)
+        self._deputy = outcome.leader.deputy_hours

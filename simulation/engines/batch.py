@@ -21,7 +21,7 @@ import pandas as pd
 
 from simulation.model import calendar_rules as rules
 from simulation.model.config import Parameters, ScenarioConfig
-from simulation.model.leadership import Planner, attention_share
+from simulation.model.leadership import Planner
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import RunNoise, draw_batch_noise
 from simulation.model.strategies import REGISTRY, StrategyRegistry
@@ -123,7 +123,6 @@ def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
     """One block of runs (those whose noise is drawn in ``noise``), simulated together."""
     members, weeks, runs = config.team.size, config.weeks, noise.turnover.shape[0]
     calendar = rules.timeline(config, noise)
-    shares = np.asarray(attention_share(calendar.attention_level, config.leader.deputy_share))
     state = noise.starting_team(config)
     last_output = np.zeros((runs, members))
     hire_week = np.full((runs, members), -1)
@@ -131,7 +130,7 @@ def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
 
     for week in range(weeks):
         events = WeekEvents(
-            attention_share=np.asarray(shares[week]),
+            attention_level=float(calendar.attention_level[week]),
             crises_active=calendar.crises_active[:, week],
             crises_started=calendar.crises_started[:, week],
             obstacle_shock=calendar.obstacle_shock[:, week],

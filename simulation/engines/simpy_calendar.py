@@ -19,7 +19,6 @@ import simpy
 
 from simulation.model import calendar_rules as rules
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
-from simulation.model.leadership import attention_share
 from simulation.model.randomness import RunNoise
 from simulation.model.week import WeekEvents
 
@@ -74,15 +73,14 @@ class Calendar:
         self.env.run(until=self.week + 1)
 
     def take_week_events(self) -> tuple[WeekEvents, list[int]]:
-        """What this week brings (the attention share, crises, shocks, the new hires who
-        start now) and the slots of those new hires. The calendar forgets the one-off
+        """What this week brings (the attention schedule's level, crises, shocks, the new
+        hires who start now) and the slots of those new hires. The calendar forgets the one-off
         events once taken."""
         hired = np.zeros(self.config.team.size, dtype=bool)
         if self.hires_due:
             hired[self.hires_due] = True
         events = WeekEvents(
-            attention_share=float(attention_share(self.attention_level,
-                                                  self.config.leader.deputy_share)),
+            attention_level=self.attention_level,
             crises_active=float(self.crises_active),
             crises_started=float(self.crises_started),
             obstacle_shock=self.obstacle_shock,

@@ -46,6 +46,7 @@ from simulation.model.config import (
     NAME_PATTERN,
     ScenarioConfig,
     described,
+    set_type,
 )
 from simulation.model.metrics import outcome_columns
 from simulation.model.scenario_files import (
@@ -332,9 +333,10 @@ def _key_type(key: str, source: str, where: str) -> type:
 
 
 def key_type(key: str) -> type:
-    """The Python type a dotted scenario key takes (int, float, str or bool)."""
+    """The Python type a dotted scenario key takes (int, float, str or bool; an optional
+    key, such as ``leader.deputy_share``, the type it takes when set)."""
     cls: Any = ScenarioConfig
     parts = key.split(".")
     for part in parts[:-1]:
         cls = typing.get_type_hints(cls)[part]
-    return typing.get_type_hints(cls)[parts[-1]]
+    return set_type(typing.get_type_hints(cls)[parts[-1]])

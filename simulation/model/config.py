@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from simulation.model.fields import described as described
 from simulation.model.fields import field_docs as field_docs
+from simulation.model.fields import set_type as set_type
 from simulation.model.fields import spec as spec
 from simulation.model.parameters import Parameters as Parameters
 
@@ -81,6 +82,12 @@ class TeamConfig:
         0.4, "spread (log scale) of how fast members learn from training and coaching", 0, 2)
     conscientiousness_sd: float = described(
         0.15, "spread of members' conscientiousness around 0.5", 0, 0.5)
+    leadership_readiness: float = described(
+        0.3, "mean starting leadership readiness: how ready members are to take on the "
+             "leader's work (a deputy's, a successor's)", 0, 1)
+    leadership_readiness_sd: float = described(
+        0.1, "spread of starting leadership readiness; it follows the members' capability, "
+              "tenure and conscientiousness (MODEL.md §5.1)", 0, 0.5)
     bad_apples: int = described(
         0, "persistently negative members (the first slots): trait affect -1, low "
            "motivation that is their own (Felps, Mitchell & Byington 2006)", 0, 100)
@@ -198,8 +205,10 @@ class LeaderConfig:
         0.0, "share of the leader's hours spent building systems and practice", 0, 1)
     systems_until_quarter: int = described(
         0, "last quarter of system building; 0 means throughout", 0, 200)
-    deputy_share: float = described(
-        0.0, "share of withdrawn hours a deputy carries on", 0, 1)
+    deputy_share: float | None = described(
+        None, "share of withdrawn hours a deputy carries on, fixed; unset: the team's most "
+              "ready member deputises and carries what her readiness allows (MODEL.md §7.20)",
+        0, 1)
     feedback_cadence: str = described(
         "weekly", "how often the leader gives feedback (coaching, recognition, feedback on "
                   "the work): weekly or fortnightly 1:1s, or a quarterly or annual review "

@@ -132,15 +132,17 @@ def effective_accountability(accountability: np.ndarray, scrutiny: np.ndarray,
 
 
 def work_share(train_hours: np.ndarray, p: Parameters,
-               session_hours: np.ndarray | float = 0.0) -> np.ndarray:
-    """Share of the member's week left for the work after time spent in training and in
-    team sessions (``session_hours``, team arrays: every member attends).
+               session_hours: np.ndarray | float = 0.0,
+               leading_hours: np.ndarray | float = 0.0) -> np.ndarray:
+    """Share of the member's week left for the work after time spent in training, in
+    team sessions (``session_hours``, team arrays: every member attends) and leading in
+    the leader's place (``leading_hours``, member arrays: the deputy's).
 
     Training takes the trainee's own hours (capped at half the week), which is why spending
     on capability makes output worse before it makes it better (Repenning & Sterman 2002).
     """
     in_training = (p.training_member_hours * train_hours
-                   + np.asarray(session_hours)[..., None]) / p.work_week_hours
+                   + np.asarray(session_hours)[..., None] + leading_hours) / p.work_week_hours
     return 1.0 - np.minimum(in_training, 0.5)
 
 
@@ -150,7 +152,8 @@ def work_share(train_hours: np.ndarray, p: Parameters,
 
 def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarray,
                   p: Parameters, effort_scale: np.ndarray | float = 1.0,
-                  session_hours: np.ndarray | float = 0.0) -> np.ndarray:
+                  session_hours: np.ndarray | float = 0.0,
+                  leading_hours: np.ndarray | float = 0.0) -> np.ndarray:
     """A member's weekly output (0 upward; about 1 + ``pressure_effort`` at most for a
     neutral team).
 
@@ -158,8 +161,8 @@ def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarra
     rested member and scaled by the team (``effort_scale``, member arrays: cohesion,
     collective efficacy, goals and social loafing), limited by unclear direction and by
     obstacles (Campbell et al. 1993), and carried through by accountability; exhausted
-    members produce less, and hours in training and team sessions are not spent on the
-    work. Vacant slots produce nothing.
+    members produce less, and hours in training, in team sessions and leading as the
+    deputy are not spent on the work. Vacant slots produce nothing.
     """
     effort = state.motivation * (1.0 + p.pressure_effort * pressure[..., None]
                                  * (1.0 - state.exhaustion)) * effort_scale
@@ -170,7 +173,7 @@ def member_output(state: TeamState, train_hours: np.ndarray, pressure: np.ndarra
         effective_accountability(state.accountability, state.scrutiny, p)
     fatigue = 1.0 - p.exhaustion_weight * state.exhaustion
     return (state.capability * effort * direction * unblocked * follow_through * fatigue
-            * work_share(train_hours, p, session_hours) * state.active)
+            * work_share(train_hours, p, session_hours, leading_hours) * state.active)
 
 
 def team_output(outputs: np.ndarray, coordination: np.ndarray,

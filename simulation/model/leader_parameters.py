@@ -1,8 +1,11 @@
 """The constants of the leader as a person (:class:`LeaderParameters`, which
 :class:`simulation.model.parameters.Parameters` extends): how she tires and recovers, and
 what exhaustion does to her reading of the team, her commitments and her response to
-problems; the three trust behaviours that are acts of their own (care, candour,
-transparency). docs/CALIBRATION.md records how each default was chosen."""
+problems; how her feedback loses value while it waits for a review; the three trust
+behaviours that are acts of their own (care, candour, transparency); what switching
+between the week's items costs her; and how her members grow ready to lead and deputise
+for her (:mod:`simulation.model.succession`). docs/CALIBRATION.md records how each default
+was chosen."""
 
 from __future__ import annotations
 
@@ -117,3 +120,35 @@ class LeaderParameters:
     switch_hours: float = described(
         0.05, "hours of the week's effect lost to each switch between members or kinds of "
              "work beyond the first (attention residue, Leroy 2009)", 0, 2)
+
+    # --- the leader's successors: leadership readiness and the deputy ---------------------
+    readiness_feedback_rate: float = described(
+        0.003, "share of the gap to the readiness her capability allows that a member "
+               "closes in a week of coaching and feedback on the work that lands, at full "
+               "knowledge of results (developmental relationships: Day et al. 2014)", 0, 1)
+    readiness_stretch_rate: float = described(
+        0.005, "share of that gap a fully capable member closes in a week of full stretch "
+               "(empowerment: room to decide and to lead) with full feedback on it (McCall, "
+               "Lombardo & Morrison 1988)", 0, 1)
+    readiness_unaided_stretch: float = described(
+        0.1, "share of what stretch develops that it develops without feedback on it: "
+             "challenge alone develops leaders with quickly diminishing returns, feedback "
+             "sustains them (DeRue & Wellman 2009)", 0, 1)
+    readiness_on_the_job: float = described(
+        0.004, "share of that gap a member closes in a week by doing the job and meeting "
+               "its challenges, whatever the leader does", 0, 1)
+    readiness_decay: float = described(
+        0.0012, "share of a member's leadership readiness that fades in a week "
+                "(unpractised skill decays: Arthur et al. 1998)", 0, 1)
+    readiness_capability_margin: float = described(
+        0.3, "how far above her capability a member's readiness to lead can grow (one "
+             "cannot be ready to lead what one cannot do)", 0, 1)
+    new_hire_readiness: float = described(
+        0.1, "leadership readiness of a new hire (new to the team and its work)", 0, 1)
+    deputy_readiness_floor: float = described(
+        0.4, "readiness up to which the most ready member carries none of the leadership "
+             "a withdrawal leaves; from it her share rises to `deputy_full_share` at the "
+             "readiness threshold (0.7)", 0, 0.69)
+    deputy_full_share: float = described(
+        0.5, "share of the withdrawn leadership a ready deputy carries (she keeps her own "
+             "work too; each hour she leads is an hour off it)", 0, 1)

@@ -37,12 +37,6 @@ class StrategyError(ValueError):
     non-finite hours, or it wrote into its observation."""
 
 
-def attention_share(level: float | np.ndarray, deputy_share: float) -> float | np.ndarray:
-    """Share of normal leadership the team gets: the schedule's level, with a deputy
-    carrying a share of whatever is withdrawn (a level above 1 is the leader's overtime)."""
-    return level + np.maximum(1.0 - level, 0.0) * deputy_share
-
-
 def systems_share(leader: LeaderConfig, week: int) -> float:
     """Share of the leader's hours set aside for building systems in a (0-based) week."""
     quarter = week // WEEKS_PER_QUARTER + 1

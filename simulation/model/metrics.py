@@ -17,11 +17,13 @@ from simulation.model import equations
 from simulation.model import interventions as iv
 from simulation.model.config import WEEKS_PER_QUARTER
 from simulation.model.state import LEADER_VARIABLES, TEAM_MEASURES, TEAM_VARIABLES
+from simulation.model.succession import READINESS_THRESHOLD
 from simulation.model.week import WeekOutcome
 
 REPORTED_MEMBER_STATES: tuple[str, ...] = (
     "capability", "motivation", "trust", "accountability", "role_clarity", "obstacles",
     "habit_strength", "exhaustion", "scrutiny", "tenure_weeks", "departure_shock",
+    "leadership_readiness",
 )
 """Member states kept in the weekly record and reported per quarter."""
 
@@ -37,8 +39,15 @@ def outcome_columns() -> list[str]:
     """Every outcome column of the quarterly table, in order."""
     states = [f"{name}_{stat}" for name in REPORTED_MEMBER_STATES for stat in ("mean", "sd")]
     hours = [f"hours_{name}" for name in iv.NAMES]
-    return (["team_output", "output_per_member", "headcount", *states, *TEAM_COLUMNS,
+    return (["team_output", "output_per_member", "headcount", *states, "ready_share",
+             *TEAM_COLUMNS,
              *hours, "hours_planned", "crisis_hours", *EVENT_COUNTS, "attention_level"])
+
+
+def ready_share(readiness: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Share of the filled slots whose member is ready to lead (leadership readiness at or
+    above ``succession.READINESS_THRESHOLD``)."""
+    return equations.team_mean((readiness >= READINESS_THRESHOLD).astype(float), active)
 
 
 @dataclass
@@ -117,7 +126,7 @@ class WeeklyRecord:
         self.hours[week] = np.einsum("...mk->...k", led.granted)
         self.hours_planned[week] = led.hours_planned
         self.crisis_hours[week] = led.crisis_hours
-        self.attention_level[week] = outcome.events.attention_share
+        self.attention_level[week] = led.attention_share
         for name, count in outcome.counts().items():
             self.events[name][week] = count
 
@@ -139,6 +148,8 @@ class WeeklyRecord:
             values = self.member_states[name][end]
             columns[f"{name}_mean"] = equations.team_mean(values, active)
             columns[f"{name}_sd"] = equations.team_spread(values, active)
+        columns["ready_share"] = ready_share(self.member_states["leadership_readiness"][end],
+                                             active)
         for name in TEAM_COLUMNS:
             columns[name] = self.team_states[name][end]
         quarter_hours = np.sum(self.hours[weeks], axis=0)

@@ -13,13 +13,12 @@ import math
 import re
 import stat
 import tomllib
-import types
 import typing
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from simulation.model.config import ScenarioConfig
+from simulation.model.config import ScenarioConfig, set_type
 
 T = TypeVar("T")
 
@@ -190,11 +189,12 @@ _FIELDS: dict[type, tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]] = 
 
 
 def _fields(cls: type) -> tuple[dict[str, dataclasses.Field[Any]], dict[str, Any]]:
-    """A configuration class's fields by name and their resolved types, kept (resolving
-    them takes longer than building a configuration, and a sweep builds one per setting)."""
+    """A configuration class's fields by name and the types they take when set, kept
+    (resolving them takes longer than building a configuration, and a sweep builds one per
+    setting)."""
     if cls not in _FIELDS:
         _FIELDS[cls] = ({f.name: f for f in dataclasses.fields(cls)},
-                        typing.get_type_hints(cls))
+                        {name: set_type(hint) for name, hint in typing.get_type_hints(cls).items()})
     return _FIELDS[cls]
 
 
@@ -278,8 +278,8 @@ def _convert(hint: Any, spec: dataclasses.Field[Any], value: Any, source: str, k
             raise ConfigError(source, key, f"must be a list, got {_kind(value)}")
         return tuple(_convert(item_type, spec, item, source, f"{key}[{index}]")
                      for index, item in enumerate(value))
-    if origin in (typing.Union, types.UnionType):
-        raise TypeError(f"unsupported union type for {key}")
+    if value is None and spec.default is None:  # an optional key left unset (from Python)
+        return None
     checked = check_scalar(hint, value, source, key)
     check_range(spec.metadata, checked, source, key)
     return checked

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import equations, interventions, network
-from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig, TeamConfig
+from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
+from simulation.model.member_draws import TRAIT_DRAWS as TRAIT_DRAWS
+from simulation.model.member_draws import TRAITS as TRAITS
+from simulation.model.member_draws import drawn_traits, starting_readiness
 
 MEMBER_VARIABLES: dict[str, str] = {
     "capability": "skill to do the job (ability)",
@@ -46,6 +49,8 @@ MEMBER_VARIABLES: dict[str, str] = {
                      "is typical, 0 upward)",
     "conscientiousness": "the member's own dutifulness and persistence (a trait)",
     "departure_shock": "the fading shock of close colleagues' recent departures",
+    "leadership_readiness": "how ready the member is to lead as the leader's deputy or "
+                            "successor (ready at 0.7, `succession.READINESS_THRESHOLD`)",
 }
 """Per-member state: name and meaning."""
 
@@ -131,6 +136,7 @@ class TeamState:
     learning_rate: np.ndarray
     conscientiousness: np.ndarray
     departure_shock: np.ndarray
+    leadership_readiness: np.ndarray
     ties: np.ndarray
     misreading: np.ndarray
     feedback_bank: np.ndarray
@@ -207,29 +213,6 @@ TEAM_MEASURES: dict[str, str] = {
 
 INITIAL_DRAWS = 8
 """Standard normal draws per member slot used to set up the starting team."""
-
-TRAITS: tuple[str, ...] = ("affect", "feedback_sensitivity", "learning_rate",
-                            "conscientiousness")
-"""Member traits drawn for every member (the starting team and each new hire), one standard
-normal draw each, in this order."""
-TRAIT_DRAWS = len(TRAITS)
-
-
-def drawn_traits(team: TeamConfig, z: np.ndarray) -> dict[str, np.ndarray]:
-    """Members' traits from standard normal draws ``(..., members, TRAIT_DRAWS)``: trait
-    affect normal and clipped to [-1, 1]; sensitivity to feedback and learning rate
-    lognormal around 1 (people differ several-fold in how they take feedback and how fast
-    they learn: Kluger & DeNisi 1996; Ackerman 1987); conscientiousness normal around 0.5
-    in [0, 1] (Barrick & Mount 1991)."""
-    column = {name: z[..., index] for index, name in enumerate(TRAITS)}
-    return {
-        "affect": np.clip(team.affect_sd * column["affect"], -1.0, 1.0),
-        "feedback_sensitivity": np.exp(team.feedback_sensitivity_sd
-                                       * column["feedback_sensitivity"]),
-        "learning_rate": np.exp(team.learning_rate_sd * column["learning_rate"]),
-        "conscientiousness": np.clip(0.5 + team.conscientiousness_sd
-                                     * column["conscientiousness"], 0.0, 1.0),
-    }
 
 TEAM_DRAWN: tuple[str, ...] = (
     "psychological_safety", "conflict_proneness", "capability", "motivation", "diversity",
@@ -320,6 +303,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         learning_rate=trait["learning_rate"],
         conscientiousness=trait["conscientiousness"],
         departure_shock=np.zeros(shape),
+        leadership_readiness=starting_readiness(team, z, traits),
         ties=network.initial_ties(config, shape),
         misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
                     else np.array(reading_draws, dtype=float)),
@@ -360,7 +344,8 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
     A new hire starts with low capability (drawn around the team's new-hire mean), neutral
     trust, the honeymoon motivation of a new starter, low role clarity, no habits, no
     tenure, weak ties, traits of their own (``trait_draws`` ``(..., members,
-    TRAIT_DRAWS)``; none: at the mean) and no memory of the team's departures.
+    TRAIT_DRAWS)``; none: at the mean), no memory of the team's departures and little
+    readiness to lead (``new_hire_readiness``).
     """
     p: Parameters = config.parameters if parameters is None else parameters
     capability = np.clip(config.team.new_hire_capability
@@ -394,6 +379,7 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
             config.team, np.zeros((*hired.shape, TRAIT_DRAWS)) if trait_draws is None
             else trait_draws).items()},
         departure_shock=fill(state.departure_shock, 0.0),
+        leadership_readiness=fill(state.leadership_readiness, p.new_hire_readiness),
         ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
         feedback_bank=np.where(hired[..., None], 0.0, state.feedback_bank),

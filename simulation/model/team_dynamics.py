@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.model import credibility, network, safety, team_climate
+from simulation.model import credibility, network, safety, succession, team_climate
 from simulation.model import interventions as iv
 from simulation.model.config import Parameters
 from simulation.model.equations import (
@@ -214,7 +214,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                  allowed: np.ndarray | None = None, voice: np.ndarray | None = None,
                  blame: np.ndarray | float = 0.0, focus: np.ndarray | float = 1.0,
                  strategic_clarity: np.ndarray | float = 1.0,
-                 conduct: credibility.Conduct | None = None
+                 conduct: credibility.Conduct | None = None,
+                 leading_hours: np.ndarray | float = 0.0
                  ) -> tuple[TeamState, WeekResult]:
     """One week of the team: produce output from the state at the start of the week, then
     update every state from that same starting point (a synchronous update, so the order in
@@ -234,6 +235,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     (``leader.strategic_clarity``, :func:`direction_step`).
     ``conduct`` is the week's favouritism and inconsistency, which erode her credibility
     (none: neither).
+    ``leading_hours`` ``(..., members)`` are the hours a deputy leads in the leader's
+    place, off her own work (:func:`simulation.model.succession.deputise`).
     """
     if allowed is None:
         allowed = 1.0 - np.eye(state.members)
@@ -252,7 +255,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                     * (1.0 - team_climate.member_loafing(state, conditions.identifiability, p)))
     sessions = np.einsum("...mk,...m->...", doses[..., list(iv.TEAM_SESSIONS)], state.active)
     outputs = member_output(state, doses[..., iv.TRAIN], conditions.pressure, p,
-                            effort_scale, sessions)
+                            effort_scale, sessions, leading_hours)
     seen_before = state.recent_output > 0
     progress = np.where(seen_before, np.maximum(outputs - state.recent_output, 0.0), 0.0)
     team_progress = team_climate.relative_progress(outputs, state.recent_output,
@@ -316,6 +319,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
                                                             p.output_memory), outputs),
                              state.recent_output),
         departure_shock=state.departure_shock * (1.0 - p.departure_shock_decay),
+        leadership_readiness=member(succession.readiness_step(state, effect, p),
+                                    state.leadership_readiness),
         ties=network.ties_step(state.ties, allowed, state.psychological_safety, p,
                                team_building, state.relationship_conflict),
         dose_in_effect=member(in_effect, state.dose_in_effect),

@@ -25,10 +25,12 @@ from simulation.model import (
     leadership,
     network,
     safety,
+    succession,
     team_dynamics,
 )
 from simulation.model.config import CADENCE_WEEKS, Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
+from simulation.model.equations import total_hours
 from simulation.model.randomness import WeekNoise
 from simulation.model.state import DERIVED, TeamState, with_departures, with_new_hires
 
@@ -37,8 +39,9 @@ from simulation.model.state import DERIVED, TeamState, with_departures, with_new
 class WeekEvents:
     """What the calendar brings to one week; team arrays have the state's leading shape."""
 
-    attention_share: np.ndarray | float
-    """Share of normal leadership the team gets (the schedule, with any deputy)."""
+    attention_level: np.ndarray | float
+    """The attention schedule's level this week: the share of her normal hours the leader
+    gives the team (the deputy is added in the week, from the team's state)."""
     crises_active: np.ndarray | float
     """Crises under way this week."""
     crises_started: np.ndarray | float
@@ -55,6 +58,13 @@ class WeekEvents:
 class LeaderWeek:
     """The leader's week: what she saw, the hours she meant to give and what she gave."""
 
+    attention_share: np.ndarray | float
+    """Share of normal leadership the team gets: the schedule's level, with what a deputy
+    carries of what it withdraws (:func:`simulation.model.succession.deputise`)."""
+    deputy_hours: np.ndarray | float
+    """``(..., members)`` hours the deputy leads this week: her part of the hours given
+    (0 for the others, and for all when nothing is withdrawn or ``leader.deputy_share``
+    fixes the share)."""
     hours_planned: np.ndarray
     """Hours the leader meant to give the team this week."""
     crisis_hours: np.ndarray | float
@@ -119,11 +129,14 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     how she will meet the problems members raise. Her exhaustion widens her reading
     errors, cancels part of her plan and adds to her blame (:mod:`leader_state`).
 
-    A reassigned leader handles only her share of the team's crises; whoever covers for
-    her handles the rest.
+    While her attention is withdrawn a deputy carries part of what is withdrawn
+    (:func:`simulation.model.succession.deputise`): the hours planned are the leader's and
+    the deputy's. A reassigned leader handles only that share of the team's crises;
+    whoever covers for her handles the rest.
     """
     leader, env = config.leader, config.environment
-    share = events.attention_share
+    deputy = succession.deputise(state, events.attention_level, leader.deputy_share, p)
+    share = deputy.attention_share
     hours = np.full(state.active.shape[:-1], leader.attention_hours * share)
     crisis = env.crisis_hours * events.crises_active * share
     tired = state.leader_exhaustion
@@ -146,8 +159,8 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     conduct = credibility.Conduct(credibility.favouritism(planned, state, p),
                                   credibility.inconsistency(planned, state.leader_priorities,
                                                             p))
-    return LeaderWeek(hours, crisis, observation, planned, granted, kept, breached, blame,
-                      bank, conduct)
+    return LeaderWeek(share, deputy.hours(total_hours(granted)), hours, crisis, observation,
+                      planned, granted, kept, breached, blame, bank, conduct)
 
 
 def in_crisis(events: WeekEvents) -> np.ndarray | float:
@@ -182,8 +195,9 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                   p: Parameters) -> WeekOutcome:
     """One week: new hires start, the leader takes her look at the team (her standing
     misreading of each member moves on) and leads with her strategy (``planner``: the
-    strategy with the runs' own memory), the week's leading tires or restores her, the team
-    works, some may leave."""
+    strategy with the runs' own memory), with the most ready member deputising for what a
+    withdrawal takes of her, the week's leading tires or restores her, the team works (the
+    deputy's leading hours off her own work), some may leave."""
     state = hire(state, events.hired, noise, config, p)
     state = state.replace(misreading=diagnosis.updated_misreading(
         state.misreading, noise.observation, events.hired, p))
@@ -196,7 +210,8 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
                                                  led.blame, focus.focus(led.granted, p),
-                                                 config.leader.strategic_clarity, led.conduct)
+                                                 config.leader.strategic_clarity, led.conduct,
+                                                 led.deputy_hours)
     state = state.replace(leader_exhaustion=tired, feedback_bank=led.feedback_bank,
                           leader_priorities=credibility.priorities_step(
                               state.leader_priorities, led.planned, p))

@@ -110,15 +110,20 @@ def lever_label(name: str) -> str:
 
 
 def shown_value(value: Any) -> str:
-    """A lever's value as the page writes it."""
+    """A lever's value as the page writes it (an optional lever left unset: "auto")."""
+    if value is None:
+        return "auto"
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
 
 
-def parse_typed(lever: Lever, text: str) -> float | int:
-    """A number typed into a lever's box (a decimal comma is read as a point); ValueError,
-    with the problem in words, if it is not the lever's kind of number."""
+def parse_typed(lever: Lever, text: str) -> float | int | None:
+    """A number typed into a lever's box (a decimal comma is read as a point), or None for
+    "auto" in an optional lever's; ValueError, with the problem in words, if it is not the
+    lever's kind of number."""
+    if lever.optional and text.strip().lower() == "auto":
+        return None
     try:
         number = float(text.strip().replace(",", "."))
     except ValueError:
@@ -131,11 +136,12 @@ def parse_typed(lever: Lever, text: str) -> float | int:
 
 
 @solara.component
-def LeverSlider(lever: Lever, value: float, low: float, high: float,
+def LeverSlider(lever: Lever, value: float | None, low: float, high: float,
                 on_commit: Callable[[float], None]) -> None:
     """A slider that commits its value when released (or moved by a key), not while it is
-    dragged: a comparison runs once per move, not once per pixel."""
-    shown, set_shown = solara.use_state(value)
+    dragged: a comparison runs once per move, not once per pixel. An optional lever left
+    unset (None) rests at its low end until it is moved."""
+    shown, set_shown = solara.use_state(low if value is None else value)
     slider = rv.Slider(v_model=shown, on_v_model=set_shown, min=low, max=high,
                        step=lever.step, thumb_label=True, hide_details=True, dense=True,
                        class_=f"teamsim-slider teamsim-slider-{lever.name}",
@@ -148,7 +154,7 @@ def LeverSlider(lever: Lever, value: float, low: float, high: float,
 
 
 @solara.component
-def LeverControl(label: str, lever: Lever, value: float, config: ScenarioConfig,
+def LeverControl(label: str, lever: Lever, value: float | None, config: ScenarioConfig,
                  on_value: Callable[[str, Any], bool],
                  on_refused: Callable[[str, str], None]) -> None:
     """One lever of configuration ``label``: its name, a slider and a box to type a number
@@ -183,7 +189,7 @@ def LeverControl(label: str, lever: Lever, value: float, config: ScenarioConfig,
 
 
 @solara.component
-def TypedBox(lever: Lever, value: float, on_typed: Callable[[str], None]) -> None:
+def TypedBox(lever: Lever, value: float | None, on_typed: Callable[[str], None]) -> None:
     """A box to type a lever's value into; it is read on Enter or when it loses focus."""
     text, set_text = solara.use_state(shown_value(value))
     box = rv.TextField(v_model=text, on_v_model=set_text, dense=True, hide_details=True,

@@ -52,6 +52,8 @@ class Lever:
     """A quarter of the run (its range ends at the run's last quarter)."""
     note: str = ""
     """What the extreme or special values mean."""
+    optional: bool = False
+    """The key may be left unset (None, "auto" on the page): the model decides."""
 
     def bounds(self, config: ScenarioConfig) -> tuple[float, float]:
         """The lever's range for a configuration."""
@@ -94,7 +96,8 @@ _LEVERS: tuple[Lever, ...] = (
     Lever("withdrawn_level", "leader.withdrawn_level", "Attention left while withdrawn",
           "Withdrawal", note="share of the normal hours"),
     Lever("deputy_share", "leader.deputy_share", "Deputy carries", "Withdrawal",
-          note="share of the withdrawn hours a deputy carries on"),
+          note="share of the withdrawn hours a deputy carries on; auto: the most ready "
+               "member, as far as her readiness allows", optional=True),
     Lever("systems_share", "leader.systems_share", "Hours building systems", "Systems",
           note="share of the leader's hours"),
     Lever("systems_until_quarter", "leader.systems_until_quarter", "Systems built until quarter",
@@ -180,7 +183,7 @@ def apply_levers(base: ScenarioConfig, levers: Mapping[str, Any]) -> ScenarioCon
                                               f"got {levers[name]}") from None
         raise ConfigError("levers", name, error.problem) from None
     for name, value in levers.items():
-        if name in LEVERS:
+        if name in LEVERS and value is not None:  # None: an optional key left unset
             low, high = LEVERS[name].bounds(config)
             if not low <= value <= high:
                 raise ConfigError("levers", name, f"must be from {low:g} to {high:g}, "
