@@ -46,6 +46,20 @@ MEMBER_VARIABLES: dict[str, str] = {
                      "is typical, 0 upward)",
     "conscientiousness": "the member's own dutifulness and persistence (a trait)",
     "departure_shock": "the fading shock of close colleagues' recent departures",
+    "agreed_actions": "how far the actions agreed in the member's performance conversations "
+                      "are still open: as right as the leader's reading of the member when "
+                      "they were agreed, lapsing without a follow-up",
+    "improvement_plan_weeks": "weeks left to the deadline of the member's improvement plan "
+                              "(without plans, to the leader's decision on a member whose "
+                              "output stays low; 0 upward, 0 when there is none)",
+    "plan_support": "the support the member's current (or last) plan has given: the mean "
+                    "of their open agreed actions over its weeks",
+    "low_output_weeks": "weeks in a row the member's output has stayed below the leader's "
+                        "standard (`leader.plan_threshold` of the team's; 0 upward, counted "
+                        "while she runs plans or decisions)",
+    "vacancy_weeks": "weeks a vacant slot has been open (0 upward; 0 for a filled slot)",
+    "hiring_effort": "the leader's mean hiring effort over a vacant slot's weeks so far (0 "
+                     "for a filled slot)",
 }
 """Per-member state: name and meaning."""
 
@@ -94,6 +108,12 @@ TIE_VARIABLES: dict[str, str] = {
 }
 """State of pairs of members: name and meaning."""
 
+PERFORMANCE_MANAGEMENT: tuple[str, ...] = ("agreed_actions", "improvement_plan_weeks",
+                                          "plan_support", "low_output_weeks", "vacancy_weeks",
+                                          "hiring_effort")
+"""The member states of performance management and hiring (docs/MODEL.md §7.23): 0 for
+every starting member and every new hire."""
+
 CORE_STATES: tuple[str, ...] = ("capability", "motivation", "trust", "accountability")
 """The four core member states the product reports first."""
 
@@ -126,6 +146,12 @@ class TeamState:
     learning_rate: np.ndarray
     conscientiousness: np.ndarray
     departure_shock: np.ndarray
+    agreed_actions: np.ndarray
+    improvement_plan_weeks: np.ndarray
+    plan_support: np.ndarray
+    low_output_weeks: np.ndarray
+    vacancy_weeks: np.ndarray
+    hiring_effort: np.ndarray
     ties: np.ndarray
     misreading: np.ndarray
     feedback_bank: np.ndarray
@@ -253,7 +279,8 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     team at its mean, no misreading). The first ``team.bad_apples`` slots hold
     persistently negative members, the next ``team.stars`` exceptionally positive ones:
     their trait affect is -1 or +1 and their motivation (and the anchor it returns to)
-    their own."""
+    their own; the next ``team.low_performers`` cannot grow into the job: their capability
+    and its ceiling are at most ``low_performer_ceiling``."""
     team, env, p = config.team, config.environment, config.parameters
     z = np.asarray(draws, dtype=float)
     shape = z.shape[:-1]
@@ -282,6 +309,11 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     capability = drawn(team.capability + team_offset("capability")[..., None],
                        team.capability_sd, 0)
     ceiling = np.maximum(capability, np.clip(team.capability_ceiling + 0.05 * z[..., 1], 0, 1))
+    if team.low_performers:
+        first = team.bad_apples + team.stars
+        low = (slot >= first) & (slot < first + team.low_performers)
+        capability = np.where(low, np.minimum(capability, p.low_performer_ceiling), capability)
+        ceiling = np.where(low, p.low_performer_ceiling, ceiling)
     motivation = np.where(bad, p.bad_apple_motivation, np.where(
         star, p.star_motivation, drawn(team.motivation + team_offset("motivation")[..., None],
                                        team.motivation_sd, 2)))
@@ -313,6 +345,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         learning_rate=trait["learning_rate"],
         conscientiousness=trait["conscientiousness"],
         departure_shock=np.zeros(shape),
+        **{name: np.zeros(shape) for name in PERFORMANCE_MANAGEMENT},
         ties=network.initial_ties(config, shape),
         misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
                     else np.array(reading_draws, dtype=float)),
@@ -333,14 +366,21 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     )
 
 
-def with_departures(state: TeamState, leaving: np.ndarray) -> TeamState:
-    """The state after the members in mask ``leaving`` have left: their slots go vacant,
-    and those who stay feel the shock of a departure in proportion to their ties to the
-    leavers (turnover contagion, Felps et al. 2009)."""
+def with_departures(state: TeamState, leaving: np.ndarray,
+                    shaking: np.ndarray | None = None) -> TeamState:
+    """The state after the members in mask ``leaving`` have left: their slots go vacant
+    (with no plan or agreed actions), and those who stay feel the shock of a departure in
+    proportion to their ties to the leavers (turnover contagion, Felps et al. 2009).
+    ``shaking`` (member arrays in [0, 1]; none: 1) weighs how much each leaver's exit
+    shakes those close to them: a decided exit by how unfair the team finds it
+    (:mod:`simulation.model.performance`)."""
     active = np.where(leaving, 0.0, state.active)
-    shock = state.departure_shock + network.closeness_to(leaving, state.ties)
+    leavers = leaving if shaking is None else leaving * shaking
+    shock = state.departure_shock + network.closeness_to(leavers, state.ties)
     return state.replace(active=active,
-                         departure_shock=np.where(active > 0, np.minimum(shock, 1.0), 0.0))
+                         departure_shock=np.where(active > 0, np.minimum(shock, 1.0), 0.0),
+                         **{name: np.where(leaving, 0.0, getattr(state, name))
+                            for name in PERFORMANCE_MANAGEMENT})
 
 
 def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndarray,
@@ -351,12 +391,18 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
     A new hire starts with low capability (drawn around the team's new-hire mean), neutral
     trust, the honeymoon motivation of a new starter, low role clarity, no habits, no
     tenure, weak ties, traits of their own (``trait_draws`` ``(..., members,
-    TRAIT_DRAWS)``; none: at the mean) and no memory of the team's departures.
+    TRAIT_DRAWS)``; none: at the mean), no memory of the team's departures and no plan or
+    agreed actions. The leader's hiring effort over the vacancy (``hiring_effort``) raises
+    the mean of the capability drawn and the starting role clarity
+    (:mod:`simulation.model.hiring`).
     """
     p: Parameters = config.parameters if parameters is None else parameters
-    capability = np.clip(config.team.new_hire_capability
+    effort = state.hiring_effort
+    capability = np.clip(config.team.new_hire_capability + p.hire_capability_gain * effort
                          + p.new_hire_capability_sd * capability_draw, 0.0, 1.0)
     ceiling = np.maximum(capability, config.team.capability_ceiling)
+    role_clarity = p.new_hire_role_clarity + p.hire_clarity_gain * effort * (
+        1.0 - p.new_hire_role_clarity)
 
     def fill(current: np.ndarray, value: np.ndarray | float) -> np.ndarray:
         return np.where(hired, value, current)
@@ -372,8 +418,8 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
         accountability=fill(state.accountability, p.new_hire_accountability),
         accountability_anchor=fill(state.accountability_anchor, p.new_hire_accountability),
         scrutiny=fill(state.scrutiny, 0.0),
-        role_clarity=fill(state.role_clarity, p.new_hire_role_clarity),
-        role_clarity_anchor=fill(state.role_clarity_anchor, p.new_hire_role_clarity),
+        role_clarity=fill(state.role_clarity, role_clarity),
+        role_clarity_anchor=fill(state.role_clarity_anchor, role_clarity),
         obstacles=fill(state.obstacles, state.barriers[..., None]
                        * np.ones_like(state.obstacles)),
         habit_strength=fill(state.habit_strength, 0.0),
@@ -385,6 +431,7 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
             config.team, np.zeros((*hired.shape, TRAIT_DRAWS)) if trait_draws is None
             else trait_draws).items()},
         departure_shock=fill(state.departure_shock, 0.0),
+        **{name: fill(getattr(state, name), 0.0) for name in PERFORMANCE_MANAGEMENT},
         ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
         feedback_bank=np.where(hired[..., None], 0.0, state.feedback_bank),
