@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 from simulation.model.fields import described
 from simulation.model.leader_parameters import LeaderParameters
+from simulation.model.performance_parameters import PerformanceParameters
 
 
 @dataclass(frozen=True)
-class Parameters(LeaderParameters):
+class Parameters(PerformanceParameters, LeaderParameters):
     """The model's constants: one default set, shipped with the package (the leader's own,
-    :class:`LeaderParameters`, first).
+    :class:`LeaderParameters`, first, then those of performance management and hiring,
+    :class:`PerformanceParameters`).
 
     Rates are per week. Every field can be overridden in a scenario's ``[parameters]``
     table, which is how sensitivity analyses and calibrations vary them.
@@ -172,48 +174,6 @@ class Parameters(LeaderParameters):
         0.6, "change in the pace of training and coaching per unit of complexity below "
              "(faster) or above (slower) the middle", 0, 1.9)
 
-    # --- performance conversations, hiring and hard decisions (issue 13) ------------------
-    performance_conversation_accountability_rate: float = described(
-        0.04, "share of an accountability gap closed per week while the actions agreed in "
-              "performance conversations are fully open (specific, agreed goals with "
-              "feedback on them: Locke & Latham 2002)", 0, 1)
-    performance_conversation_clarity_rate: float = described(
-        0.06, "share of a role-clarity gap closed per week while the agreed actions are "
-              "fully open (what is expected made explicit)", 0, 1)
-    agreed_actions_fade: float = described(
-        0.3, "weekly share of the open agreed actions that lapse in a week without a "
-             "performance conversation (no follow-up)", 0, 1)
-    performance_conversation_lag: float = described(
-        1.0, "weeks before a performance conversation takes full effect", 1, 52)
-    performance_conversation_saturation: float = described(
-        1.0, "hours per member for 63% of full effect", 0.05, 40)
-    hire_speed: float = described(
-        1.0, "extra weeks of search a week of full hiring effort adds (1: a vacancy the "
-             "leader searches for at full effort fills in half the hiring delay)", 0, 10)
-    hire_capability_gain: float = described(
-        0.15, "rise in a new hire's mean capability when the leader searched at full effort "
-              "through the vacancy (structured selection: Schmidt & Hunter 1998)", 0, 1)
-    hire_clarity_gain: float = described(
-        0.3, "rise in a new hire's starting role clarity, as a share of the gap above "
-             "`new_hire_role_clarity`, at full hiring effort (a realistic job preview: "
-             "Premack & Wanous 1985)", 0, 1)
-    hire_lag: float = described(1.0, "weeks before hiring effort takes full effect", 1, 52)
-    hire_saturation: float = described(
-        2.0, "hours per week per vacant slot for 63% of full hiring effort", 0.05, 60)
-    dismissal_trust_loss: float = described(
-        0.15, "share of trust in the leader every remaining member loses when a colleague "
-              "is dismissed entirely unfairly (no plan, no support, the shortfall not "
-              "theirs: Brockner et al. 1987)", 0, 1)
-    dismissal_safety_loss: float = described(
-        0.2, "share of psychological safety the team loses at an entirely unfair dismissal "
-             "(Edmondson 1999)", 0, 1)
-    dismissal_norm_gain: float = described(
-        0.1, "share of the mutual-accountability norm's gap closed by an entirely fair "
-             "dismissal (consequences for persistent non-performance)", 0, 1)
-    move_severity: float = described(
-        0.5, "share of a dismissal's effects on the team that moving the member elsewhere "
-             "has (the member keeps a job)", 0, 1)
-
     # --- trust ---------------------------------------------------------------------------
     meeting_saturation: float = described(
         0.5, "1:1 hours at which a meeting counts 63% as a commitment (kept or broken)",
@@ -248,9 +208,6 @@ class Parameters(LeaderParameters):
         0.15, "the low motivation a persistently negative member keeps returning to", 0, 1)
     star_motivation: float = described(
         0.95, "the high motivation an exceptionally positive member keeps returning to", 0, 1)
-    low_performer_ceiling: float = described(
-        0.3, "the capability a member who cannot grow into the job starts at most at and "
-             "can reach (`team.low_performers`)", 0, 1)
     peer_learning_rate: float = described(
         0.15, "weekly share of the tie-weighted lead of more capable colleagues a member "
               "learns at full psychological safety (Edmondson 1999)", 0, 1)

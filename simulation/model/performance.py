@@ -120,10 +120,10 @@ def conversations(state: TeamState, observed: TeamState, observation: Observatio
     (their doses in effect in ``state``, after the lag and the leader's focus), prepared
     from her reading ``observation`` of the team as it stood when she read it
     (``observed``)."""
-    held = efficacy(state.dose_in_effect[..., iv.PERFORMANCE_CONVERSATION],
-                    p.performance_conversation_saturation) * state.active
-    if not (held.any() or state.agreed_actions.any()):
+    hours = state.dose_in_effect[..., iv.PERFORMANCE_CONVERSATION]
+    if not (hours.any() or state.agreed_actions.any()):
         return state
+    held = efficacy(hours, p.performance_conversation_saturation) * state.active
     prepared = (preparation(observation.gaps, true_gaps(observed, p)) if held.any()
                 else np.ones_like(held))
     agreed = agreed_actions_step(state.agreed_actions, held, prepared, p)

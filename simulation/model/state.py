@@ -17,7 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import equations, interventions, network
-from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig, TeamConfig
+from simulation.model import performance_states as managed
+from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
+from simulation.model.traits import TRAIT_DRAWS as TRAIT_DRAWS
+from simulation.model.traits import TRAITS as TRAITS
+from simulation.model.traits import drawn_traits as drawn_traits
 
 MEMBER_VARIABLES: dict[str, str] = {
     "capability": "skill to do the job (ability)",
@@ -46,20 +50,7 @@ MEMBER_VARIABLES: dict[str, str] = {
                      "is typical, 0 upward)",
     "conscientiousness": "the member's own dutifulness and persistence (a trait)",
     "departure_shock": "the fading shock of close colleagues' recent departures",
-    "agreed_actions": "how far the actions agreed in the member's performance conversations "
-                      "are still open: as right as the leader's reading of the member when "
-                      "they were agreed, lapsing without a follow-up",
-    "improvement_plan_weeks": "weeks left to the deadline of the member's improvement plan "
-                              "(without plans, to the leader's decision on a member whose "
-                              "output stays low; 0 upward, 0 when there is none)",
-    "plan_support": "the support the member's current (or last) plan has given: the mean "
-                    "of their open agreed actions over its weeks",
-    "low_output_weeks": "weeks in a row the member's output has stayed below the leader's "
-                        "standard (`leader.plan_threshold` of the team's; 0 upward, counted "
-                        "while she runs plans or decisions)",
-    "vacancy_weeks": "weeks a vacant slot has been open (0 upward; 0 for a filled slot)",
-    "hiring_effort": "the leader's mean hiring effort over a vacant slot's weeks so far (0 "
-                     "for a filled slot)",
+    **managed.PERFORMANCE_VARIABLES,
 }
 """Per-member state: name and meaning."""
 
@@ -107,12 +98,6 @@ TIE_VARIABLES: dict[str, str] = {
     "ties": "strength of each working relationship, (..., members, members), symmetric",
 }
 """State of pairs of members: name and meaning."""
-
-PERFORMANCE_MANAGEMENT: tuple[str, ...] = ("agreed_actions", "improvement_plan_weeks",
-                                          "plan_support", "low_output_weeks", "vacancy_weeks",
-                                          "hiring_effort")
-"""The member states of performance management and hiring (docs/MODEL.md §7.23): 0 for
-every starting member and every new hire."""
 
 CORE_STATES: tuple[str, ...] = ("capability", "motivation", "trust", "accountability")
 """The four core member states the product reports first."""
@@ -227,29 +212,6 @@ TEAM_MEASURES: dict[str, str] = {
 INITIAL_DRAWS = 8
 """Standard normal draws per member slot used to set up the starting team."""
 
-TRAITS: tuple[str, ...] = ("affect", "feedback_sensitivity", "learning_rate",
-                            "conscientiousness")
-"""Member traits drawn for every member (the starting team and each new hire), one standard
-normal draw each, in this order."""
-TRAIT_DRAWS = len(TRAITS)
-
-
-def drawn_traits(team: TeamConfig, z: np.ndarray) -> dict[str, np.ndarray]:
-    """Members' traits from standard normal draws ``(..., members, TRAIT_DRAWS)``: trait
-    affect normal and clipped to [-1, 1]; sensitivity to feedback and learning rate
-    lognormal around 1 (people differ several-fold in how they take feedback and how fast
-    they learn: Kluger & DeNisi 1996; Ackerman 1987); conscientiousness normal around 0.5
-    in [0, 1] (Barrick & Mount 1991)."""
-    column = {name: z[..., index] for index, name in enumerate(TRAITS)}
-    return {
-        "affect": np.clip(team.affect_sd * column["affect"], -1.0, 1.0),
-        "feedback_sensitivity": np.exp(team.feedback_sensitivity_sd
-                                       * column["feedback_sensitivity"]),
-        "learning_rate": np.exp(team.learning_rate_sd * column["learning_rate"]),
-        "conscientiousness": np.clip(0.5 + team.conscientiousness_sd
-                                     * column["conscientiousness"], 0.0, 1.0),
-    }
-
 TEAM_DRAWN: tuple[str, ...] = (
     "psychological_safety", "conflict_proneness", "capability", "motivation", "diversity",
     "trust")
@@ -309,11 +271,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     capability = drawn(team.capability + team_offset("capability")[..., None],
                        team.capability_sd, 0)
     ceiling = np.maximum(capability, np.clip(team.capability_ceiling + 0.05 * z[..., 1], 0, 1))
-    if team.low_performers:
-        first = team.bad_apples + team.stars
-        low = (slot >= first) & (slot < first + team.low_performers)
-        capability = np.where(low, np.minimum(capability, p.low_performer_ceiling), capability)
-        ceiling = np.where(low, p.low_performer_ceiling, ceiling)
+    capability, ceiling = managed.with_low_performers(team, p, capability, ceiling)
     motivation = np.where(bad, p.bad_apple_motivation, np.where(
         star, p.star_motivation, drawn(team.motivation + team_offset("motivation")[..., None],
                                        team.motivation_sd, 2)))
@@ -345,7 +303,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         learning_rate=trait["learning_rate"],
         conscientiousness=trait["conscientiousness"],
         departure_shock=np.zeros(shape),
-        **{name: np.zeros(shape) for name in PERFORMANCE_MANAGEMENT},
+        **{name: np.zeros(shape) for name in managed.PERFORMANCE_MANAGEMENT},
         ties=network.initial_ties(config, shape),
         misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
                     else np.array(reading_draws, dtype=float)),
@@ -370,17 +328,15 @@ def with_departures(state: TeamState, leaving: np.ndarray,
                     shaking: np.ndarray | None = None) -> TeamState:
     """The state after the members in mask ``leaving`` have left: their slots go vacant
     (with no plan or agreed actions), and those who stay feel the shock of a departure in
-    proportion to their ties to the leavers (turnover contagion, Felps et al. 2009).
-    ``shaking`` (member arrays in [0, 1]; none: 1) weighs how much each leaver's exit
-    shakes those close to them: a decided exit by how unfair the team finds it
-    (:mod:`simulation.model.performance`)."""
+    proportion to their ties to the leavers (turnover contagion, Felps et al. 2009), each
+    leaver's weighed by ``shaking`` (none: 1; a decided exit's, by its unfairness)."""
     active = np.where(leaving, 0.0, state.active)
     leavers = leaving if shaking is None else leaving * shaking
     shock = state.departure_shock + network.closeness_to(leavers, state.ties)
     return state.replace(active=active,
                          departure_shock=np.where(active > 0, np.minimum(shock, 1.0), 0.0),
                          **{name: np.where(leaving, 0.0, getattr(state, name))
-                            for name in PERFORMANCE_MANAGEMENT})
+                            for name in managed.PLAN_STATES})
 
 
 def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndarray,
@@ -391,18 +347,15 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
     A new hire starts with low capability (drawn around the team's new-hire mean), neutral
     trust, the honeymoon motivation of a new starter, low role clarity, no habits, no
     tenure, weak ties, traits of their own (``trait_draws`` ``(..., members,
-    TRAIT_DRAWS)``; none: at the mean), no memory of the team's departures and no plan or
-    agreed actions. The leader's hiring effort over the vacancy (``hiring_effort``) raises
-    the mean of the capability drawn and the starting role clarity
-    (:mod:`simulation.model.hiring`).
+    TRAIT_DRAWS)``; none: at the mean), no memory of the team's departures and no plan;
+    the leader's hiring effort (``hiring_effort``) raises the capability drawn and the role
+    clarity (:func:`~simulation.model.performance_states.searched_hire`).
     """
     p: Parameters = config.parameters if parameters is None else parameters
-    effort = state.hiring_effort
-    capability = np.clip(config.team.new_hire_capability + p.hire_capability_gain * effort
-                         + p.new_hire_capability_sd * capability_draw, 0.0, 1.0)
+    mean, role_clarity = managed.searched_hire(state.hiring_effort,
+                                               config.team.new_hire_capability, p)
+    capability = np.clip(mean + p.new_hire_capability_sd * capability_draw, 0.0, 1.0)
     ceiling = np.maximum(capability, config.team.capability_ceiling)
-    role_clarity = p.new_hire_role_clarity + p.hire_clarity_gain * effort * (
-        1.0 - p.new_hire_role_clarity)
 
     def fill(current: np.ndarray, value: np.ndarray | float) -> np.ndarray:
         return np.where(hired, value, current)
@@ -431,7 +384,7 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
             config.team, np.zeros((*hired.shape, TRAIT_DRAWS)) if trait_draws is None
             else trait_draws).items()},
         departure_shock=fill(state.departure_shock, 0.0),
-        **{name: fill(getattr(state, name), 0.0) for name in PERFORMANCE_MANAGEMENT},
+        **{name: fill(getattr(state, name), 0.0) for name in managed.PERFORMANCE_MANAGEMENT},
         ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
         feedback_bank=np.where(hired[..., None], 0.0, state.feedback_bank),
