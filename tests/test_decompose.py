@@ -20,7 +20,6 @@ from conftest import assert_one_error_line, teamsim
 from simulation.analysis.decompose import CLARITY, antithetic_orders, decompose, shapley_gap
 from simulation.analysis.leader_population import (
     DIMENSIONS,
-    biased_gaps,
     default_leader,
     run_leaders,
     sample_population,
@@ -132,7 +131,7 @@ def test_the_per_run_bias_reads_as_the_models_bias():
     gaps = np.random.default_rng(6).uniform(size=(3, 8, 5))
     for strength in (0.0, 0.25, 0.8):
         np.testing.assert_array_equal(
-            biased_gaps(gaps, diagnosis.CAUSE["motivation"], np.full((3, 1, 1), strength)),
+            diagnosis.biased(gaps, diagnosis.CAUSE["motivation"], np.full((3, 1, 1), strength)),
             diagnosis.biased(gaps, diagnosis.CAUSE["motivation"], strength))
 
 

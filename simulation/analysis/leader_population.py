@@ -43,8 +43,8 @@ import numpy as np
 from scipy.stats import qmc
 
 from simulation.engines.batch import BLOCK, BLOCK_MEMBER_WEEKS, run_batch, stack_parameters
+from simulation.model import diagnosis, strategies
 from simulation.model import interventions as iv
-from simulation.model import strategies
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES, Parameters, ScenarioConfig
 from simulation.model.diagnosis import CAUSE, Observation
 from simulation.model.equations import last_sum
@@ -268,18 +268,6 @@ class Profiles:
         return cls(standards, team_standards, habits, bias)
 
 
-def biased_gaps(gaps: np.ndarray, cause: int, strength: np.ndarray) -> np.ndarray:
-    """:func:`simulation.model.diagnosis.biased` with a strength per run (``(runs, 1, 1)``):
-    a share of every other gap read as ``cause``, capped at a full gap."""
-    others = np.ones(gaps.shape[-1], dtype=bool)
-    others[cause] = False
-    moved = strength * gaps[..., others]
-    read = gaps.copy()
-    read[..., others] -= moved
-    read[..., cause] = np.minimum(read[..., cause] + np.sum(moved, axis=-1), 1.0)
-    return read
-
-
 def population_strategy(profiles: Profiles, bias_cause: str) -> strategies.Strategy:
     """The population's leaders as one vectorised strategy: run ``r`` of the batch is led
     by leader ``r`` of ``profiles``. Her habits take their shares of the hours
@@ -295,7 +283,7 @@ def population_strategy(profiles: Profiles, bias_cause: str) -> strategies.Strat
         if observation.active.shape[0] != matched_share.shape[0]:
             raise ValueError("the population's strategy leads exactly its batch's runs")
         seen = dataclasses.replace(observation,
-                                   gaps=biased_gaps(observation.gaps, cause, profiles.bias))
+                                   gaps=diagnosis.biased(observation.gaps, cause, profiles.bias))
         excess = np.maximum(seen.gaps - profiles.standards, 0.0)
         weights = excess @ strategies.CAUSE_REMEDIES
         weights *= seen.active[..., None]

@@ -36,7 +36,7 @@ from simulation.experiments.publishing import publish, write_json
 from simulation.experiments.workload import LIMIT
 from simulation.figures import decomposition_figure, optimum_figure, sobol_figure
 from simulation.model import strategies
-from simulation.model.config import DEFAULT_SEED
+from simulation.model.config import DEFAULT_SEED, ScenarioConfig
 from simulation.model.metrics import outcome_columns
 from simulation.model.scenario_files import load_scenario
 
@@ -151,13 +151,20 @@ def add_optimise(commands: Subcommands) -> None:
     add_overwrite_option(parser)
 
 
-def command_optimise(args: argparse.Namespace) -> int:
-    """`teamsim optimise`: differential evolution over the mix of interventions."""
+def scenario_with_outcome(args: argparse.Namespace) -> ScenarioConfig:
+    """The scenario an analysis command names, with its ``--outcome`` and ``--quarter``
+    checked against it (a usage error naming the option otherwise)."""
     config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
     if args.outcome not in outcome_columns():
         raise UsageError(f"--outcome: unknown outcome {args.outcome!r}")
     if not 0 <= args.quarter <= config.quarters:
         raise UsageError(f"--quarter: must be between 1 and {config.quarters}")
+    return config
+
+
+def command_optimise(args: argparse.Namespace) -> int:
+    """`teamsim optimise`: differential evolution over the mix of interventions."""
+    config = scenario_with_outcome(args)
     at_least("--replications", args.replications, 2)
     at_least("--maxiter", args.maxiter, 1)
     at_least("--popsize", args.popsize, 1)
@@ -284,11 +291,7 @@ def add_decompose(commands: Subcommands) -> None:
 def command_decompose(args: argparse.Namespace) -> int:
     """`teamsim decompose`: Shapley values of the gap between top- and bottom-quartile
     leaders of a population that differs on every leadership dimension."""
-    config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
-    if args.outcome not in outcome_columns():
-        raise UsageError(f"--outcome: unknown outcome {args.outcome!r}")
-    if not 0 <= args.quarter <= config.quarters:
-        raise UsageError(f"--quarter: must be between 1 and {config.quarters}")
+    config = scenario_with_outcome(args)
     at_least("--leaders", args.leaders, 8)
     at_least("--replications", args.replications, 2)
     at_least("--resamples", args.resamples, 100)

@@ -141,10 +141,11 @@ def true_gaps(state: TeamState, p: Parameters) -> np.ndarray:
     return np.stack([gaps[cause] for cause in ROOT_CAUSES], axis=-1)
 
 
-def biased(gaps: np.ndarray, cause: int, strength: float) -> np.ndarray:
+def biased(gaps: np.ndarray, cause: int, strength: float | np.ndarray) -> np.ndarray:
     """Gaps as a biased leader reads them: a share ``strength`` of every other gap is
-    attributed to ``cause`` instead (capped at a full gap)."""
-    if strength == 0:
+    attributed to ``cause`` instead (capped at a full gap). ``strength`` is a number, or
+    an array that broadcasts against the gaps (one per run: ``(runs, 1, 1)``)."""
+    if np.isscalar(strength) and strength == 0:
         return gaps
     others = np.ones(gaps.shape[-1], dtype=bool)
     others[cause] = False
