@@ -19,6 +19,9 @@ import numpy as np
 from simulation.model import equations, interventions, network
 from simulation.model import performance_states as managed
 from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
+from simulation.model.member_draws import MEMBER_MEAN_SHARE as MEMBER_MEAN_SHARE
+from simulation.model.member_draws import TEAM_DRAWN as TEAM_DRAWN
+from simulation.model.member_draws import TEAM_DRAWS as TEAM_DRAWS
 from simulation.model.member_draws import TRAIT_DRAWS as TRAIT_DRAWS
 from simulation.model.member_draws import TRAITS as TRAITS
 from simulation.model.member_draws import drawn_traits, starting_readiness
@@ -221,24 +224,6 @@ TEAM_MEASURES: dict[str, str] = {
 
 INITIAL_DRAWS = 8
 """Standard normal draws per member slot used to set up the starting team."""
-
-TEAM_DRAWN: tuple[str, ...] = (
-    "psychological_safety", "conflict_proneness", "capability", "motivation", "diversity",
-    "trust")
-"""What differs between teams (replications) at the start, one standard normal draw each,
-spread by ``team.between_teams_sd``: psychological safety, conflict proneness, the members'
-mean starting trust and (by ``MEMBER_MEAN_SHARE`` of it) their mean starting capability
-and motivation (teams differ by more than their members' independent draws would make
-them), and the team's diversity (spread by ``team.diversity_sd``). The other team states
-start where the scenario says and settle to what these traits make of them."""
-TEAM_DRAWS = len(TEAM_DRAWN)
-
-MEMBER_MEAN_SHARE = 0.4
-"""Share of ``team.between_teams_sd`` by which teams' mean starting capability and
-motivation differ: individual performance and its antecedents cluster only moderately in
-teams (ICC(1) of about 0.1 to 0.2 in team research, Bliese 2000), far less than shared
-perceptions such as trust in the leader and psychological safety."""
-
 
 def initial_state(config: ScenarioConfig, draws: np.ndarray,
                   trait_draws: np.ndarray | None = None,

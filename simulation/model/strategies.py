@@ -33,7 +33,7 @@ from simulation.model import interventions as iv
 from simulation.model.adaptive import reassessed_reading
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
-from simulation.model.equations import last_sum, team_mean, total_hours
+from simulation.model.equations import last_sum, team_mean
 from simulation.model.situations import SITUATION_APPROACH as SITUATION_APPROACH
 from simulation.model.situations import SITUATION_EMPHASIS as SITUATION_EMPHASIS
 from simulation.model.situations import SITUATION_THRESHOLDS as SITUATION_THRESHOLDS
@@ -44,6 +44,11 @@ from simulation.model.situations import TEAM_STAGES as TEAM_STAGES
 from simulation.model.situations import SituationThresholds as SituationThresholds
 from simulation.model.situations import classify_situations as classify_situations
 from simulation.model.situations import classify_team_stage as classify_team_stage
+from simulation.model.strategy_helpers import empty_weights as empty_weights
+from simulation.model.strategy_helpers import need as need
+from simulation.model.strategy_helpers import profile as profile
+from simulation.model.strategy_helpers import spread as spread
+from simulation.model.strategy_helpers import whole_team as whole_team
 from simulation.model.strategy_memory import StrategyContext, check_memory
 
 Strategy = Callable[[Observation, np.ndarray], np.ndarray]
@@ -137,47 +142,6 @@ def register(name: str, plan: Strategy, description: str = "", *, replace: bool 
 def get(name: str) -> RegisteredStrategy:
     """Look up a strategy in the package registry."""
     return REGISTRY.get(name)
-
-
-# ---------------------------------------------------------------------------------------
-# Helpers for writing strategies
-
-
-def spread(weights: np.ndarray, hours: np.ndarray) -> np.ndarray:
-    """Share ``hours`` out in proportion to non-negative ``weights (..., members, K)``.
-
-    Where all weights are zero the leader spends nothing.
-    """
-    weights = np.maximum(weights, 0.0)
-    total = total_hours(weights)
-    per_weight = np.divide(np.asarray(hours, dtype=float), total, out=np.zeros_like(total),
-                           where=total > 0)
-    weights *= per_weight[..., None, None]
-    return weights
-
-
-def empty_weights(observation: Observation) -> np.ndarray:
-    """Zero weights, shape ``(..., members, interventions)``."""
-    return np.zeros((*observation.shape, iv.COUNT))
-
-
-def profile(**shares: float) -> np.ndarray:
-    """An intervention mix by name, e.g. ``profile(train=0.5, coach=0.5)``."""
-    return iv.mix(**shares)
-
-
-def need(observation: Observation) -> np.ndarray:
-    """How much each filled slot needs attention: the sum of its observed gaps."""
-    return np.sum(observation.gaps, axis=-1) * observation.active
-
-
-def whole_team(team_mix: np.ndarray, observation: Observation) -> np.ndarray:
-    """Weights ``(..., members, interventions)`` for work with the whole team: a team mix
-    ``(..., interventions)`` shared equally over the filled slots (a team intervention's
-    effect follows the team hours, whichever slot they are booked on)."""
-    headcount = np.maximum(last_sum(observation.active), 1.0)
-    share = observation.active / headcount[..., None]
-    return np.einsum("...k,...m->...mk", np.asarray(team_mix, dtype=float), share)
 
 
 # ---------------------------------------------------------------------------------------
