@@ -71,10 +71,23 @@ def expected(preset: str, b_levers: dict[str, Any], replications: int = 30) -> A
     return compare(config, apply_levers(config, b_levers), replications, seed=config.seed)
 
 
+def choose_option(page: Any, name: str, exact: bool = False) -> None:
+    """Click an option of the list just opened. A list renders its first twenty options
+    and more as it scrolls, so scroll it until the option is there."""
+    option = page.get_by_role("option", name=name, exact=exact)
+    menu = page.locator(".menuable__content__active")
+    for _ in range(20):
+        if option.count():
+            break
+        menu.evaluate("list => { list.scrollTop = list.scrollHeight; }")
+        page.wait_for_timeout(200)
+    option.click()
+
+
 def test_a_preset_shows_its_story_and_its_runs(page):
     preset = presets()["skills_gap_misdiagnosed"]
     page.locator(".teamsim-preset").click()
-    page.get_by_role("option", name=preset.title).click()
+    choose_option(page, preset.title)
     page.wait_for_function(
         "story => document.querySelector('[data-testid=story]').innerText.includes(story)",
         arg=preset.story[:60])
@@ -245,7 +258,7 @@ def test_a_students_strategy_loaded_as_a_plugin_can_be_chosen_on_the_page(browse
         show_levers(page, "B")
         before = chart_source(page)
         page.locator(f"{SHOWN_LEVERS} .teamsim-strategy").click()
-        page.get_by_role("option", name="clarify_then_train").click()
+        choose_option(page, "clarify_then_train")
         sentence = changed(page, before)
         load_plugins([str(plugin)])
         assert sentence == expected("attention_withdrawn",
@@ -259,7 +272,7 @@ def test_a_students_strategy_loaded_as_a_plugin_can_be_chosen_on_the_page(browse
 def choose_structure(page: Any, text: str) -> None:
     """Choose a network structure for the configuration shown."""
     page.locator(f"{SHOWN_LEVERS} .teamsim-structure").click()
-    page.get_by_role("option", name=text, exact=True).click()
+    choose_option(page, text, exact=True)
 
 
 def test_a_structure_chosen_for_b_runs_and_its_ties_are_drawn(page):
