@@ -32,7 +32,8 @@ from simulation.model.week import simulate_week
 TEAM_VARIABLES = {**TEAM_STATES, **LEADER_VARIABLES}
 """Every state with one value per team: the team's and its leader's."""
 
-UNBOUNDED = {"tenure_weeks", "recent_output", "feedback_sensitivity", "learning_rate"}
+UNBOUNDED = {"tenure_weeks", "recent_output", "feedback_sensitivity", "learning_rate",
+             "improvement_plan_weeks", "low_output_weeks", "vacancy_weeks"}
 """Member states that are 0 upward, not bounded by 1."""
 
 SIGNED = {"affect"}

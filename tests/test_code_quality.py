@@ -59,7 +59,7 @@ def test_import_simulation_is_cheap_and_its_front_door_still_opens():
              "from simulation import TeamModel, load_scenario, strategies, interventions; "
              "from simulation import ScenarioConfig, ConfigError; "
              "assert strategies.REGISTRY.get('coach').name == 'coach'; "
-             "assert interventions.COUNT == 17")
+             "assert interventions.COUNT == 19")
     subprocess.run([sys.executable, "-c", probe], cwd=ROOT, check=True)
 
 

@@ -28,7 +28,8 @@ TEAM_VARIABLES = {**TEAM_STATES, **LEADER_VARIABLES}
 """Every state with one value per team: the team's and its leader's."""
 
 UNBOUNDED_MEMBER_STATES = {"tenure_weeks", "recent_output", "feedback_sensitivity",
-                           "learning_rate"}
+                           "learning_rate", "improvement_plan_weeks", "low_output_weeks",
+                           "vacancy_weeks"}
 
 
 def values_of(cls: type, skip: set[str] = frozenset()) -> st.SearchStrategy[dict]:
@@ -75,6 +76,9 @@ def extreme_scenarios(draw: st.DrawFn) -> ScenarioConfig:
     size = overrides["team.size"]
     overrides["team.bad_apples"] = min(overrides["team.bad_apples"], size)
     overrides["team.stars"] = min(overrides["team.stars"], size - overrides["team.bad_apples"])
+    overrides["team.low_performers"] = min(
+        overrides["team.low_performers"],
+        size - overrides["team.bad_apples"] - overrides["team.stars"])
     overrides["network.structure"] = draw(st.sampled_from(["complete", "subgroups",
                                                            "hub_and_spoke"]))
     overrides["network.subgroups"] = draw(st.integers(1, size))

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 
 UNBOUNDED_STATES = frozenset({"tenure_weeks", "recent_output", "feedback_sensitivity",
-                              "learning_rate"})
+                              "learning_rate", "improvement_plan_weeks", "low_output_weeks",
+                              "vacancy_weeks"})
 """Member states that are 0 upward; ``affect`` runs from -1 to 1, the rest from 0 to 1."""
 
 

@@ -5,8 +5,9 @@ It computes what the Mesa model computes, with the same code: the week of
 ``(members,)``), the same pre-drawn noise of each run (:mod:`simulation.model.randomness`)
 and the same quarterly roll-up (:class:`simulation.model.metrics.WeeklyRecord`). What SimPy
 does one event at a time for the agent model (the attention schedule, crises, obstacles,
-changed conditions, vacancies and hiring delays) is laid out here as arrays over weeks,
-from the same random numbers and the same rules (:mod:`simulation.model.calendar_rules`).
+changed conditions) is laid out here as arrays over weeks, from the same random numbers
+and the same rules (:mod:`simulation.model.calendar_rules`); vacancies are filled in the
+week the same rule finds their search done, from the runs' state.
 Replication k of a batch is the same run as ``TeamModel(config, seed=seed,
 replication=k)``.
 """
@@ -125,7 +126,6 @@ def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
     calendar = rules.timeline(config, noise)
     state = noise.starting_team(config)
     last_output = np.zeros((runs, members))
-    hire_week = np.full((runs, members), -1)
     record = WeeklyRecord(weeks, members, runs=runs, member_detail=member_detail)
 
     for week in range(weeks):
@@ -135,12 +135,9 @@ def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
             crises_started=calendar.crises_started[:, week],
             obstacle_shock=calendar.obstacle_shock[:, week],
             change_shock=calendar.change_shock[:, week],
-            hired=hire_week == week)
+            hired=rules.vacancies_filled(state, config, p))
         outcome = simulate_week(state, last_output, week, events, noise.week(week), config,
                                 planner, p)
         state, last_output = outcome.state, outcome.produced.member_output
-        if outcome.leaving.any():
-            hire_week = np.where(outcome.leaving, rules.hire_start_week(week, config),
-                                 hire_week)
         record.record(week, outcome)
     return record

@@ -23,6 +23,7 @@ import pandas as pd
 
 from simulation.engines.agents import Leader, TeamMember, checked_value
 from simulation.engines.simpy_calendar import Calendar
+from simulation.model import calendar_rules as rules
 from simulation.model import interventions as iv
 from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import WeeklyRecord
@@ -112,12 +113,18 @@ class TeamModel(mesa.Model):
             [m.unique_id if m is not None else 0 for m in self.members]))
 
     def _depart(self, slot: int, week: int) -> None:
-        """A member leaves: their agent is removed and the vacancy opens."""
+        """A member leaves (of their own accord, or moved or dismissed): their agent is removed
+        and the vacancy opens."""
         member = self.members[slot]
         if member is not None:
             member.remove()
         self.members[slot] = None
-        self.calendar.start_hiring(slot, week)
+        self.calendar.start_hiring(slot, week, self._vacancy_filled)
+
+    def _vacancy_filled(self, slot: int) -> bool:
+        """Whether the search for a vacant slot's next member is done (the calendar's rule on
+        the state after the last week worked)."""
+        return bool(rules.vacancies_filled(self.state, self.config, self.params)[slot])
 
     def _review_quarter(self, quarter: int) -> None:
         row = {"quarter": quarter, **self.record.quarter_row(quarter)}

@@ -91,9 +91,12 @@ class Calendar:
         self.crises_started = 0
         return events, slots
 
-    def start_hiring(self, slot: int, leaving_week: int) -> None:
-        """Open a vacancy: the new hire starts after the hiring delay."""
-        self.env.process(self._hire(slot, leaving_week))
+    def start_hiring(self, slot: int, leaving_week: int,
+                     filled: Callable[[int], bool]) -> None:
+        """Open a vacancy: the new hire starts at the first week's start at which
+        ``filled(slot)`` finds the search done (``calendar_rules.vacancies_filled`` on the
+        model's state)."""
+        self.env.process(self._hire(slot, leaving_week, filled))
 
     # --- processes --------------------------------------------------------------------
 
@@ -134,8 +137,10 @@ class Calendar:
         yield self.env.timeout(rules.crisis_duration(self.config))
         self.crises_active -= 1
 
-    def _hire(self, slot: int, leaving_week: int) -> Process:
-        """A vacancy: open for the hiring delay, then the new hire starts at a week's start."""
-        starts = int(rules.hire_start_week(leaving_week, self.config))
-        yield self.env.timeout(starts - self.env.now)
+    def _hire(self, slot: int, leaving_week: int, filled: Callable[[int], bool]) -> Process:
+        """A vacancy: open from the week after the departure, checked at each week's start
+        until its search is done; then the new hire starts."""
+        yield self.env.timeout(leaving_week + 1 - self.env.now)
+        while not filled(slot):
+            yield self.env.timeout(1)
         self.hires_due.append(slot)

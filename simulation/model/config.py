@@ -94,6 +94,10 @@ class TeamConfig:
     stars: int = described(
         0, "exceptionally positive members (the slots after any bad apples): trait affect "
            "+1, high motivation that is their own", 0, 100)
+    low_performers: int = described(
+        0, "members who cannot grow into the job (the slots after any bad apples and "
+           "stars): their capability, and the ceiling it can reach, at most "
+           "`low_performer_ceiling`", 0, 100)
     mutual_accountability: float = described(
         0.4, "starting strength of the team's norm of follow-through that members hold "
              "each other to", 0, 1)
@@ -124,6 +128,10 @@ CADENCE_WEEKS: dict[str, int] = {"weekly": 1, "fortnightly": 2, "quarterly": WEE
 feedback conversation to the next. Between them, the hours her strategy plans for feedback
 are banked for the next conversation."""
 CADENCES: tuple[str, ...] = tuple(CADENCE_WEEKS)
+
+DISMISSALS: tuple[str, ...] = ("never", "move", "dismiss")
+"""What the leader decides at an improvement plan's deadline for a member who has not
+improved (``leader.dismissal``)."""
 
 STRUCTURES: tuple[str, ...] = ("complete", "subgroups", "hub_and_spoke", "explicit")
 """How the team's network of ties is laid out (:mod:`simulation.model.network`)."""
@@ -230,6 +238,26 @@ class LeaderConfig:
         0.1, "share of the normal hours the leader gives the team while reassigned", 0, 1)
     attention: tuple[AttentionChange, ...] = described(
         (), "stretches of quarters with scaled attention (applied after a reassignment)")
+    improvement_plans: bool = described(
+        False, "whether the leader puts a member whose output stays low on an improvement "
+               "plan: the member is told the standard and the deadline, and the leader's "
+               "performance conversations are the plan's support")
+    plan_threshold: float = described(
+        0.7, "output relative to the team's mean (each member's running mean of weekly "
+             "output) below which she opens a plan, or without plans starts the clock to a "
+             "decision; a member on a plan who reaches it by the deadline has improved",
+        0, 1)
+    plan_weeks: int = described(12, "weeks from opening a plan to its deadline", 1, 104)
+    plan_low_weeks: int = described(
+        13, "weeks in a row a member's output must stay below `plan_threshold` before she "
+            "opens a plan (a dip is not a pattern)", 1, 104)
+    plan_after_weeks: int = described(
+        26, "weeks in the role before a member can be put on a plan (newcomers ramp up "
+            "first)", 0, 520)
+    dismissal: str = described(
+        "never", "what she decides at the deadline for a member who has not improved: "
+                 "never (the plan closes), move (reassigned elsewhere) or dismiss; a move "
+                 "and a dismissal both leave a vacancy", choices=DISMISSALS)
 
 
 @dataclass(frozen=True)

@@ -65,12 +65,18 @@ class Observation:
     order (see ``team_state`` and ``team_gaps``); left out, the team reads as one with no
     team-level gap (full safety, cohesion, efficacy and norm, no conflict): a convenience
     for building observations of members by hand."""
+    plan_weeks: np.ndarray | None = None
+    """Weeks left to each member's improvement-plan deadline (0: none; the leader knows
+    whom she has put on a plan and when she decides, ``state.improvement_plan_weeks``);
+    left out, nobody is on a plan."""
 
     def __post_init__(self) -> None:
         if self.team is None:
             healthy = np.array([0.0 if "conflict" in name else 1.0 for name in TEAM_READINGS])
             object.__setattr__(self, "team", np.broadcast_to(
                 healthy, (*np.shape(self.active)[:-1], len(TEAM_READINGS))).copy())
+        if self.plan_weeks is None:
+            object.__setattr__(self, "plan_weeks", np.zeros(np.shape(self.active)))
 
     def run(self, index: int) -> Observation:
         """One run's reading, from a batch of runs."""
@@ -216,4 +222,5 @@ def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
     true_team[..., conflicts] *= 1.0 - hidden
     team = np.clip(true_team + sd * team_noise, 0.0, 1.0)
     return Observation(gaps=gaps, trust=trust, exhaustion=exhaustion, output=last_output,
-                       tenure_weeks=state.tenure_weeks, active=state.active, team=team)
+                       tenure_weeks=state.tenure_weeks, active=state.active, team=team,
+                       plan_weeks=state.improvement_plan_weeks)

@@ -97,22 +97,33 @@ CATALOGUE: tuple[Intervention, ...] = (
                  "sharing information and the reasons for decisions with the team: the "
                  "leader's credibility; psychological safety and the team's direction a "
                  "little", "none beyond the hours", one_to_one=False),
+    Intervention("performance_conversation", "",
+                 "a 1:1 on the member's performance that agrees actions on the gap: "
+                 "accountability and role clarity while the actions stay open; as good as "
+                 "the leader's reading of the member, and it fades without a follow-up",
+                 "aimed by a wrong reading it agrees the wrong actions and does little",
+                 one_to_one=True),
+    Intervention("hire", "",
+                 "the search for a vacant slot's next member: a shorter vacancy, a more "
+                 "capable hire who starts clearer about the role",
+                 "does nothing while no slot is vacant", one_to_one=False),
 )
 
 NAMES: tuple[str, ...] = tuple(item.name for item in CATALOGUE)
 COUNT = len(CATALOGUE)
 (CLARIFY, TRAIN, COACH, RECOGNISE, REMOVE_OBSTACLES, MONITOR, BUILD_SYSTEMS, EMPOWER,
  MICROMANAGE, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS, CARE, CANDOUR,
- TRANSPARENCY) = range(COUNT)
+ TRANSPARENCY, PERFORMANCE_CONVERSATION, HIRE) = range(COUNT)
 
 TRUST_BEHAVIOURS = (CARE, CANDOUR, TRANSPARENCY)
 """The trust behaviours that are acts of their own (truth as candour, care, transparency);
 the fourth, reliability, is keeping the week's 1:1 commitments (docs/MODEL.md §7.21)."""
 
 TEAM_LEVEL = (BUILD_SYSTEMS, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIVE, SET_GOALS,
-              TRANSPARENCY)
+              TRANSPARENCY, HIRE)
 """Interventions that act on the team as a whole: their effect follows the team hours (the
-leader's hours summed over the members), with a saturation in team hours."""
+leader's hours summed over the members), with a saturation in team hours. Hiring's hours
+are the team's too, shared over its vacant slots (:mod:`simulation.model.hiring`)."""
 
 TEAM_SESSIONS = (TEAM_BUILDING, RETROSPECTIVE)
 """Team interventions the whole team attends: their hours come out of every member's

@@ -45,3 +45,21 @@ def drawn_traits(team: TeamConfig, z: np.ndarray) -> dict[str, np.ndarray]:
         "conscientiousness": np.clip(0.5 + team.conscientiousness_sd
                                      * column["conscientiousness"], 0.0, 1.0),
     }
+
+
+TEAM_DRAWN: tuple[str, ...] = (
+    "psychological_safety", "conflict_proneness", "capability", "motivation", "diversity",
+    "trust")
+"""What differs between teams (replications) at the start, one standard normal draw each,
+spread by ``team.between_teams_sd``: psychological safety, conflict proneness, the members'
+mean starting trust and (by ``MEMBER_MEAN_SHARE`` of it) their mean starting capability
+and motivation (teams differ by more than their members' independent draws would make
+them), and the team's diversity (spread by ``team.diversity_sd``). The other team states
+start where the scenario says and settle to what these traits make of them."""
+TEAM_DRAWS = len(TEAM_DRAWN)
+
+MEMBER_MEAN_SHARE = 0.4
+"""Share of ``team.between_teams_sd`` by which teams' mean starting capability and
+motivation differ: individual performance and its antecedents cluster only moderately in
+teams (ICC(1) of about 0.1 to 0.2 in team research, Bliese 2000), far less than shared
+perceptions such as trust in the leader and psychological safety."""

@@ -243,14 +243,16 @@ def trust_behaviours(state: TeamState, effect: np.ndarray, p: Parameters) -> np.
 
 
 def accountability_step(state: TeamState, effect: np.ndarray, p: Parameters) -> np.ndarray:
-    """Accountability after a week: feedback and consequences, coaching and micromanagement
-    raise it; colleagues hold the member to the team's norm
+    """Accountability after a week: feedback and consequences, coaching, micromanagement
+    and the open actions agreed in performance conversations (``agreed_actions``) raise it;
+    colleagues hold the member to the team's norm
     (:func:`~simulation.model.team_climate.peer_enforcement`); without attention it drifts
     back to its anchor unless embedded."""
     a = state.accountability
     up = (p.monitor_accountability_rate * effect[..., iv.MONITOR] + p.coach_accountability_rate
           * effect[..., iv.COACH] + p.micromanage_accountability_rate
-          * effect[..., iv.MICROMANAGE])
+          * effect[..., iv.MICROMANAGE]
+          + p.performance_conversation_accountability_rate * state.agreed_actions)
     drift = p.accountability_drift * (1.0 - state.habit_strength) * \
         (state.accountability_anchor - a)
     return np.clip(a + np.minimum(up, 1.0) * (1.0 - a) + drift + peer_enforcement(state, p),
@@ -274,12 +276,15 @@ def role_clarity_step(state: TeamState, effect: np.ndarray, p: Parameters,
     """Role clarity after a week: clarification with the member closes the gap within
     weeks, less on complex tasks (``damping``,
     :func:`~simulation.model.team_dynamics.complexity_damping`); the team's settling of its
-    roles' gaps and overlaps together adds to it on any task; it drifts back to its anchor
+    roles' gaps and overlaps together adds to it on any task, and so do the open actions
+    agreed in performance conversations (``agreed_actions``); it drifts back to its anchor
     unless embedded."""
     r = state.role_clarity
     drift = p.clarity_drift * (1.0 - state.habit_strength) * (state.role_clarity_anchor - r)
     clarified = np.minimum(p.clarify_rate * effect[..., iv.CLARIFY] * np.asarray(damping)[..., None]
-                           + p.clarify_roles_rate * effect[..., iv.CLARIFY_ROLES], 1.0)
+                           + p.clarify_roles_rate * effect[..., iv.CLARIFY_ROLES]
+                           + p.performance_conversation_clarity_rate * state.agreed_actions,
+                           1.0)
     return np.clip(r + clarified * (1.0 - r) + drift, 0.0, 1.0)
 
 

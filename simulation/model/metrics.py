@@ -28,8 +28,10 @@ REPORTED_MEMBER_STATES: tuple[str, ...] = (
 """Member states kept in the weekly record and reported per quarter."""
 
 EVENT_COUNTS: tuple[str, ...] = ("breaches", "kept_commitments", "departures", "hires",
-                                 "crises", "problems_raised", "problems_hidden")
-"""Events counted per week and summed per quarter."""
+                                 "crises", "problems_raised", "problems_hidden",
+                                 "plans_opened", "moves", "dismissals")
+"""Events counted per week and summed per quarter (``departures`` counts every member who
+left, moves and dismissals included)."""
 
 TEAM_COLUMNS: tuple[str, ...] = (*TEAM_VARIABLES, *TEAM_MEASURES, *LEADER_VARIABLES)
 """Team states and measures, recorded every week and reported at each quarter's end."""

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 from simulation.model.fields import described
 from simulation.model.leader_parameters import LeaderParameters
+from simulation.model.performance_parameters import PerformanceParameters
 
 
 @dataclass(frozen=True)
-class Parameters(LeaderParameters):
+class Parameters(PerformanceParameters, LeaderParameters):
     """The model's constants: one default set, shipped with the package (the leader's own,
-    :class:`LeaderParameters`, first).
+    :class:`LeaderParameters`, first, then those of performance management and hiring,
+    :class:`PerformanceParameters`).
 
     Rates are per week. Every field can be overridden in a scenario's ``[parameters]``
     table, which is how sensitivity analyses and calibrations vary them.

@@ -231,9 +231,9 @@ def check_consistency(config: ScenarioConfig, source: str) -> None:
         raise ConfigError(source, "team.capability_ceiling",
                           f"is {team.capability_ceiling:g}, below the starting "
                           f"team.capability {team.capability:g}")
-    if team.bad_apples + team.stars > team.size:
-        raise ConfigError(source, "team.stars", f"team.bad_apples {team.bad_apples} and team."
-                          f"stars {team.stars} are more members than team.size {team.size}")
+    if (n := team.bad_apples + team.stars + team.low_performers) > team.size:
+        raise ConfigError(source, "team.low_performers" if team.low_performers else "team.stars",
+                          f"{n} bad apples, stars and low performers: over team.size {team.size}")
     check_network(config, source)
     if (p := config.parameters).norm_safety_weight + p.norm_systems_weight > 1:
         raise ConfigError(source, "parameters.norm_systems_weight", "and parameters."

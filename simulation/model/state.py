@@ -17,7 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.model import equations, interventions, network
+from simulation.model import performance_states as managed
 from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
+from simulation.model.member_draws import MEMBER_MEAN_SHARE as MEMBER_MEAN_SHARE
+from simulation.model.member_draws import TEAM_DRAWN as TEAM_DRAWN
+from simulation.model.member_draws import TEAM_DRAWS as TEAM_DRAWS
 from simulation.model.member_draws import TRAIT_DRAWS as TRAIT_DRAWS
 from simulation.model.member_draws import TRAITS as TRAITS
 from simulation.model.member_draws import drawn_traits, starting_readiness
@@ -51,6 +55,7 @@ MEMBER_VARIABLES: dict[str, str] = {
     "departure_shock": "the fading shock of close colleagues' recent departures",
     "leadership_readiness": "how ready the member is to lead as the leader's deputy or "
                             "successor (ready at 0.7, `succession.READINESS_THRESHOLD`)",
+    **managed.PERFORMANCE_VARIABLES,
 }
 """Per-member state: name and meaning."""
 
@@ -137,6 +142,12 @@ class TeamState:
     conscientiousness: np.ndarray
     departure_shock: np.ndarray
     leadership_readiness: np.ndarray
+    agreed_actions: np.ndarray
+    improvement_plan_weeks: np.ndarray
+    plan_support: np.ndarray
+    low_output_weeks: np.ndarray
+    vacancy_weeks: np.ndarray
+    hiring_effort: np.ndarray
     ties: np.ndarray
     misreading: np.ndarray
     feedback_bank: np.ndarray
@@ -214,24 +225,6 @@ TEAM_MEASURES: dict[str, str] = {
 INITIAL_DRAWS = 8
 """Standard normal draws per member slot used to set up the starting team."""
 
-TEAM_DRAWN: tuple[str, ...] = (
-    "psychological_safety", "conflict_proneness", "capability", "motivation", "diversity",
-    "trust")
-"""What differs between teams (replications) at the start, one standard normal draw each,
-spread by ``team.between_teams_sd``: psychological safety, conflict proneness, the members'
-mean starting trust and (by ``MEMBER_MEAN_SHARE`` of it) their mean starting capability
-and motivation (teams differ by more than their members' independent draws would make
-them), and the team's diversity (spread by ``team.diversity_sd``). The other team states
-start where the scenario says and settle to what these traits make of them."""
-TEAM_DRAWS = len(TEAM_DRAWN)
-
-MEMBER_MEAN_SHARE = 0.4
-"""Share of ``team.between_teams_sd`` by which teams' mean starting capability and
-motivation differ: individual performance and its antecedents cluster only moderately in
-teams (ICC(1) of about 0.1 to 0.2 in team research, Bliese 2000), far less than shared
-perceptions such as trust in the leader and psychological safety."""
-
-
 def initial_state(config: ScenarioConfig, draws: np.ndarray,
                   trait_draws: np.ndarray | None = None,
                   team_draws: np.ndarray | None = None,
@@ -243,7 +236,8 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     team at its mean, no misreading). The first ``team.bad_apples`` slots hold
     persistently negative members, the next ``team.stars`` exceptionally positive ones:
     their trait affect is -1 or +1 and their motivation (and the anchor it returns to)
-    their own."""
+    their own; the next ``team.low_performers`` cannot grow into the job: their capability
+    and its ceiling are at most ``low_performer_ceiling``."""
     team, env, p = config.team, config.environment, config.parameters
     z = np.asarray(draws, dtype=float)
     shape = z.shape[:-1]
@@ -272,6 +266,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     capability = drawn(team.capability + team_offset("capability")[..., None],
                        team.capability_sd, 0)
     ceiling = np.maximum(capability, np.clip(team.capability_ceiling + 0.05 * z[..., 1], 0, 1))
+    capability, ceiling = managed.with_low_performers(team, p, capability, ceiling)
     motivation = np.where(bad, p.bad_apple_motivation, np.where(
         star, p.star_motivation, drawn(team.motivation + team_offset("motivation")[..., None],
                                        team.motivation_sd, 2)))
@@ -304,6 +299,7 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
         conscientiousness=trait["conscientiousness"],
         departure_shock=np.zeros(shape),
         leadership_readiness=starting_readiness(team, z, traits),
+        **{name: np.zeros(shape) for name in managed.PERFORMANCE_MANAGEMENT},
         ties=network.initial_ties(config, shape),
         misreading=(np.zeros((*shape, len(READINGS))) if reading_draws is None
                     else np.array(reading_draws, dtype=float)),
@@ -326,14 +322,19 @@ def initial_state(config: ScenarioConfig, draws: np.ndarray,
     )
 
 
-def with_departures(state: TeamState, leaving: np.ndarray) -> TeamState:
-    """The state after the members in mask ``leaving`` have left: their slots go vacant,
-    and those who stay feel the shock of a departure in proportion to their ties to the
-    leavers (turnover contagion, Felps et al. 2009)."""
+def with_departures(state: TeamState, leaving: np.ndarray,
+                    shaking: np.ndarray | None = None) -> TeamState:
+    """The state after the members in mask ``leaving`` have left: their slots go vacant
+    (with no plan or agreed actions), and those who stay feel the shock of a departure in
+    proportion to their ties to the leavers (turnover contagion, Felps et al. 2009), each
+    leaver's weighed by ``shaking`` (none: 1; a decided exit's, by its unfairness)."""
     active = np.where(leaving, 0.0, state.active)
-    shock = state.departure_shock + network.closeness_to(leaving, state.ties)
+    leavers = leaving if shaking is None else leaving * shaking
+    shock = state.departure_shock + network.closeness_to(leavers, state.ties)
     return state.replace(active=active,
-                         departure_shock=np.where(active > 0, np.minimum(shock, 1.0), 0.0))
+                         departure_shock=np.where(active > 0, np.minimum(shock, 1.0), 0.0),
+                         **{name: np.where(leaving, 0.0, getattr(state, name))
+                            for name in managed.PLAN_STATES})
 
 
 def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndarray,
@@ -344,12 +345,15 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
     A new hire starts with low capability (drawn around the team's new-hire mean), neutral
     trust, the honeymoon motivation of a new starter, low role clarity, no habits, no
     tenure, weak ties, traits of their own (``trait_draws`` ``(..., members,
-    TRAIT_DRAWS)``; none: at the mean), no memory of the team's departures and little
-    readiness to lead (``new_hire_readiness``).
+    TRAIT_DRAWS)``; none: at the mean), no memory of the team's departures, little
+    readiness to lead (``new_hire_readiness``) and no plan; the leader's hiring effort
+    (``hiring_effort``) raises the capability drawn and the role clarity
+    (:func:`~simulation.model.performance_states.searched_hire`).
     """
     p: Parameters = config.parameters if parameters is None else parameters
-    capability = np.clip(config.team.new_hire_capability
-                         + p.new_hire_capability_sd * capability_draw, 0.0, 1.0)
+    mean, role_clarity = managed.searched_hire(state.hiring_effort,
+                                               config.team.new_hire_capability, p)
+    capability = np.clip(mean + p.new_hire_capability_sd * capability_draw, 0.0, 1.0)
     ceiling = np.maximum(capability, config.team.capability_ceiling)
 
     def fill(current: np.ndarray, value: np.ndarray | float) -> np.ndarray:
@@ -366,8 +370,8 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
         accountability=fill(state.accountability, p.new_hire_accountability),
         accountability_anchor=fill(state.accountability_anchor, p.new_hire_accountability),
         scrutiny=fill(state.scrutiny, 0.0),
-        role_clarity=fill(state.role_clarity, p.new_hire_role_clarity),
-        role_clarity_anchor=fill(state.role_clarity_anchor, p.new_hire_role_clarity),
+        role_clarity=fill(state.role_clarity, role_clarity),
+        role_clarity_anchor=fill(state.role_clarity_anchor, role_clarity),
         obstacles=fill(state.obstacles, state.barriers[..., None]
                        * np.ones_like(state.obstacles)),
         habit_strength=fill(state.habit_strength, 0.0),
@@ -380,6 +384,7 @@ def with_new_hires(state: TeamState, hired: np.ndarray, capability_draw: np.ndar
             else trait_draws).items()},
         departure_shock=fill(state.departure_shock, 0.0),
         leadership_readiness=fill(state.leadership_readiness, p.new_hire_readiness),
+        **{name: fill(getattr(state, name), 0.0) for name in managed.PERFORMANCE_MANAGEMENT},
         ties=network.with_new_ties(state.ties, hired, network.structure(config), p),
         dose_in_effect=np.where(hired[..., None], 0.0, state.dose_in_effect),
         feedback_bank=np.where(hired[..., None], 0.0, state.feedback_bank),

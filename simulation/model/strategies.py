@@ -33,7 +33,7 @@ from simulation.model import interventions as iv
 from simulation.model.adaptive import reassessed_reading
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
-from simulation.model.equations import last_sum, total_hours
+from simulation.model.equations import last_sum, team_mean
 from simulation.model.situations import SITUATION_APPROACH as SITUATION_APPROACH
 from simulation.model.situations import SITUATION_EMPHASIS as SITUATION_EMPHASIS
 from simulation.model.situations import SITUATION_THRESHOLDS as SITUATION_THRESHOLDS
@@ -44,6 +44,11 @@ from simulation.model.situations import TEAM_STAGES as TEAM_STAGES
 from simulation.model.situations import SituationThresholds as SituationThresholds
 from simulation.model.situations import classify_situations as classify_situations
 from simulation.model.situations import classify_team_stage as classify_team_stage
+from simulation.model.strategy_helpers import empty_weights as empty_weights
+from simulation.model.strategy_helpers import need as need
+from simulation.model.strategy_helpers import profile as profile
+from simulation.model.strategy_helpers import spread as spread
+from simulation.model.strategy_helpers import whole_team as whole_team
 from simulation.model.strategy_memory import StrategyContext, check_memory
 
 Strategy = Callable[[Observation, np.ndarray], np.ndarray]
@@ -137,47 +142,6 @@ def register(name: str, plan: Strategy, description: str = "", *, replace: bool 
 def get(name: str) -> RegisteredStrategy:
     """Look up a strategy in the package registry."""
     return REGISTRY.get(name)
-
-
-# ---------------------------------------------------------------------------------------
-# Helpers for writing strategies
-
-
-def spread(weights: np.ndarray, hours: np.ndarray) -> np.ndarray:
-    """Share ``hours`` out in proportion to non-negative ``weights (..., members, K)``.
-
-    Where all weights are zero the leader spends nothing.
-    """
-    weights = np.maximum(weights, 0.0)
-    total = total_hours(weights)
-    per_weight = np.divide(np.asarray(hours, dtype=float), total, out=np.zeros_like(total),
-                           where=total > 0)
-    weights *= per_weight[..., None, None]
-    return weights
-
-
-def empty_weights(observation: Observation) -> np.ndarray:
-    """Zero weights, shape ``(..., members, interventions)``."""
-    return np.zeros((*observation.shape, iv.COUNT))
-
-
-def profile(**shares: float) -> np.ndarray:
-    """An intervention mix by name, e.g. ``profile(train=0.5, coach=0.5)``."""
-    return iv.mix(**shares)
-
-
-def need(observation: Observation) -> np.ndarray:
-    """How much each filled slot needs attention: the sum of its observed gaps."""
-    return np.sum(observation.gaps, axis=-1) * observation.active
-
-
-def whole_team(team_mix: np.ndarray, observation: Observation) -> np.ndarray:
-    """Weights ``(..., members, interventions)`` for work with the whole team: a team mix
-    ``(..., interventions)`` shared equally over the filled slots (a team intervention's
-    effect follows the team hours, whichever slot they are booked on)."""
-    headcount = np.maximum(last_sum(observation.active), 1.0)
-    share = observation.active / headcount[..., None]
-    return np.einsum("...k,...m->...mk", np.asarray(team_mix, dtype=float), share)
 
 
 # ---------------------------------------------------------------------------------------
@@ -354,6 +318,46 @@ def trustworthy(observation: Observation, hours: np.ndarray) -> np.ndarray:
     return matched + spread(trust, hours * TRUST_SHARE)
 
 
+LOW_PERFORMANCE = 0.8
+"""Output relative to the team's mean (last week's, as the leader saw it) below which the
+performance manager holds a performance conversation with a member."""
+
+CONVERSATION_WEIGHT = 0.5
+"""How much a performance conversation with a low performer, or one on a plan, weighs in
+the performance manager's week: as much as a matched remedy for a gap of 0.7 (0.5 above
+the diagnosis threshold)."""
+
+HIRING_WEIGHT = 1.0
+"""How much the search for each vacant slot weighs in the performance manager's week: as
+much as two members' performance conversations."""
+
+
+def observed_relative_output(observation: Observation) -> np.ndarray:
+    """Each member's output last week over the team's mean (filled slots; 1 before anyone
+    has produced anything)."""
+    mean = team_mean(observation.output, observation.active)[..., None]
+    return np.divide(observation.output, mean, out=np.ones_like(observation.output),
+                     where=mean > 0)
+
+
+def performance_manager(observation: Observation, hours: np.ndarray) -> np.ndarray:
+    """Diagnoses and matches, holds performance conversations with members who perform low
+    or are on an improvement plan (every week: each one follows the last one up), and puts
+    hours into hiring while a slot is vacant."""
+    excess = np.maximum(observation.gaps - DIAGNOSIS_THRESHOLD, 0.0)
+    weights = excess @ CAUSE_REMEDIES
+    weights += whole_team(team_need(observation) @ TEAM_CAUSE_REMEDIES, observation)
+    assert observation.plan_weeks is not None  # filled in by Observation.__post_init__
+    low = (observed_relative_output(observation) < LOW_PERFORMANCE) | (
+        observation.plan_weeks > 0)
+    weights[..., iv.PERFORMANCE_CONVERSATION] += CONVERSATION_WEIGHT * low
+    weights *= observation.active[..., None]
+    vacancies = last_sum(1.0 - observation.active)
+    weights += whole_team(HIRING_WEIGHT * vacancies[..., None] * profile(hire=1.0),
+                          observation)
+    return spread(weights, hours)
+
+
 for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("micromanager", micromanager), ("diagnose_and_match", diagnose_and_match),
                      ("situational", situational), ("marginal_gains", marginal_gains),
@@ -361,7 +365,8 @@ for _name, _plan in (("hands_off", hands_off), ("firefighter", firefighter),
                      ("clarify_only", clarify_only), ("train_only", train_only),
                      ("monitor_only", monitor_only), ("build_capability", build_capability),
                      ("goals_only", goals_only), ("team_builder", team_builder),
-                     ("adaptive", adaptive), ("trustworthy", trustworthy)):
+                     ("adaptive", adaptive), ("trustworthy", trustworthy),
+                     ("performance_manager", performance_manager)):
     register(_name, _plan, vectorised=True)
 
 BUILT_IN_PLANS = frozenset(REGISTRY.get(name).plan for name in REGISTRY.names())

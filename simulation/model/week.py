@@ -24,6 +24,7 @@ from simulation.model import (
     leader_state,
     leadership,
     network,
+    performance,
     safety,
     succession,
     team_dynamics,
@@ -100,7 +101,10 @@ class WeekOutcome:
     leader: LeaderWeek
     events: WeekEvents
     leaving: np.ndarray
-    """``(..., members)`` mask of members who left at the week's end."""
+    """``(..., members)`` mask of members who left at the week's end: of their own accord,
+    or moved or dismissed by the leader (``decisions``)."""
+    decisions: performance.Decisions
+    """The week's improvement plans opened and the members moved or dismissed."""
 
     def counts(self) -> dict[str, np.ndarray | float]:
         """The week's events, one count per run (see ``metrics.EVENT_COUNTS``)."""
@@ -112,6 +116,9 @@ class WeekOutcome:
             "crises": self.events.crises_started,
             "problems_raised": _count(self.produced.problems.raised),
             "problems_hidden": _count(self.produced.problems.hidden),
+            "plans_opened": _count(self.decisions.opened),
+            "moves": _count(self.decisions.moved),
+            "dismissals": _count(self.decisions.dismissed),
         }
 
 
@@ -197,10 +204,13 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
     misreading of each member moves on) and leads with her strategy (``planner``: the
     strategy with the runs' own memory), with the most ready member deputising for what a
     withdrawal takes of her, the week's leading tires or restores her, the team works (the
-    deputy's leading hours off her own work), some may leave."""
+    deputy's leading hours off her own work), some may leave; her performance
+    conversations, plans, decisions and hiring effort take effect
+    (:func:`simulation.model.performance.manage`)."""
     state = hire(state, events.hired, noise, config, p)
     state = state.replace(misreading=diagnosis.updated_misreading(
         state.misreading, noise.observation, events.hired, p))
+    observed = state
     led = lead(state, last_output, week, events, noise, config, planner, p)
     tired = leader_state.exhaustion_step(
         state.leader_exhaustion, leader_state.leading_load(led.hours_planned,
@@ -217,9 +227,13 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
                               state.leader_priorities, led.planned, p))
     leaving = noise.turnover < equations.leaving_probability(
         state, config.environment.turnover_rate, p)
+    state, decisions = performance.manage(state, observed, led.observation, leaving, config,
+                                          p)
     if leaving.any():
         state = with_departures(state, leaving)
-    return WeekOutcome(state, produced, led, events, leaving)
+    if decisions.exits.any():
+        leaving = leaving | decisions.exits
+    return WeekOutcome(state, produced, led, events, leaving, decisions)
 
 
 def hire(state: TeamState, hired: np.ndarray, noise: WeekNoise, config: ScenarioConfig,
