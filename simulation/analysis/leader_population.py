@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import qmc
 
-from simulation.engines.batch import BLOCK, BLOCK_MEMBER_WEEKS, run_batch, stack_parameters
+from simulation.engines.batch import block_runs, run_batch, stack_parameters
 from simulation.model import diagnosis, strategies
 from simulation.model import interventions as iv
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES, Parameters, ScenarioConfig
@@ -303,12 +303,6 @@ def population_strategy(profiles: Profiles, bias_cause: str) -> strategies.Strat
         return doses
 
     return plan
-
-
-def block_runs(config: ScenarioConfig) -> int:
-    """Most runs the batched engine simulates as one block for this scenario (the
-    population's strategy must see one block's runs at a time)."""
-    return max(1, min(BLOCK, BLOCK_MEMBER_WEEKS // (config.team.size * config.weeks)))
 
 
 def run_leaders(config: ScenarioConfig, leaders: np.ndarray, seed: int, replications: int,

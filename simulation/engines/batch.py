@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.model import calendar_rules as rules
+from simulation.model import hiring
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.leadership import Planner
 from simulation.model.metrics import WeeklyRecord
@@ -92,6 +93,12 @@ def _block_parameters(parameters: Parameters, rows: slice) -> Parameters:
                          for name in Parameters.__dataclass_fields__})
 
 
+def block_runs(config: ScenarioConfig) -> int:
+    """Most runs simulated together as one block for a scenario: ``BLOCK``, fewer for
+    large teams over long runs (at most ``BLOCK_MEMBER_WEEKS`` member-weeks a block)."""
+    return max(1, min(BLOCK, BLOCK_MEMBER_WEEKS // (config.team.size * config.weeks)))
+
+
 def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
               registry: StrategyRegistry = REGISTRY, member_detail: bool = False,
               parameters: Parameters | None = None,
@@ -105,10 +112,10 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
     :class:`simulation.model.leadership.Planner`)."""
     reps = tuple(int(k) for k in replications)
     records = []
-    block_runs = max(1, min(BLOCK, BLOCK_MEMBER_WEEKS // (config.team.size * config.weeks)))
+    size = block_runs(config)
     noise: RunNoise | None = None
-    for start in range(0, len(reps), block_runs):
-        rows = slice(start, start + block_runs)
+    for start in range(0, len(reps), size):
+        rows = slice(start, start + size)
         block = (config.parameters if parameters is None
                  else _block_parameters(parameters, rows))
         noise = draw_batch_noise(seed, list(reps[rows]), config.weeks, config.team.size,
@@ -135,7 +142,7 @@ def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
             crises_started=calendar.crises_started[:, week],
             obstacle_shock=calendar.obstacle_shock[:, week],
             change_shock=calendar.change_shock[:, week],
-            hired=rules.vacancies_filled(state, config, p))
+            hired=hiring.vacancy_filled(state, config, p))
         outcome = simulate_week(state, last_output, week, events, noise.week(week), config,
                                 planner, p)
         state, last_output = outcome.state, outcome.produced.member_output

@@ -23,7 +23,7 @@ import pandas as pd
 
 from simulation.engines.agents import Leader, TeamMember, checked_value
 from simulation.engines.simpy_calendar import Calendar
-from simulation.model import calendar_rules as rules
+from simulation.model import hiring
 from simulation.model import interventions as iv
 from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import WeeklyRecord
@@ -124,7 +124,7 @@ class TeamModel(mesa.Model):
     def _vacancy_filled(self, slot: int) -> bool:
         """Whether the search for a vacant slot's next member is done (the calendar's rule on
         the state after the last week worked)."""
-        return bool(rules.vacancies_filled(self.state, self.config, self.params)[slot])
+        return bool(hiring.vacancy_filled(self.state, self.config, self.params)[slot])
 
     def _review_quarter(self, quarter: int) -> None:
         row = {"quarter": quarter, **self.record.quarter_row(quarter)}

@@ -94,7 +94,7 @@ class Calendar:
     def start_hiring(self, slot: int, leaving_week: int,
                      filled: Callable[[int], bool]) -> None:
         """Open a vacancy: the new hire starts at the first week's start at which
-        ``filled(slot)`` finds the search done (``calendar_rules.vacancies_filled`` on the
+        ``filled(slot)`` finds the search done (``hiring.vacancy_filled`` on the
         model's state)."""
         self.env.process(self._hire(slot, leaving_week, filled))
 

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.model import hiring
-from simulation.model.config import WEEKS_PER_QUARTER, LeaderConfig, Parameters, ScenarioConfig
+from simulation.model.config import WEEKS_PER_QUARTER, LeaderConfig, ScenarioConfig
 from simulation.model.randomness import RunNoise
-from simulation.model.state import TeamState
 
 FOREVER = 10**9
 """The last quarter of a stretch that runs to the end of the run."""
@@ -107,16 +105,9 @@ def hire_start_week(leaving_week: int | np.ndarray, config: ScenarioConfig
     """The (0-based) week a new hire starts in a slot left in ``leaving_week`` when the
     leader puts no hours into hiring: the slot is vacant the week after the departure and
     for the hiring delay, then the new hire starts at the beginning of a week (which may be
-    a quarter's first). :func:`vacancies_filled` is the rule with her effort."""
+    a quarter's first). :func:`simulation.model.hiring.vacancy_filled` is the rule with her
+    effort."""
     return leaving_week + 1 + config.environment.hiring_delay_weeks
-
-
-def vacancies_filled(state: TeamState, config: ScenarioConfig, p: Parameters) -> np.ndarray:
-    """Mask of the vacant slots whose new hire starts at the beginning of the week that
-    ``state`` begins: those whose search has come the hiring delay far, the leader's hiring
-    effort counting extra (:func:`simulation.model.hiring.vacancy_filled`; without her
-    effort, in the week :func:`hire_start_week` gives)."""
-    return hiring.vacancy_filled(state, config, p)
 
 
 @dataclass(frozen=True)

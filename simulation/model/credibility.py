@@ -26,10 +26,6 @@ from simulation.model.diagnosis import true_gaps
 from simulation.model.equations import efficacy, last_sum, team_level
 from simulation.model.state import TeamState
 
-MEMBER_LEVEL = np.array([k not in iv.TEAM_LEVEL for k in range(iv.COUNT)], dtype=float)
-"""1 for the interventions whose hours are the member's own (a team intervention's hours
-are the team's, whichever slot they are booked on)."""
-
 
 @dataclass(frozen=True)
 class Conduct:
@@ -69,7 +65,7 @@ def favouritism(planned: np.ndarray, state: TeamState, p: Parameters) -> np.ndar
     are not noticed as a whole week is. Members judge the fairness of what they and their
     colleagues get against need (distributive justice: Colquitt et al. 2001; Deutsch
     1975 on the need norm)."""
-    hours = np.einsum("...mk,k->...m", planned, MEMBER_LEVEL)
+    hours = planned[..., iv.MEMBER_LEVEL].sum(axis=-1)
     total = last_sum(hours)
     given = total > 0
     shares = hours / np.where(given, total, 1.0)[..., None]

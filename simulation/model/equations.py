@@ -106,6 +106,14 @@ def team_mean(values: np.ndarray, active: np.ndarray,
     return last_dot(values, active) / np.maximum(headcount, 1.0)
 
 
+def relative_to_team(values: np.ndarray, active: np.ndarray,
+                     headcount: np.ndarray | None = None) -> np.ndarray:
+    """Each member's ``values`` over the team's mean of them (:func:`team_mean`; 1 in a
+    team whose mean is 0, such as one that has produced nothing yet)."""
+    mean = team_mean(values, active, headcount)[..., None]
+    return np.divide(values, mean, out=np.ones_like(values), where=mean > 0)
+
+
 def team_spread(values: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Standard deviation over the filled slots of a team."""
     mean = team_mean(values, active)

@@ -19,9 +19,6 @@ from simulation.model import interventions as iv
 from simulation.model.config import Parameters
 from simulation.model.equations import team_level
 
-MEMBER_LEVEL = np.setdiff1d(np.arange(iv.COUNT), iv.TEAM_LEVEL)
-"""Interventions held with one member (the others act on the team as a whole)."""
-
 
 def effective_count(hours: np.ndarray) -> np.ndarray:
     """The effective number of items hours are spread over (last axis): the inverse
@@ -35,7 +32,7 @@ def switches(doses: np.ndarray) -> np.ndarray:
     """The week's switches, one value per team: the effective number of interventions
     beyond the first and of members met beyond the first."""
     by_intervention = doses.sum(axis=-2)
-    by_member = doses[..., MEMBER_LEVEL].sum(axis=-1)
+    by_member = doses[..., iv.MEMBER_LEVEL].sum(axis=-1)
     return (np.maximum(effective_count(by_intervention) - 1.0, 0.0)
             + np.maximum(effective_count(by_member) - 1.0, 0.0))
 

@@ -125,6 +125,10 @@ TEAM_LEVEL = (BUILD_SYSTEMS, TEAM_BUILDING, MEDIATE, CLARIFY_ROLES, RETROSPECTIV
 leader's hours summed over the members), with a saturation in team hours. Hiring's hours
 are the team's too, shared over its vacant slots (:mod:`simulation.model.hiring`)."""
 
+MEMBER_LEVEL = tuple(k for k in range(COUNT) if k not in TEAM_LEVEL)
+"""Interventions held with one member: their hours are the member's own (the others act on
+the team as a whole, whichever slot their hours are booked on)."""
+
 TEAM_SESSIONS = (TEAM_BUILDING, RETROSPECTIVE)
 """Team interventions the whole team attends: their hours come out of every member's
 working week."""

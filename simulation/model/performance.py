@@ -55,7 +55,7 @@ from simulation.model import hiring
 from simulation.model import interventions as iv
 from simulation.model.config import ROOT_CAUSES, LeaderConfig, Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation, true_gaps
-from simulation.model.equations import efficacy, last_sum, team_level
+from simulation.model.equations import efficacy, last_sum, relative_to_team, team_level
 from simulation.model.state import TeamState, with_departures
 
 PERSON_CAUSES: tuple[str, ...] = ("capability", "motivation", "accountability")
@@ -131,14 +131,6 @@ def conversations(state: TeamState, observed: TeamState, observation: Observatio
                                                  state.agreed_actions))
 
 
-def relative_output(state: TeamState) -> np.ndarray:
-    """Each member's running mean of output over the team's mean of it (filled slots; 1
-    where the team has produced nothing yet): the performance the leader sees persist."""
-    mean = state.mean(state.recent_output)
-    return np.divide(state.recent_output, mean[..., None],
-                     out=np.ones_like(state.recent_output), where=mean[..., None] > 0)
-
-
 def attribution(state: TeamState, p: Parameters) -> np.ndarray:
     """How far what sets each member below the team lies in the person, in [0, 1]: the
     share of the member's true gaps in excess of the team's mean gaps that is on
@@ -171,7 +163,8 @@ def plan_week(state: TeamState, leaving: np.ndarray, leader: LeaderConfig, p: Pa
     for ``plan_low_weeks`` weeks in a row are put on a plan. Members leaving of their own
     accord this week (``leaving``) are left out."""
     filled = (state.active > 0) & ~leaving
-    relative = relative_output(state)
+    # The performance the leader sees persist: each running mean of output over the team's.
+    relative = relative_to_team(state.recent_output, state.active, state.headcount)
     below = relative < leader.plan_threshold
     low_weeks = np.where(filled & below, state.low_output_weeks + 1.0, 0.0)
     weeks = state.improvement_plan_weeks

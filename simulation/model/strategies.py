@@ -33,7 +33,7 @@ from simulation.model import interventions as iv
 from simulation.model.adaptive import reassessed_reading
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
-from simulation.model.equations import last_sum, team_mean
+from simulation.model.equations import last_sum, relative_to_team
 from simulation.model.situations import SITUATION_APPROACH as SITUATION_APPROACH
 from simulation.model.situations import SITUATION_EMPHASIS as SITUATION_EMPHASIS
 from simulation.model.situations import SITUATION_THRESHOLDS as SITUATION_THRESHOLDS
@@ -332,14 +332,6 @@ HIRING_WEIGHT = 1.0
 much as two members' performance conversations."""
 
 
-def observed_relative_output(observation: Observation) -> np.ndarray:
-    """Each member's output last week over the team's mean (filled slots; 1 before anyone
-    has produced anything)."""
-    mean = team_mean(observation.output, observation.active)[..., None]
-    return np.divide(observation.output, mean, out=np.ones_like(observation.output),
-                     where=mean > 0)
-
-
 def performance_manager(observation: Observation, hours: np.ndarray) -> np.ndarray:
     """Diagnoses and matches, holds performance conversations with members who perform low
     or are on an improvement plan (every week: each one follows the last one up), and puts
@@ -348,7 +340,7 @@ def performance_manager(observation: Observation, hours: np.ndarray) -> np.ndarr
     weights = excess @ CAUSE_REMEDIES
     weights += whole_team(team_need(observation) @ TEAM_CAUSE_REMEDIES, observation)
     assert observation.plan_weeks is not None  # filled in by Observation.__post_init__
-    low = (observed_relative_output(observation) < LOW_PERFORMANCE) | (
+    low = (relative_to_team(observation.output, observation.active) < LOW_PERFORMANCE) | (
         observation.plan_weeks > 0)
     weights[..., iv.PERFORMANCE_CONVERSATION] += CONVERSATION_WEIGHT * low
     weights *= observation.active[..., None]

@@ -86,7 +86,7 @@ def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.n
 
 
 TEAM_LEVEL = list(iv.TEAM_LEVEL)
-MEMBER_LEVEL = [k for k in range(iv.COUNT) if k not in iv.TEAM_LEVEL]
+MEMBER_LEVEL = list(iv.MEMBER_LEVEL)
 """Positions of the team-level and the member-level interventions on the last axis."""
 
 
