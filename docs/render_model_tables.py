@@ -37,6 +37,7 @@ from typing import Any
 
 from simulation.engines.agents import SlotState, TeamMember
 from simulation.model import config, interventions, state, strategies
+from simulation.model.organisation_config import LeaderTable, OrganisationHeader, OrganisationInputs
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "docs" / "MODEL.md"
@@ -281,14 +282,36 @@ def shipped_scenarios() -> str:
     rows = []
     for path in sorted(SCENARIOS.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if "teams" in data:
+            continue
         strategy = data.get("leader", {}).get("strategy", default_strategy)
         rows.append([f"`{path.name}`", cell(data.get("title", "")), f"`{strategy}`",
                      cell("; ".join(settings(data))) or "nothing (all defaults)"])
     return table(["scenario file", "title", "strategy", "what it sets"], rows)
 
 
+def shipped_organisations() -> str:
+    """Every organisation file in scenarios/: title, its teams and their leaders."""
+    rows = []
+    for path in sorted(SCENARIOS.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if "teams" not in data:
+            continue
+        teams = "; ".join(f"{team['name']} ({team['scenario']}, led by {team['leader']})"
+                          for team in data["teams"])
+        inputs = "; ".join(f"{key} = {value}" for key, value in
+                           data.get("organisation", {}).items())
+        rows.append([f"`{path.name}`", cell(data.get("title", "")), cell(teams),
+                     cell(inputs) or "none"])
+    return table(["organisation file", "title", "teams", "organisation-level inputs"], rows)
+
+
 BLOCKS: dict[str, Callable[[], str]] = {
     "scenarios": shipped_scenarios,
+    "organisations": shipped_organisations,
+    "organisation-keys": lambda: scenario_keys(OrganisationHeader),
+    "organisation-inputs": lambda: scenario_keys(OrganisationInputs),
+    "organisation-leader-keys": lambda: scenario_keys(LeaderTable),
     "scenario-keys": lambda: scenario_keys(config.ScenarioConfig),
     "team-keys": lambda: scenario_keys(config.TeamConfig),
     "leader-keys": lambda: scenario_keys(config.LeaderConfig),

@@ -26,7 +26,11 @@ from simulation.model import interventions as iv
 from simulation.model.scenario_files import load_scenario, to_dict
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-SHIPPED_NAMES = sorted(path.stem for path in (REPOSITORY / "scenarios").glob("*.toml"))
+SHIPPED_FILES = sorted((REPOSITORY / "scenarios").glob("*.toml"))
+ORGANISATION_NAMES = sorted(path.stem for path in SHIPPED_FILES
+                            if "[[teams]]" in path.read_text(encoding="utf-8"))
+SHIPPED_NAMES = sorted(path.stem for path in SHIPPED_FILES
+                       if path.stem not in ORGANISATION_NAMES)
 BUILT_IN_STRATEGIES = ("hands_off", "firefighter", "micromanager", "diagnose_and_match",
                        "situational", "marginal_gains", "big_push", "coach")
 RESULT_FILES = ["manifest.json", "quarters.csv", "quarters.png", "summary.csv"]
@@ -331,6 +335,7 @@ def test_list_names_every_shipped_scenario_and_strategy(
     assert outcome.code == 0
     sections = listed_sections(outcome.out)
     assert set(SHIPPED_NAMES) <= set(sections["Scenarios"])
+    assert ORGANISATION_NAMES and set(ORGANISATION_NAMES) <= set(sections["Organisations"])
     assert set(BUILT_IN_STRATEGIES) <= set(sections["Strategies"])
     assert "(invalid:" not in outcome.out
 

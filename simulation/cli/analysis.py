@@ -228,6 +228,9 @@ def command_sensitivity(args: argparse.Namespace) -> int:
         raise UsageError(f"{experiment.source}: sample.bounds: only parameters.* keys can "
                          f"be analysed")
     config = experiment.base_configs[0]
+    if not isinstance(config, ScenarioConfig):
+        raise UsageError(f"{experiment.source}: scenarios[0]: a sensitivity analysis takes "
+                         "one team's scenario, not an organisation file")
     outcome = experiment.outcomes[0]
     quarter = max(experiment.quarters) if experiment.quarters else config.quarters
     workers = worker_count("--workers", args.workers) if args.workers else default_workers()

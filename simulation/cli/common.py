@@ -116,11 +116,16 @@ def worker_count(option: str, value: int) -> int:
     return value
 
 
-def format_table(summary: pd.DataFrame) -> str:
-    """The quarterly table: mean and 95% interval of output and the four core states."""
+def format_table(summary: pd.DataFrame, by: str | None = None) -> str:
+    """The quarterly table: mean and 95% interval of output and the four core states (with
+    ``by``, a block of rows per value of that column, under its name)."""
     header = f"{'quarter':>7}  " + "  ".join(f"{title:>22}" for _, title in TABLE_COLUMNS)
-    lines = [header]
+    lines = [] if by is not None else [header]
+    current = None
     for _, row in summary.iterrows():
+        if by is not None and row[by] != current:
+            current = row[by]
+            lines += [f"{by} {current}:", header]
         cells = [f"{row[c]:7.3f} [{row[c + '_low']:6.3f},{row[c + '_high']:6.3f}]"
                  for c, _ in TABLE_COLUMNS]
         lines.append(f"{int(row['quarter']):>7}  " + "  ".join(f"{cell:>22}" for cell in cells))

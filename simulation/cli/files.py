@@ -1,6 +1,7 @@
-"""`teamsim list` and `teamsim check`: the scenario and experiment files, shipped or the
-user's, with each command's arguments next to its handler; `list` names the shipped files
-and the registered strategies, `check` validates files without running them."""
+"""`teamsim list` and `teamsim check`: the scenario, organisation and experiment files,
+shipped or the user's, with each command's arguments next to its handler; `list` names the
+shipped files and the registered strategies, `check` validates files without running
+them."""
 
 from __future__ import annotations
 
@@ -14,13 +15,20 @@ from simulation.experiments.experiment_files import (
     shipped_experiments,
 )
 from simulation.experiments.sweep import settings_of
-from simulation.experiments.workload import check_workload, experiment_workload, run_workload
+from simulation.experiments.workload import (
+    check_workload,
+    experiment_workload,
+    organisation_workload,
+    run_workload,
+)
 from simulation.model import strategies
+from simulation.model.organisation_files import is_organisation_file, load_organisation
 from simulation.model.scenario_files import (
     ConfigError,
     load_scenario,
     read_toml,
     resolve_scenario_path,
+    shipped_organisations,
     shipped_scenarios,
 )
 
@@ -39,6 +47,7 @@ def add_list(commands: Subcommands) -> None:
 def command_list(args: argparse.Namespace) -> int:
     """`teamsim list`: the shipped scenarios and the registered strategies."""
     for heading, files, load in (("Scenarios", shipped_scenarios(), load_scenario),
+                                 ("Organisations", shipped_organisations(), load_organisation),
                                  ("Experiments", shipped_experiments(), load_experiment)):
         print(f"{heading}:")
         for name, path in files.items():
@@ -69,6 +78,18 @@ def command_check(args: argparse.Namespace) -> int:
             workload, _ = experiment_workload(experiment)
             print(f"{name}: ok (experiment {experiment.name}: {len(settings)} settings x "
                   f"{experiment.replications} replications; a sweep asks for "
+                  f"{workload.describe()})")
+            continue
+        if is_organisation_file(name):
+            organisation = load_organisation(name, strategies.REGISTRY.__contains__)
+            workload = organisation_workload(organisation, organisation.replications)
+            check_workload(workload, str(resolve_scenario_path(name)), "replications",
+                           in_memory=True)
+            shared = [leader.name for leader in organisation.leaders if len(leader.teams) > 1]
+            print(f"{resolve_scenario_path(name)}: ok (organisation {organisation.name}: "
+                  f"{len(organisation.teams)} teams, {len(organisation.leaders)} leaders"
+                  f"{', ' + ', '.join(shared) + ' leading several' if shared else ''}, "
+                  f"{organisation.quarters} quarters; `teamsim run` asks for "
                   f"{workload.describe()})")
             continue
         config = load_scenario(name, strategy_exists=strategies.REGISTRY.__contains__)

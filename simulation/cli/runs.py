@@ -9,11 +9,26 @@ import json
 from pathlib import Path
 
 from simulation.cli.common import Subcommands, UsageError, at_least, format_table, results_folder
+from simulation.experiments.organisations import (
+    organisation_manifest,
+    run_organisation_replications,
+)
 from simulation.experiments.publishing import publish, write_json
 from simulation.experiments.replications import manifest, run_replications
-from simulation.experiments.workload import LIMIT, check_workload, run_workload
+from simulation.experiments.workload import (
+    LIMIT,
+    check_workload,
+    organisation_workload,
+    run_workload,
+)
 from simulation.figures import quarterly_figure
+from simulation.figures.organisations import organisation_figure
 from simulation.model import strategies
+from simulation.model.organisation_files import (
+    is_organisation_file,
+    load_organisation,
+    organisation_with_overrides,
+)
 from simulation.model.scenario_files import (
     load_scenario,
     resolve_scenario_path,
@@ -48,8 +63,11 @@ def add_run(commands: Subcommands) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    """`teamsim run`: replications, a printed table and the files under results/."""
+    """`teamsim run`: replications, a printed table and the files under results/ (of a
+    scenario, or of an organisation file's teams and the organisation)."""
     source = str(resolve_scenario_path(args.scenario))
+    if is_organisation_file(args.scenario):
+        return command_run_organisation(args, source)
     config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
     if args.strategy is not None:
         if args.strategy not in strategies.REGISTRY:
@@ -80,6 +98,48 @@ def command_run(args: argparse.Namespace) -> int:
         "quarters.csv": lambda path: result.quarterly.to_csv(path, index=False),
         "summary.csv": lambda path: summary.to_csv(path, index=False),
         "manifest.json": write_json(manifest(result, source)),
+        "quarters.png": lambda path: figure.savefig(path, dpi=110),
+    })
+    print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")
+    return 0
+
+
+def command_run_organisation(args: argparse.Namespace, source: str) -> int:
+    """`teamsim run` of an organisation file: every team's quarters and the
+    organisation's, their summary per team, a manifest and a figure."""
+    organisation = load_organisation(args.scenario, strategies.REGISTRY.__contains__)
+    if args.strategy is not None:
+        if args.strategy not in strategies.REGISTRY:
+            raise UsageError(f"--strategy: unknown strategy {shown(args.strategy)} (known: "
+                             f"{', '.join(strategies.REGISTRY.names())})")
+        organisation = organisation_with_overrides(organisation,
+                                                   {"leader.strategy": args.strategy}, source)
+    if args.replications is not None:
+        at_least("--replications", args.replications, 1)
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        raise UsageError(f"--seed: must be from 0 to 2**63-1, got {args.seed}")
+    folder = results_folder(args.out, organisation.name)
+    if not args.overwrite and not is_own_run_folder(folder, organisation.name):
+        raise UsageError(f"--out {folder}: holds files that `teamsim run "
+                         f"{organisation.name}` did not write; choose another --out, or pass "
+                         "--overwrite to replace it")
+    replications = (organisation.replications if args.replications is None
+                    else args.replications)
+    check_workload(organisation_workload(organisation, replications), source,
+                   "replications" if args.replications is None else "--replications",
+                   args.max_work, in_memory=True)
+    result = run_organisation_replications(organisation, args.replications, args.seed)
+    summary = result.summary
+    if not args.quiet:
+        print(f"{organisation.title or organisation.name}: "
+              f"{len(organisation.teams)} teams, {int(summary['runs'].max())} replications, "
+              f"seed {result.seed}")
+        print(format_table(summary, by="team"))
+    figure = organisation_figure(summary, organisation)
+    publish(folder, {
+        "quarters.csv": lambda path: result.quarterly.to_csv(path, index=False),
+        "summary.csv": lambda path: summary.to_csv(path, index=False),
+        "manifest.json": write_json(organisation_manifest(result, source)),
         "quarters.png": lambda path: figure.savefig(path, dpi=110),
     })
     print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")

@@ -27,7 +27,7 @@ from simulation.model.leadership import Planner
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import RunNoise, draw_batch_noise
 from simulation.model.strategies import REGISTRY, StrategyRegistry
-from simulation.model.week import WeekEvents, simulate_week
+from simulation.model.week import WeekEvents, WeekOutcome, simulate_week
 
 BLOCK = 1024
 """Most runs simulated together: larger batches run in blocks of this size, which keeps
@@ -129,22 +129,42 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
 def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
                member_detail: bool, p: Parameters) -> WeeklyRecord:
     """One block of runs (those whose noise is drawn in ``noise``), simulated together."""
-    members, weeks, runs = config.team.size, config.weeks, noise.turnover.shape[0]
-    calendar = rules.timeline(config, noise)
-    state = noise.starting_team(config)
-    last_output = np.zeros((runs, members))
-    record = WeeklyRecord(weeks, members, runs=runs, member_detail=member_detail)
+    block = Block(config, noise, planner, member_detail, p)
+    for week in range(config.weeks):
+        block.finish(week, simulate_week(block.state, block.last_output, week,
+                                         block.events(week), noise.week(week), config,
+                                         planner, p))
+    return block.record
 
-    for week in range(weeks):
-        events = WeekEvents(
+
+class Block:
+    """A block of runs of one scenario stepped a week at a time: its calendar laid out as
+    arrays, its state, last week's output and its weekly record (an organisation steps
+    its teams' blocks together, :mod:`simulation.engines.organisation_batch`)."""
+
+    def __init__(self, config: ScenarioConfig, noise: RunNoise, planner: Planner,
+                 member_detail: bool, p: Parameters) -> None:
+        runs = noise.turnover.shape[0]
+        self.config, self.noise, self.planner, self.p = config, noise, planner, p
+        self.calendar = rules.timeline(config, noise)
+        self.state = noise.starting_team(config)
+        self.last_output = np.zeros((runs, config.team.size))
+        self.record = WeeklyRecord(config.weeks, config.team.size, runs=runs,
+                                   member_detail=member_detail)
+
+    def events(self, week: int) -> WeekEvents:
+        """What the calendar brings the runs in week ``week`` (the vacancies whose search is
+        done, from the state after the week before)."""
+        calendar = self.calendar
+        return WeekEvents(
             attention_level=float(calendar.attention_level[week]),
             crises_active=calendar.crises_active[:, week],
             crises_started=calendar.crises_started[:, week],
             obstacle_shock=calendar.obstacle_shock[:, week],
             change_shock=calendar.change_shock[:, week],
-            hired=hiring.vacancy_filled(state, config, p))
-        outcome = simulate_week(state, last_output, week, events, noise.week(week), config,
-                                planner, p)
-        state, last_output = outcome.state, outcome.produced.member_output
-        record.record(week, outcome)
-    return record
+            hired=hiring.vacancy_filled(self.state, self.config, self.p))
+
+    def finish(self, week: int, outcome: WeekOutcome) -> None:
+        """Take week ``week``'s outcome: the new state, its output, the record."""
+        self.state, self.last_output = outcome.state, outcome.produced.member_output
+        self.record.record(week, outcome)

@@ -31,7 +31,7 @@ from simulation.model.randomness import draw_run_noise, run_generator
 from simulation.model.scenario_files import load_scenario
 from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
 from simulation.model.strategies import REGISTRY, StrategyRegistry
-from simulation.model.week import simulate_week
+from simulation.model.week import WeekEvents, WeekOutcome, simulate_week
 
 
 class TeamModel(mesa.Model):
@@ -66,6 +66,7 @@ class TeamModel(mesa.Model):
         self.leader = Leader(self, config.leader, registry.get(config.leader.strategy))
         self.record = WeeklyRecord(config.weeks, members)
         self.quarter_rows: list[dict[str, Any]] = []
+        self._given: WeekOutcome | None = None
         self.calendar = Calendar(config, self.noise, self._work_week, self._review_quarter)
 
     # --- Mesa interface -------------------------------------------------------------------
@@ -97,13 +98,25 @@ class TeamModel(mesa.Model):
         """The members currently in the team (vacant slots left out)."""
         return [member for member in self.members if member is not None]
 
-    def _work_week(self, week: int) -> None:
+    def begin_week(self) -> WeekEvents:
+        """Take the week's events from the calendar (run to the week's work) and welcome
+        its new hires as agents; an organisation calls it, then :meth:`give` the week."""
         events, hired = self.calendar.take_week_events()
         for slot in hired:
             self.members[slot] = TeamMember(self, slot)
-        outcome = simulate_week(self.state, self.last_output, week, events,
-                                self.noise.week(week), self.config, self.leader.planner,
-                                self.params)
+        return events
+
+    def give(self, outcome: WeekOutcome) -> None:
+        """The coming week's outcome, worked out by the organisation the team is in
+        (:class:`simulation.engines.organisation_model.OrganisationModel`)."""
+        self._given = outcome
+
+    def _work_week(self, week: int) -> None:
+        outcome, self._given = self._given, None
+        if outcome is None:
+            outcome = simulate_week(self.state, self.last_output, week, self.begin_week(),
+                                    self.noise.week(week), self.config, self.leader.planner,
+                                    self.params)
         self.state, self.last_output = outcome.state, outcome.produced.member_output
         self.leader.remember(outcome)
         if outcome.leaving.any():

@@ -72,6 +72,13 @@ class Calendar:
             raise RuntimeError("the run is over: every week has been simulated")
         self.env.run(until=self.week + 1)
 
+    def run_to_work(self) -> None:
+        """Advance the timeline through the coming week's events, to just before its work
+        (an organisation then sets the week of a leader of several teams)."""
+        if self.finished:
+            raise RuntimeError("the run is over: every week has been simulated")
+        self.env.run(until=self.week + WORK_OFFSET)
+
     def take_week_events(self) -> tuple[WeekEvents, list[int]]:
         """What this week brings (the attention schedule's level, crises, shocks, the new
         hires who start now) and the slots of those new hires. The calendar forgets the one-off

@@ -49,6 +49,12 @@ from simulation.model.config import (
     set_type,
 )
 from simulation.model.metrics import outcome_columns
+from simulation.model.organisation_config import LeaderTable, OrganisationConfig, OrganisationInputs
+from simulation.model.organisation_files import (
+    is_organisation_file,
+    load_organisation,
+    organisation_with_overrides,
+)
 from simulation.model.scenario_files import (
     ConfigError,
     build,
@@ -62,6 +68,9 @@ from simulation.model.scenario_files import (
     shown,
     with_overrides,
 )
+
+Base = ScenarioConfig | OrganisationConfig
+"""What an experiment runs: one team's scenario or an organisation of several teams."""
 
 DEFAULT_OUTCOMES: tuple[str, ...] = (
     "team_output", "output_per_member", "headcount", "capability_mean", "motivation_mean",
@@ -117,8 +126,8 @@ class ExperimentConfig:
     grid: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     sample: SampleConfig | None = None
     precision: PrecisionConfig | None = None
-    base_configs: tuple[ScenarioConfig, ...] = field(default=(), compare=False, repr=False)
-    """The loaded base scenarios, in the order of ``scenarios``."""
+    base_configs: tuple[Base, ...] = field(default=(), compare=False, repr=False)
+    """The loaded base scenarios (or organisations), in the order of ``scenarios``."""
     source: str = ""
 
     @property
@@ -218,7 +227,7 @@ def parse_experiment(data: Mapping[str, Any], source: str, folder: Path,
     return experiment
 
 
-def _shortest_run(bases: tuple[ScenarioConfig, ...],
+def _shortest_run(bases: tuple[Base, ...],
                   grid: tuple[tuple[str, tuple[Any, ...]], ...],
                   sample: SampleConfig | None) -> int:
     """The fewest quarters any setting runs: the base scenarios' own, or fewer where the
@@ -233,7 +242,7 @@ def _shortest_run(bases: tuple[ScenarioConfig, ...],
 
 
 def _load_base(name: str, folder: Path, source: str, index: int,
-               strategy_exists: Callable[[str], bool] | None) -> ScenarioConfig:
+               strategy_exists: Callable[[str], bool] | None) -> Base:
     beside = folder / name
     try:
         is_beside = beside.suffix == ".toml" and beside.exists()
@@ -241,6 +250,8 @@ def _load_base(name: str, folder: Path, source: str, index: int,
         is_beside = False
     target = beside if is_beside else name
     try:
+        if is_organisation_file(target):
+            return load_organisation(target, strategy_exists)
         return load_scenario(resolve_scenario_path(target), strategy_exists)
     except ConfigError as error:
         raise ConfigError(source, f"scenarios[{index}]", f"{error}") from None
@@ -271,7 +282,7 @@ def _int_list(key: str, value: Any, source: str) -> tuple[int, ...]:
     return tuple(value)
 
 
-def _grid(table: Any, source: str, base: ScenarioConfig) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+def _grid(table: Any, source: str, base: Base) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     if not isinstance(table, Mapping):
         raise ConfigError(source, "grid", "must be a table of dotted keys and lists of values")
     grid = []
@@ -316,11 +327,14 @@ def _sample(table: Any, source: str) -> SampleConfig:
     return dataclasses.replace(config, bounds=tuple(bounds))
 
 
-def _check_override(base: ScenarioConfig, key: str, value: Any, source: str,
+def _check_override(base: Base, key: str, value: Any, source: str,
                     where: str) -> None:
-    """Check that a dotted key exists in a scenario and takes the value."""
+    """Check that a dotted key exists in a scenario (or organisation) and takes the value."""
     try:
-        with_overrides(base, {key: value}, source)
+        if isinstance(base, OrganisationConfig):
+            organisation_with_overrides(base, {key: value}, source)
+        else:
+            with_overrides(base, {key: value}, source)
     except ConfigError as error:
         raise ConfigError(source, where, error.problem) from None
 
@@ -334,9 +348,20 @@ def _key_type(key: str, source: str, where: str) -> type:
 
 def key_type(key: str) -> type:
     """The Python type a dotted scenario key takes (int, float, str or bool; an optional
-    key, such as ``leader.deputy_share``, the type it takes when set)."""
+    key, such as ``leader.deputy_share``, the type it takes when set); an organisation's
+    keys (``organisation.X``, ``teams.NAME.X``, ``leaders.NAME.X``) too."""
     cls: Any = ScenarioConfig
     parts = key.split(".")
+    if parts[0] == "organisation":
+        cls, parts = OrganisationInputs, parts[1:]
+    elif parts[0] == "teams" and len(parts) > 2:
+        if parts[2:] == ["share"]:
+            return float
+        parts = parts[2:]
+    elif parts[0] == "leaders" and len(parts) > 2:
+        if parts[2] in LeaderTable.__dataclass_fields__:
+            return set_type(typing.get_type_hints(LeaderTable)[parts[2]])
+        parts = ["leader", *parts[2:]]
     for part in parts[:-1]:
         cls = typing.get_type_hints(cls)[part]
     return set_type(typing.get_type_hints(cls)[parts[-1]])

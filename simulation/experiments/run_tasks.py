@@ -9,12 +9,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from simulation.engines.batch import run_batch
 from simulation.experiments import plugins
+from simulation.experiments.bases import Base, organisation_batch_frame, organisation_mesa_frame
 from simulation.experiments.replications import run_once
 from simulation.experiments.store import DONE, FAILED, RunRecord
-from simulation.model.config import ScenarioConfig
+from simulation.model.organisation_config import OrganisationConfig
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,8 @@ class RunTask:
     setting: int
     replication: int
     seed: int
-    config: ScenarioConfig
+    config: Base
+    """The setting's scenario or organisation."""
     outcomes: tuple[str, ...]
     plugins: tuple[str, ...] = ()
     engine: str = "batch"
@@ -60,8 +63,7 @@ def _records(tasks: Sequence[RunTask]) -> list[RunRecord]:
 def _batch_records(tasks: Sequence[RunTask]) -> list[RunRecord]:
     first = tasks[0]
     failures: dict[int, Exception] = {}
-    frame = run_batch(first.config, first.seed, [t.replication for t in tasks],
-                      failures=failures).quarterly_frame()
+    frame = batch_frame(first.config, first.seed, [t.replication for t in tasks], failures)
     values = frame[list(first.outcomes)].to_numpy(dtype=float)
     quarters = first.config.quarters
     return [_failed(t, failures[i]) if i in failures else
@@ -69,10 +71,21 @@ def _batch_records(tasks: Sequence[RunTask]) -> list[RunRecord]:
                       values[i * quarters:(i + 1) * quarters]) for i, t in enumerate(tasks)]
 
 
+def batch_frame(config: Base, seed: int, replications: Sequence[int],
+                failures: dict[int, Exception] | None = None) -> pd.DataFrame:
+    """The quarterly table of some replications on the batched engine (an organisation's
+    own rows)."""
+    if isinstance(config, OrganisationConfig):
+        return organisation_batch_frame(config, seed, replications)
+    return run_batch(config, seed, replications, failures=failures).quarterly_frame()
+
+
 def _single_record(task: RunTask) -> RunRecord:
     try:
         if task.engine == "batch":
-            frame = run_batch(task.config, task.seed, [task.replication]).quarterly_frame()
+            frame = batch_frame(task.config, task.seed, [task.replication])
+        elif isinstance(task.config, OrganisationConfig):
+            frame = organisation_mesa_frame(task.config, task.seed, task.replication)
         else:
             frame = run_once(task.config, task.seed, task.replication)
         return RunRecord(task.setting, task.replication, task.seed, DONE, "",

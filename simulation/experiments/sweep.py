@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.experiments import plugins
+from simulation.experiments.bases import Base, members, overridden, own_strategy
 from simulation.experiments.executors import Progress, WorkerDied, open_executor, stream
 from simulation.experiments.experiment_files import ExperimentConfig
 from simulation.experiments.precision import precision_target, raise_replications
@@ -43,8 +44,7 @@ from simulation.experiments.store import (
     remove_store,
     store_fault,
 )
-from simulation.model.config import ScenarioConfig
-from simulation.model.scenario_files import ConfigError, to_dict, with_overrides
+from simulation.model.scenario_files import ConfigError, to_dict
 
 ENGINES = ("batch", "mesa")
 BATCH_CHUNK = 1000
@@ -56,7 +56,7 @@ long runs still ends (and is committed to the store) within a minute or so."""
 
 def chunk_limit(settings: Sequence[Setting]) -> int:
     """Most runs of the batched engine in one task, for the largest run of the settings."""
-    largest = max(s.config.team.size * s.config.weeks for s in settings)
+    largest = max(members(s.config) * s.config.weeks for s in settings)
     return max(1, min(BATCH_CHUNK, TASK_MEMBER_WEEKS // largest))
 
 
@@ -84,7 +84,7 @@ class Setting:
     strategy: str
     label: str
     factors: dict[str, Any]
-    config: ScenarioConfig = field(repr=False)
+    config: Base = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -113,11 +113,12 @@ def settings_of(experiment: ExperimentConfig, engine: str = "batch",
     points = design_points(experiment, engine, max_work)
     settings: list[Setting] = []
     for base in experiment.base_configs:
-        strategies = experiment.strategies or (base.leader.strategy,)
+        strategies = experiment.strategies or (own_strategy(base),)
         for strategy in strategies:
             for point in points:
-                config = with_overrides(base, {"leader.strategy": strategy, **point},
-                                        experiment.source)
+                config = overridden(base, {**({"leader.strategy": strategy}
+                                              if experiment.strategies else {}), **point},
+                                    experiment.source)
                 label = label_of(experiment, base.name, strategy, point)
                 settings.append(Setting(len(settings), base.name, strategy, label, point,
                                         config))

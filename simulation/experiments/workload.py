@@ -20,9 +20,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from simulation.experiments.bases import members
 from simulation.experiments.experiment_files import ExperimentConfig
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
 from simulation.model.metrics import outcome_columns
+from simulation.model.organisation_config import OrganisationConfig
 from simulation.model.scenario_files import ConfigError
 
 RATE = {"mesa": 17_000.0, "batch": 1_100_000.0}
@@ -75,6 +77,15 @@ def run_workload(config: ScenarioConfig, replications: int, engine: str = "mesa"
     """The work of running one scenario's replications."""
     return Workload(1, replications, replications * config.team.size * config.weeks, engine,
                     replications * config.quarters)
+
+
+def organisation_workload(organisation: OrganisationConfig, replications: int,
+                          engine: str = "mesa") -> Workload:
+    """The work of running an organisation's replications (every team's runs; a quarterly
+    row per team and for the organisation)."""
+    members = sum(team.config.team.size for team in organisation.teams)
+    return Workload(1, replications, replications * members * organisation.weeks, engine,
+                    replications * organisation.quarters * (len(organisation.teams) + 1))
 
 
 def design_workload(settings_per_base: int, bases: list[tuple[int, int]], replications: int,
@@ -135,7 +146,7 @@ def experiment_workload(experiment: ExperimentConfig, engine: str = "batch"
     replications = experiment.replications
     if experiment.precision is not None:
         replications = max(replications, experiment.precision.max_replications)
-    bases = [(int(_largest(experiment, "team.size", base.team.size)),
+    bases = [(int(_largest(experiment, "team.size", members(base))),
               int(_largest(experiment, "quarters", base.quarters)))
              for base in experiment.base_configs]
     workload = design_workload(per_base, bases, replications, engine)

@@ -19,55 +19,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from simulation.model.config import ScenarioConfig, set_type
+from simulation.model.config_errors import MAX_MESSAGE as MAX_MESSAGE
+from simulation.model.config_errors import MAX_SHOWN as MAX_SHOWN
+from simulation.model.config_errors import ConfigError as ConfigError
+from simulation.model.config_errors import printable as printable
+from simulation.model.config_errors import shown as shown
 
 T = TypeVar("T")
 
 
 MAX_FILE_BYTES = 1024 * 1024
 """Largest scenario or experiment file read (1 MiB; the shipped ones are a few KiB)."""
-
-MAX_SHOWN = 60
-"""Most characters of a value (or key) a message repeats; longer ones are cut with '...'."""
-
-MAX_MESSAGE = 280
-"""Most characters of a one-line error message (300 with the command line's prefix)."""
-
-
-def printable(text: str) -> str:
-    """Text safe to print on one line: control characters (newlines, escapes, bell, NUL)
-    shown as escapes, never sent to the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
-def shown(value: Any, limit: int = MAX_SHOWN) -> str:
-    """A value as a message repeats it: its repr, printable, cut to ``limit`` characters."""
-    try:
-        text = printable(repr(value))
-    except ValueError:  # an integer too long for Python to print
-        return "a number too long to show"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class ConfigError(ValueError):
-    """A configuration file that cannot be used; the message names the file and the key,
-    on one printable line of at most MAX_MESSAGE characters, whatever the file put into
-    its keys or values."""
-
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        self.source = source
-        self.key = key
-        self.problem = problem
-        key = printable(key)
-        if len(key) > MAX_SHOWN:
-            key = key[: MAX_SHOWN - 3] + "..."
-        where = f"{printable(source)}: {key}" if key else printable(source)
-        message = f"{where}: {printable(problem)}"
-        if len(message) > MAX_MESSAGE:
-            message = message[: MAX_MESSAGE - 3] + "..."
-        super().__init__(message)
-
 
 def shipped_files(kind: str) -> dict[str, Path]:
     """Shipped files of a kind ("scenarios" or "experiments") by name: the checkout's
@@ -94,8 +56,24 @@ def resolve_shipped(name_or_path: str | Path, kind: str) -> Path:
 
 
 def shipped_scenarios() -> dict[str, Path]:
-    """Shipped scenario names mapped to their files."""
-    return shipped_files("scenarios")
+    """Shipped scenario names mapped to their files (organisation files left out: see
+    :func:`shipped_organisations`)."""
+    return {name: path for name, path in shipped_files("scenarios").items()
+            if not _holds_teams(path)}
+
+
+def shipped_organisations() -> dict[str, Path]:
+    """Shipped organisation files (in ``scenarios/``, with ``[[teams]]`` tables) by name."""
+    return {name: path for name, path in shipped_files("scenarios").items()
+            if _holds_teams(path)}
+
+
+def _holds_teams(path: Path) -> bool:
+    """Whether a shipped file is an organisation file (it has a ``[[teams]]`` table)."""
+    try:
+        return "teams" in read_toml(path)
+    except ConfigError:
+        return False
 
 
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
@@ -115,6 +93,9 @@ def load_scenario(name_or_path: str | Path,
     data = read_toml(path)
     if not data:
         raise ConfigError(source, "", "the file is empty")
+    if "teams" in data or "leaders" in data:
+        raise ConfigError(source, "teams", "this is an organisation file (several teams): "
+                          "`teamsim run` and sweeps take it; it is not one team's scenario")
     if "name" not in data:
         data = {**data, "name": path.stem}
     config = build(ScenarioConfig, data, source)

@@ -53,6 +53,25 @@ class WeekEvents:
     """Share of direction clarity lost to conditions that changed this week."""
     hired: np.ndarray
     """``(..., members)`` mask of slots whose new hires start this week."""
+    leader_share: np.ndarray | float = 1.0
+    """Share of the leader's hours this team gets this week when she leads several teams
+    (:func:`simulation.model.organisation.attention_split`; 1 for a team of her own)."""
+    leader_load: LeaderLoad | None = None
+    """Her whole week over every team she leads, when she leads several (what tires or
+    restores her); None for a team of her own, whose week is all of hers."""
+
+
+@dataclass(frozen=True)
+class LeaderLoad:
+    """What the week asks of the leader as a person, over every team she leads: it builds
+    or relieves her exhaustion (:func:`simulation.model.leader_state.exhaustion_step`)."""
+
+    load: np.ndarray
+    """Hours she leads over the hours she sustains (1 at capacity)."""
+    crisis: np.ndarray | float
+    """1 while a crisis is under way in a team of hers, else 0."""
+    conflict: np.ndarray
+    """Relationship conflict in her teams, each weighted by her share of attention to it."""
 
 
 @dataclass(frozen=True)
@@ -142,10 +161,9 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     whoever covers for her handles the rest.
     """
     leader, env = config.leader, config.environment
-    deputy = succession.deputise(state, events.attention_level, leader.deputy_share, p)
-    share = deputy.attention_share
-    hours = np.full(state.active.shape[:-1], leader.attention_hours * share)
-    crisis = env.crisis_hours * events.crises_active * share
+    deputy, hours = leading_hours(state, events, config, p)
+    share = deputy.attention_share * events.leader_share
+    crisis = env.crisis_hours * events.crises_active * deputy.attention_share
     tired = state.leader_exhaustion
     observation = diagnosis.observe(state, last_output, noise.team_reading,
                                     leader.diagnostic_accuracy, leader.bias_cause,
@@ -168,6 +186,24 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
                                                             p))
     return LeaderWeek(share, deputy.hours(total_hours(granted)), hours, crisis, observation,
                       planned, granted, kept, breached, blame, bank, conduct)
+
+
+def leading_hours(state: TeamState, events: WeekEvents, config: ScenarioConfig,
+                  p: Parameters) -> tuple[succession.Deputy, np.ndarray]:
+    """The week's deputy and the hours of leading the team is to get (team arrays): her
+    normal hours, at the attention schedule's level with what the deputy carries of what
+    it withdraws, times her share of them when she leads several teams (a crisis the team
+    has takes its hours from these, however small her share)."""
+    deputy = succession.deputise(state, events.attention_level, config.leader.deputy_share, p)
+    share = deputy.attention_share * events.leader_share
+    return deputy, np.full(state.active.shape[:-1], config.leader.attention_hours * share)
+
+
+def own_load(hours_planned: np.ndarray, events: WeekEvents, state: TeamState,
+             config: ScenarioConfig) -> LeaderLoad:
+    """The week's load on a leader of this team alone (the state at the week's start)."""
+    return LeaderLoad(leader_state.leading_load(hours_planned, config.leader.capacity_hours),
+                      in_crisis(events), state.relationship_conflict)
 
 
 def in_crisis(events: WeekEvents) -> np.ndarray | float:
@@ -206,16 +242,34 @@ def simulate_week(state: TeamState, last_output: np.ndarray, week: int, events: 
     withdrawal takes of her, the week's leading tires or restores her, the team works (the
     deputy's leading hours off her own work), some may leave; her performance
     conversations, plans, decisions and hiring effort take effect
-    (:func:`simulation.model.performance.manage`)."""
+    (:func:`simulation.model.performance.manage`).
+
+    It is :func:`start_week` then :func:`work_week`; an organisation calls the two apart,
+    to set the attention of a leader of several teams between them."""
+    return work_week(start_week(state, events, noise, config, p), last_output, week, events,
+                     noise, config, planner, p)
+
+
+def start_week(state: TeamState, events: WeekEvents, noise: WeekNoise,
+               config: ScenarioConfig, p: Parameters) -> TeamState:
+    """The week's start: its new hires join and the leader's standing misreading of each
+    member moves on."""
     state = hire(state, events.hired, noise, config, p)
-    state = state.replace(misreading=diagnosis.updated_misreading(
+    return state.replace(misreading=diagnosis.updated_misreading(
         state.misreading, noise.observation, events.hired, p))
+
+
+def work_week(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvents,
+              noise: WeekNoise, config: ScenarioConfig, planner: leadership.Planner,
+              p: Parameters) -> WeekOutcome:
+    """The rest of :func:`simulate_week`, from the state :func:`start_week` gives. The
+    leader's exhaustion moves with her whole week (``events.leader_load``) when she leads
+    several teams, with this team's week otherwise."""
     observed = state
     led = lead(state, last_output, week, events, noise, config, planner, p)
-    tired = leader_state.exhaustion_step(
-        state.leader_exhaustion, leader_state.leading_load(led.hours_planned,
-                                                           config.leader.capacity_hours),
-        in_crisis(events), state.relationship_conflict, p)
+    load = events.leader_load or own_load(led.hours_planned, events, state, config)
+    tired = leader_state.exhaustion_step(state.leader_exhaustion, load.load, load.crisis,
+                                         load.conflict, p)
     state, produced = team_dynamics.advance_week(state, led.granted, led.kept, led.breached,
                                                  conditions_of(events, config, p, noise.work), p,
                                                  network.structure(config), noise.voice,
