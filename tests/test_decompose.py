@@ -140,13 +140,42 @@ def test_the_population_spans_every_range_and_takes_each_level_equally_often():
     for j, dimension in enumerate(DIMENSIONS):
         column = leaders[:, j]
         assert dimension.low <= column.min() and column.max() <= dimension.high
-        if dimension.scale == "lattice":
+        if dimension.scale in ("lattice", "choices"):
             levels, counts = np.unique(column, return_counts=True)
-            assert len(levels) == dimension.levels and set(counts) == {64 // dimension.levels}
+            count = dimension.levels if dimension.scale == "lattice" else len(dimension.choices)
+            assert len(levels) == count and set(counts) == {64 // count}
         else:  # a Latin hypercube: one leader in each of 64 equal strata of the unit
             strata = np.floor(dimension.units(column) * 64)
             assert len(set(strata)) == 64
     np.testing.assert_array_equal(leaders, sample_population(64, seed=8))
+
+
+def test_a_population_leader_holds_her_cadence_and_her_trust_behaviours():
+    """The feedback cadence reaches the scenario by name, and the trust behaviours' habit
+    spends its hours on care, candour and transparency in equal parts."""
+    from simulation.analysis.leader_population import (
+        Profiles,
+        configured_value,
+        leader_config,
+    )
+    from simulation.model import interventions as iv
+
+    cadence = next(d for d in DIMENSIONS if d.name == "feedback_cadence")
+    assert [configured_value(cadence, weeks) for weeks in cadence.choices] == [
+        "weekly", "fortnightly", "quarterly", "annual"]
+    assert leader_config(TINY, {"leader.feedback_cadence": "annual"}).leader.feedback_cadence \
+        == "annual"
+    trust = next(j for j, d in enumerate(DIMENSIONS) if d.name == "trust_behaviours")
+    profile = np.tile(default_leader(TINY), (1, 1))
+    profile[0, trust] = 0.24
+    habits = Profiles.of(profile, DIMENSIONS).habits[0]
+    for act in ("care", "candour", "transparency"):
+        assert habits[iv.index(act)] == pytest.approx(0.08)
+    assert habits.sum() == pytest.approx(0.24)
+    annual = profile.copy()
+    annual[0, next(j for j, d in enumerate(DIMENSIONS) if d.name == "feedback_cadence")] = 52.0
+    weekly_out, annual_out = run_leaders(TINY, np.vstack([profile, annual]), 3, 4)
+    assert not np.allclose(weekly_out, annual_out)
 
 
 def test_p21_reads_the_leaders_own_strategic_clarity():

@@ -18,14 +18,14 @@ CI_REPLICATIONS = 30
 SEED = DEFAULT_SEED
 
 KNOWN_MISSES = {
-    # The leader's strategic clarity accounts for about 25% of the gap between top- and
-    # bottom-quartile leaders, inside the band, but its interval (about 19% to 31%) is
-    # not: the share rests on the half of leaders who hold a direction less clear than the
-    # environment's; micromanagement and attention hours take most of the rest.
-    # docs/CALIBRATION.md, "The gap decomposition". Strict: the check fails loudly once
-    # the model reproduces it.
-    "P21": "strategic clarity's share of the quartile gap is about 23%, its interval "
-           "(about 17% to 29%) reaching below 20%",
+    # The leader's strategic clarity accounts for about a fifth to a quarter of the gap
+    # between top- and bottom-quartile leaders, at the band's lower edge, and its interval
+    # (about 15% to 25% in this check) reaches below it: the share rests on the half of
+    # leaders who hold a direction less clear than the environment's; attention hours and
+    # micromanagement take most of the rest. docs/CALIBRATION.md, "The gap
+    # decomposition". Strict: the check fails loudly once the model reproduces it.
+    "P21": "strategic clarity's share of the quartile gap is about 20%, its interval "
+           "(about 15% to 25%) reaching below 20%",
 }
 """Published patterns the model does not reproduce yet, each with what it measures."""
 

@@ -15,8 +15,10 @@ her own, one value per :class:`LeaderDimension`:
   slide, another the reverse; a stricter standard acts sooner and, on the same gap, weighs
   the remedy more;
 * habits that spend a share of her hours whatever she sees: micromanaging everyone,
-  handing autonomy to the capable (empowerment, as the ``coach`` strategy does), building
-  systems (as ``leader.systems_share`` does);
+  handing autonomy to the capable (empowerment, as the ``coach`` strategy does), the
+  trust behaviours (care, candour and transparency, as the ``trustworthy`` strategy
+  does), building systems (as ``leader.systems_share`` does);
+* her feedback cadence: weekly, fortnightly, quarterly or annual reviews;
 * the person: her attention hours, her diagnostic accuracy, her diagnostic bias (toward
   the scenario's bias cause, by default motivation, the classic one) and her blame
   disposition.
@@ -27,8 +29,8 @@ share, a leader of the population *is* the scenario's diagnose-and-match leader:
 numbers, run for run (a test checks it). Leaders run together on the batched engine: what
 the strategy decides (standards, habits, bias) and the accuracy (through the per-run
 constant ``observation_noise``, whose product with ``1 - accuracy`` is the reading error)
-vary run by run inside one batch; the strategic clarity, the hours and the blame
-disposition are configuration, so the population takes them on a lattice of levels and
+vary run by run inside one batch; the strategic clarity, the feedback cadence, the hours
+and the blame disposition are configuration, so the population takes them on a lattice of levels and
 runs each cell of the lattice as a batch.
 Replication k of every leader meets the same team and events (common random numbers).
 """
@@ -42,10 +44,19 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import qmc
 
+from simulation.analysis.leader_dimensions import DIMENSIONS as DIMENSIONS
+from simulation.analysis.leader_dimensions import LeaderDimension as LeaderDimension
+from simulation.analysis.leader_dimensions import dimension_names as dimension_names
 from simulation.engines.batch import block_runs, run_batch, stack_parameters
 from simulation.model import diagnosis, strategies
 from simulation.model import interventions as iv
-from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES, Parameters, ScenarioConfig
+from simulation.model.config import (
+    CADENCE_WEEKS,
+    ROOT_CAUSES,
+    TEAM_CAUSES,
+    Parameters,
+    ScenarioConfig,
+)
 from simulation.model.diagnosis import CAUSE, Observation
 from simulation.model.equations import last_sum
 from simulation.model.scenario_files import with_overrides
@@ -56,143 +67,6 @@ POPULATION_LEADER = "population_leader"
 
 DESIGN_STREAM = 2**32 - 2
 """Spawn key of the population's design stream (replications use 0, 1, 2, ...)."""
-
-
-@dataclass(frozen=True)
-class LeaderDimension:
-    """One way leaders differ: what it is in the model, its range in the population, and
-    why that range."""
-
-    name: str
-    title: str
-    kind: str
-    """"standard" (the observed gap she lets stand on the root causes in ``acts_on``
-    before she applies their matched remedies), "habit" (a share of her hours spent on
-    the intervention in ``acts_on``), "accuracy", "bias", or a leader key of the scenario
-    ("leader.attention_hours", "leader.blame")."""
-    low: float
-    high: float
-    default: float
-    """The value that leaves the scenario's leader as she is."""
-    reason: str
-    acts_on: tuple[str, ...] = ()
-    """The root causes (member and team) a standard applies to, or the intervention a
-    habit spends its share on."""
-    scale: str = "linear"
-    """"linear", "log" (uniform in the logarithm), "lattice" (``levels`` equal strata,
-    each leader at the middle of hers) or "quantiles" (piecewise linear between the
-    ``quantiles``: so many of the leaders up to so much)."""
-    levels: int = 4
-    quantiles: tuple[tuple[float, float], ...] = ()
-    """For the "quantiles" scale: (share of leaders, value) knots of the population's
-    distribution, from ``(0, low)`` to ``(1, high)``: ``(0.75, 0.05)`` says that three
-    leaders in four lie at or below 0.05."""
-
-    @property
-    def configured(self) -> bool:
-        """Whether the dimension is a scenario key (so the population takes it on a
-        lattice and runs each level apart)."""
-        return self.kind.startswith("leader.")
-
-    def values(self, unit: np.ndarray) -> np.ndarray:
-        """Values of the dimension at points of the unit interval."""
-        if self.scale == "log":
-            return self.low * (self.high / self.low) ** unit
-        if self.scale == "lattice":
-            stratum = np.minimum(np.floor(unit * self.levels), self.levels - 1)
-            return self.low + (stratum + 0.5) / self.levels * (self.high - self.low)
-        if self.scale == "quantiles":
-            shares, values = zip(*self.quantiles, strict=True)
-            return np.interp(unit, shares, values)
-        return self.low + unit * (self.high - self.low)
-
-    def units(self, values: np.ndarray) -> np.ndarray:
-        """Where values of the dimension lie on the unit interval (the inverse of
-        :meth:`values`; a lattice value at the middle of its stratum)."""
-        if self.scale == "log":
-            return np.log(values / self.low) / np.log(self.high / self.low)
-        if self.scale == "quantiles":
-            shares, levels = zip(*self.quantiles, strict=True)
-            return np.interp(values, levels, shares)
-        return (values - self.low) / (self.high - self.low)
-
-
-STANDARD = (0.05, 0.45)
-STANDARD_REASON = ("the observed gap she lets stand before she acts on it, from 0.05 (any gap "
-                   "she can see: the default leader's reading error is 0.06) to 0.45 (about "
-                   "the direction gap a hands-off leader leaves, 0.47 after three years on "
-                   "the baseline team: she neglects the practice), the default 0.2 inside; "
-                   "the same range for every practice, so that none is favoured")
-HABIT_REASON = ("from none to a marked habit, a quarter of her hours (two of the default "
-                "eight a week; the micromanager strategy spends 60%, P5's embedding leader "
-                "a third on systems); judgement")
-STRATEGIC_CLARITY_REASON = (
-    "how clear the direction she holds is, on the scale of the team's direction clarity "
-    "(a team that has taken in all of hers is as clear as she is), over its whole range, "
-    "from none to fully clear: leaders span it, and crowd its lower half. Of 11,000 "
-    "senior managers in 400 companies about a third could name their company's top three "
-    "priorities and, given five tries, about half agreed on even one (Sull, Homkes & Sull "
-    "2015); 28% of executives and middle managers who execute strategy could list three "
-    "of its priorities (Sull, Sull & Yoder 2018); 22% of employees strongly agree that "
-    "their leaders have a clear direction (Gallup 2017). Uniform over the range, so half "
-    "the leaders hold a direction less clear than the environment's 0.6; the default "
-    "leader's 1 (the model before the attribute) at the top")
-MICROMANAGEMENT_REASON = (
-    "a quarter of leaders micromanage markedly, 5% to 25% of her hours (up to two of the "
-    "default eight a week), three in four at most 5% (an occasional close check): 59% of "
-    "employees have worked for a micromanager at some point (Accountemps 2014) and 79% "
-    "have been micromanaged (Chambers 2004), which over a career of three to five "
-    "managers is a micromanager among one in six to two in five of them, a quarter in "
-    "the middle; the micromanager strategy's 60% lies beyond")
-MICROMANAGEMENT_QUANTILES = ((0.0, 0.0), (0.75, 0.05), (1.0, 0.25))
-"""Three leaders in four spend up to 5% of their hours micromanaging, a quarter 5% to
-25%."""
-
-DIMENSIONS: tuple[LeaderDimension, ...] = (
-    LeaderDimension("strategic_clarity", "Strategic clarity", "leader.strategic_clarity",
-                    0.0, 1.0, 1.0, STRATEGIC_CLARITY_REASON, scale="lattice"),
-    LeaderDimension("clarification", "Clarifying (direction and roles)",
-                    "standard", *STANDARD, DIAGNOSIS_THRESHOLD, STANDARD_REASON,
-                    ("direction", "roles")),
-    LeaderDimension("development", "Development (training, coaching)", "standard",
-                    *STANDARD, DIAGNOSIS_THRESHOLD, STANDARD_REASON, ("capability",)),
-    LeaderDimension("recognition", "Recognition and autonomy (motivation)", "standard",
-                    *STANDARD, DIAGNOSIS_THRESHOLD, STANDARD_REASON, ("motivation",)),
-    LeaderDimension("obstacle_removal", "Obstacle removal", "standard", *STANDARD,
-                    DIAGNOSIS_THRESHOLD, STANDARD_REASON, ("environment",)),
-    LeaderDimension("accountability", "Feedback and consequences", "standard", *STANDARD,
-                    DIAGNOSIS_THRESHOLD, STANDARD_REASON, ("accountability",)),
-    LeaderDimension("team_leadership", "Team leadership", "standard", *STANDARD,
-                    DIAGNOSIS_THRESHOLD, STANDARD_REASON,
-                    ("collaboration", "mutual_accountability", "conflict")),
-    LeaderDimension("empowerment", "Empowerment", "habit", 0.0, 0.25, 0.0, HABIT_REASON,
-                    ("empower",)),
-    LeaderDimension("micromanagement", "Micromanagement", "habit", 0.0, 0.25, 0.0,
-                    MICROMANAGEMENT_REASON, ("micromanage",), scale="quantiles",
-                    quantiles=MICROMANAGEMENT_QUANTILES),
-    LeaderDimension("systems", "Building systems", "habit", 0.0, 0.25, 0.0, HABIT_REASON,
-                    ("build_systems",)),
-    LeaderDimension("attention_hours", "Attention hours", "leader.attention_hours", 4.0,
-                    12.0, 8.0, "half to one and a half times the default 8 hours a week; "
-                               "12 is the default capacity, beyond which she tires",
-                    scale="lattice"),
-    LeaderDimension("diagnostic_accuracy", "Diagnostic accuracy", "accuracy", 0.5, 0.95, 0.8,
-                    "reading errors from 2.5 times the default leader's to a quarter of "
-                    "them"),
-    LeaderDimension("diagnostic_bias", "Diagnostic bias", "bias", 0.0, 0.5, 0.0,
-                    "from none to half of every other gap read as the bias cause (P2's "
-                    "badly biased leader, 0.8, lies beyond)"),
-    LeaderDimension("blame", "Blame disposition", "leader.blame", 0.05, 0.45, 0.2,
-                    "from the curious leader of the blame_culture scenario (0.05) to one "
-                    "who meets nearly half of raised problems with blame (the default one "
-                    "in five; a blame culture's 0.8 lies beyond)", scale="lattice"),
-)
-"""The leadership dimensions, in the order of a population's columns."""
-
-
-def dimension_names(dimensions: Sequence[LeaderDimension] = DIMENSIONS) -> list[str]:
-    """The dimensions' names, in order."""
-    return [dimension.name for dimension in dimensions]
 
 
 def sample_population(count: int, seed: int,
@@ -219,7 +93,8 @@ def scenario_value(config: ScenarioConfig, dimension: LeaderDimension) -> float:
     leader = config.leader
     own = {"accuracy": leader.diagnostic_accuracy, "bias": leader.bias_strength,
            "leader.attention_hours": leader.attention_hours, "leader.blame": leader.blame,
-           "leader.strategic_clarity": leader.strategic_clarity}
+           "leader.strategic_clarity": leader.strategic_clarity,
+           "leader.feedback_cadence": float(CADENCE_WEEKS[leader.feedback_cadence])}
     if dimension.acts_on == ("build_systems",):
         return leader.systems_share
     return float(own.get(dimension.kind, dimension.default))
@@ -260,7 +135,8 @@ class Profiles:
                         team_standards[:, TEAM_CAUSES.index(cause)] = (leaders[:, j]
                                                                        + TEAM_OFFSET)
             elif dimension.kind == "habit":
-                habits[:, iv.index(dimension.acts_on[0])] += leaders[:, j]
+                for intervention in dimension.acts_on:
+                    habits[:, iv.index(intervention)] += leaders[:, j] / len(dimension.acts_on)
             elif dimension.kind == "bias":
                 bias[:, 0, 0] = leaders[:, j]
         for array in (standards, team_standards, habits, bias):
@@ -271,13 +147,15 @@ class Profiles:
 def population_strategy(profiles: Profiles, bias_cause: str) -> strategies.Strategy:
     """The population's leaders as one vectorised strategy: run ``r`` of the batch is led
     by leader ``r`` of ``profiles``. Her habits take their shares of the hours
-    (micromanagement for everyone, empowerment for the capable as she sees them, systems
-    shared over the filled slots as ``leader.systems_share`` does); the rest goes to
+    (empowerment for the capable as she sees them; micromanagement, the trust behaviours
+    and systems shared over the filled slots, as ``leader.systems_share`` shares systems);
+    the rest goes to
     diagnose and match (:func:`simulation.model.strategies.diagnose_and_match`) on what
     she reads through her bias, each cause's remedies weighed by how far its gap exceeds
     her standard for it."""
     cause = CAUSE[bias_cause]
     matched_share = 1.0 - profiles.habits.sum(axis=-1)
+    habitual = [int(k) for k in np.flatnonzero(profiles.habits.any(axis=0))]
 
     def plan(observation: Observation, hours: np.ndarray) -> np.ndarray:
         if observation.active.shape[0] != matched_share.shape[0]:
@@ -293,9 +171,8 @@ def population_strategy(profiles: Profiles, bias_cause: str) -> strategies.Strat
         weights += strategies.whole_team(team @ strategies.TEAM_CAUSE_REMEDIES, seen)
         doses = strategies.spread(weights, hours * matched_share)
         active = seen.active
-        for intervention, weight in ((iv.MICROMANAGE, active),
-                                     (iv.EMPOWER, seen.capability * active),
-                                     (iv.BUILD_SYSTEMS, active)):
+        for intervention in habitual:
+            weight = seen.capability * active if intervention == iv.EMPOWER else active
             total = last_sum(weight)[:, None]
             spent = (hours * profiles.habits[:, intervention])[:, None]
             doses[..., intervention] += spent * np.divide(
@@ -318,8 +195,8 @@ def run_leaders(config: ScenarioConfig, leaders: np.ndarray, seed: int, replicat
     values = np.empty((leaders.shape[0], replications))
     for cell in np.unique(full[:, configured], axis=0):
         rows = np.flatnonzero(np.all(full[:, configured] == cell, axis=1))
-        cell_config = leader_config(config, {DIMENSIONS[j].kind: float(value) for j, value
-                                             in zip(configured, cell, strict=True)})
+        cell_config = leader_config(config, {DIMENSIONS[j].kind: configured_value(
+            DIMENSIONS[j], float(value)) for j, value in zip(configured, cell, strict=True)})
         per_batch = max(1, block_runs(cell_config) // replications)
         for start in range(0, len(rows), per_batch):
             chosen = rows[start:start + per_batch]
@@ -343,7 +220,16 @@ def complete(config: ScenarioConfig, leaders: np.ndarray,
     return full
 
 
-def leader_config(config: ScenarioConfig, overrides: dict[str, float]) -> ScenarioConfig:
+def configured_value(dimension: LeaderDimension, value: float) -> float | str:
+    """A configured dimension's value as its scenario key takes it (the feedback cadence
+    by name, from its weeks between reviews)."""
+    if dimension.kind == "leader.feedback_cadence":
+        return next(name for name, weeks in CADENCE_WEEKS.items() if weeks == value)
+    return value
+
+
+def leader_config(config: ScenarioConfig, overrides: dict[str, float | str]
+                  ) -> ScenarioConfig:
     """The scenario with the population's strategy in place of its leader's, her reading
     error and bias carried by the strategy and the per-run constants, and the lattice
     cell's leader keys."""

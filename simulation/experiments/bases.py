@@ -6,36 +6,15 @@ are the organisation's own (its teams' summed or averaged, ``organisation_frame`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
 import pandas as pd
 
 from simulation.engines.organisation_batch import run_organisation_batch
 from simulation.experiments.experiment_files import Base as Base
+from simulation.experiments.experiment_files import overridden as overridden
 from simulation.experiments.organisations import run_organisation_once
 from simulation.model.organisation_config import ORGANISATION_ROW, OrganisationConfig
-from simulation.model.organisation_files import (
-    is_organisation_file,
-    load_organisation,
-    organisation_with_overrides,
-)
-from simulation.model.scenario_files import load_scenario, with_overrides
-
-
-def load_base(path: str | Path, strategy_exists: Callable[[str], bool] | None) -> Base:
-    """A scenario or organisation file (or a shipped name)."""
-    if is_organisation_file(path):
-        return load_organisation(path, strategy_exists)
-    return load_scenario(path, strategy_exists)
-
-
-def overridden(base: Base, overrides: Mapping[str, Any], source: str) -> Base:
-    """A copy of a base with dotted keys replaced (checked as its file's would be)."""
-    if isinstance(base, OrganisationConfig):
-        return organisation_with_overrides(base, overrides, source)
-    return with_overrides(base, overrides, source)
 
 
 def own_strategy(base: Base) -> str:

@@ -331,12 +331,16 @@ def _check_override(base: Base, key: str, value: Any, source: str,
                     where: str) -> None:
     """Check that a dotted key exists in a scenario (or organisation) and takes the value."""
     try:
-        if isinstance(base, OrganisationConfig):
-            organisation_with_overrides(base, {key: value}, source)
-        else:
-            with_overrides(base, {key: value}, source)
+        overridden(base, {key: value}, source)
     except ConfigError as error:
         raise ConfigError(source, where, error.problem) from None
+
+
+def overridden(base: Base, overrides: Mapping[str, Any], source: str) -> Base:
+    """A copy of a base with dotted keys replaced (checked as its file's would be)."""
+    if isinstance(base, OrganisationConfig):
+        return organisation_with_overrides(base, overrides, source)
+    return with_overrides(base, overrides, source)
 
 
 def _key_type(key: str, source: str, where: str) -> type:

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from simulation.model.config import LeaderConfig, ScenarioConfig
+from simulation.model.config import LeaderConfig
 from simulation.model.organisation_config import (
     MAX_TEAMS,
     ORGANISATION_ROW,
@@ -360,7 +360,3 @@ def _override(data: dict[str, Any], dotted: str, value: Any, source: str) -> Non
                           "organisation.X, parameters.X, leader.X, leaders.NAME.X, "
                           "teams.NAME.X)")
 
-
-def team_configs(organisation: OrganisationConfig) -> tuple[ScenarioConfig, ...]:
-    """Every team's scenario, with the organisation's settings, in the file's order."""
-    return tuple(team.config for team in organisation.teams)

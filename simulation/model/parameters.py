@@ -107,9 +107,9 @@ class Parameters(PerformanceParameters, LeaderParameters):
     micromanage_motivation_loss: float = described(
         0.012, "share of motivation lost per week by a fully experienced, capable member", 0, 1)
     micromanage_trust_loss: float = described(
-        0.015, "share of trust lost per week by a fully experienced, capable member", 0, 1)
+        0.006, "share of trust lost per week by a fully experienced, capable member", 0, 1)
     micromanage_safety_loss: float = described(
-        0.02, "share of psychological safety lost per week at full team dose", 0, 1)
+        0.008, "share of psychological safety lost per week at full team dose", 0, 1)
     micromanage_novice_sting: float = described(
         0.25, "share of micromanagement's full harm that a novice with no capability feels",
         0, 1)
@@ -258,7 +258,7 @@ class Parameters(PerformanceParameters, LeaderParameters):
     blame_trust_loss: float = described(
         0.05, "share of trust a blamed member loses", 0, 1)
     micromanage_blame: float = described(
-        0.5, "extra share of problems blamed per share of the leader's hours spent "
+        0.25, "extra share of problems blamed per share of the leader's hours spent "
              "micromanaging", 0, 1)
     crisis_blame: float = described(
         0.15, "extra share of problems blamed while a crisis is under way", 0, 1)
