@@ -46,7 +46,8 @@ from simulation.model.config import (
     TeamConfig,
 )
 
-CATEGORIES = ("scenario", "cross_key", "experiment", "flags", "plugin", "lever")
+CATEGORIES = ("scenario", "cross_key", "organisation", "experiment", "flags", "plugin",
+              "lever")
 
 
 @dataclass(frozen=True)
@@ -363,6 +364,99 @@ def cross_key_cases() -> list[Case]:
             cases.append(Case(f"cross_key-{name}-{argv[0]}", "cross_key",
                               {SCENARIO: scenario_text(tables=tables)}, argv,
                               names=(SCENARIO, key)))
+    return cases
+
+
+# --- organisation files ------------------------------------------------------------------------
+
+ORGANISATION = "organisation.toml"
+SMALL_ORGANISATION_TOP = {"name": "small_org", "quarters": 2, "replications": 2, "seed": 4242}
+
+
+def organisation_text(top: dict[str, str | None] | None = None, inputs: str = "",
+                      leaders: str = "", teams: str = "", tail: str = "") -> str:
+    """A small valid organisation (two teams of the small scenario, one leader of both)
+    with top-level keys replaced, and text added to its [organisation] table, its leader's
+    table, its first team's table and its end."""
+    return (file_text(SMALL_ORGANISATION_TOP, top)
+            + (f"[organisation]\n{inputs}" if inputs else "")
+            + f'[[leaders]]\nname = "dana"\nattention_hours = 8\n{leaders}'
+            + f'[[teams]]\nname = "a"\nscenario = "{SCENARIO}"\nleader = "dana"\n{teams}'
+            + f'[[teams]]\nname = "b"\nscenario = "{SCENARIO}"\nleader = "dana"\n{tail}')
+
+
+def organisation_cases() -> list[Case]:
+    """Bad organisation files: every organisation-level input and leader key of its own out
+    of range, unknown keys, keys that contradict each other, a bad team scenario, work too
+    large to finish; each under `teamsim run` and `teamsim check`."""
+    from simulation.model.organisation_config import LeaderTable, OrganisationInputs
+
+    bad: dict[str, tuple[dict[str, FileContent], str]] = {}
+    for f in dataclasses.fields(OrganisationInputs):
+        for kind, literal in (("above", "1.5"), ("below", "-0.1"), ("text", '"high"')):
+            bad[f"input-{f.name}-{kind}"] = ({ORGANISATION: organisation_text(
+                inputs=f"{f.name} = {literal}\n")}, f"organisation.{f.name}")
+        bad[f"input-{f.name}-misspelt"] = ({ORGANISATION: organisation_text(
+            inputs=f"{near_miss(f.name)} = 0.5\n")}, f"organisation.{near_miss(f.name)}")
+    high = LeaderTable.__dataclass_fields__["crisis_pull"].metadata["high"]
+    for kind, literal in (("above", str(high + 1)), ("below", "-1"), ("nan", "nan")):
+        bad[f"leader-crisis_pull-{kind}"] = ({ORGANISATION: organisation_text(
+            leaders=f"crisis_pull = {literal}\n")}, "crisis_pull")
+    contradictions = {
+        "unknown_top_key": ({"top": {"teamz": "1"}}, "teamz"),
+        "unknown_team_key": ({"teams": "size = 3\n"}, "teams[0].size"),
+        "unknown_leader_key": ({"leaders": "brilliance = 1\n"}, "leaders.dana.brilliance"),
+        "leader_key_out_of_range": ({"leaders": "diagnostic_accuracy = 2\n"},
+                                    "leaders.dana.diagnostic_accuracy"),
+        "unknown_strategy": ({"leaders": 'strategy = "nonesuch"\n'}, "leaders.dana.strategy"),
+        "no_such_leader": ({"tail": 'leader = "nobody"\n'}, "teams"),
+        "team_sets_a_leader_key": ({"teams": 'set = { "leader.blame" = 0.5 }\n'},
+                                   "teams.a.set.leader.blame"),
+        "team_sets_the_horizon": ({"teams": 'set = { "quarters" = 8 }\n'},
+                                  "teams.a.set.quarters"),
+        "team_contradicts_an_input": ({"inputs": "culture = 0.6\n",
+                                       "teams": 'set = { "team.trust" = 0.9 }\n'},
+                                      "teams.a.set.team.trust"),
+        "team_set_out_of_range": ({"teams": 'set = { "team.size" = 0 }\n'},
+                                  "teams.a.set.team.size"),
+        "share_zero": ({"teams": "share = 0\n"}, "teams.a.share"),
+        "shares_for_a_stranger": ({"tail": "[[leaders.attention]]\nfrom_quarter = 2\n"
+                                           "shares = { a = 1, c = 1 }\n"}, "shares"),
+        "shares_after_horizon": ({"tail": "[[leaders.attention]]\nfrom_quarter = 3\n"
+                                          "shares = { a = 1, b = 1 }\n"}, "from_quarter"),
+        "team_named_organisation": ({"tail": ""}, ""),
+    }
+    for name, (parts, key) in contradictions.items():
+        if name == "team_named_organisation":
+            text = organisation_text().replace('name = "b"', 'name = "organisation"')
+            key = "teams[1].name"
+        else:
+            text = organisation_text(**parts)  # type: ignore[arg-type]
+        bad[name] = ({ORGANISATION: text}, key)
+    bad["duplicate_team"] = ({ORGANISATION: organisation_text().replace('name = "b"',
+                                                                        'name = "a"')},
+                             "teams[1].name")
+    bad["idle_leader"] = ({ORGANISATION: organisation_text(
+        tail='[[leaders]]\nname = "sam"\n')}, "leaders.sam")
+    bad["missing_scenario"] = ({ORGANISATION: organisation_text().replace(
+        f'scenario = "{SCENARIO}"', 'scenario = "absent.toml"', 1)}, "absent.toml")
+    bad["bad_team_scenario"] = ({ORGANISATION: organisation_text(),
+                                 SCENARIO: scenario_text(tables="[team]\nsize = -1\n")},
+                                "team.size")
+    bad["two_minds_about_her_hours"] = ({ORGANISATION: organisation_text().replace(
+        "attention_hours = 8\n", "").replace(f'name = "b"\nscenario = "{SCENARIO}"',
+                                            'name = "b"\nscenario = "other.toml"'),
+        "other.toml": scenario_text(tables="[leader]\nattention_hours = 5\n")},
+        "leaders.dana.attention_hours")
+    bad["too_much_work"] = ({ORGANISATION: organisation_text(
+        {"quarters": "100", "replications": "100000"}), SCENARIO: scenario_text(
+        tables="[team]\nsize = 100\n")}, "replications")
+    cases = []
+    for name, (files, key) in bad.items():
+        files = {SCENARIO: SMALL_SCENARIO, **files}
+        for argv in (("run", ORGANISATION, "--out", "out"), ("check", ORGANISATION)):
+            cases.append(Case(f"organisation-{name}-{argv[0]}", "organisation", files, argv,
+                              names=(ORGANISATION, key) if key else (ORGANISATION,)))
     return cases
 
 
@@ -737,7 +831,8 @@ def lever_cases() -> list[Case]:
 def cases() -> tuple[Case, ...]:
     """The whole corpus, in category order; ids are unique."""
     found = (scenario_key_cases() + scenario_file_cases() + cross_key_cases()
-             + experiment_cases() + flag_cases() + plugin_cases() + lever_cases())
+             + organisation_cases() + experiment_cases() + flag_cases() + plugin_cases()
+             + lever_cases())
     duplicates = [name for name, count in Counter(c.id for c in found).items() if count > 1]
     if duplicates:
         raise ValueError(f"duplicate case ids: {duplicates[:5]}")

@@ -224,7 +224,10 @@ def _team(table: Mapping[str, Any], name: str, header: OrganisationHeader,
         path = folder / path
     if path.resolve() == Path(source).resolve():
         raise ConfigError(source, prefix + "scenario", "names this organisation file")
-    config = load_scenario(path)
+    try:
+        config = load_scenario(path)
+    except ConfigError as error:  # the team's scenario file is at fault: say where it is named
+        raise ConfigError(source, prefix + "scenario", str(error)) from None
     share = table.get("share", 1.0)
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 100:
         raise ConfigError(source, prefix + "share",
