@@ -68,33 +68,42 @@ def imports_between(names: list[str]) -> dict[tuple[str, str], int]:
 
 
 def draw() -> None:
-    """Write the picture."""
+    """Write the picture: a box per layer, as tall as its list of modules needs."""
     names = layers()
     counts = imports_between(names)
-    height = 1.0
-    figure, axis = plt.subplots(figsize=(13, 1.25 * len(names) + 0.8))
-    for row, name in enumerate(names):
-        y = (len(names) - 1 - row) * 1.25
-        axis.add_patch(FancyBboxPatch((0, y), 9.0, height, boxstyle="round,pad=0.02",
-                                      facecolor=COLOURS[row % len(COLOURS)],
-                                      edgecolor="0.4"))
-        axis.text(0.15, y + 0.72, f"simulation.{name}", fontsize=13, weight="bold")
-        axis.text(3.45, y + 0.72, ROLES.get(name, ""), fontsize=10.5, color="0.25")
+    listings = []
+    for name in names:
         listed, size = textwrap.fill("  ".join(modules(name)), 92), 9.5
         if listed.count("\n") > 2:  # more than three lines: wider lines in a smaller font
             listed, size = textwrap.fill("  ".join(modules(name)), 106), 8.2
-        axis.text(0.15, y + 0.3, listed, fontsize=size, va="center", family="monospace")
+        listings.append((listed, size))
+    heights = [0.75 + 0.17 * (listed.count("\n") + 1) for listed, _ in listings]
+    gap = 0.25
+    tops = [sum(heights[row:]) + gap * (len(names) - row - 1) for row in range(len(names))]
+    total = tops[0]
+    figure, axis = plt.subplots(figsize=(13, 1.05 * total + 0.8))
+    for row, name in enumerate(names):
+        height = heights[row]
+        y = tops[row] - height
+        axis.add_patch(FancyBboxPatch((0, y), 9.0, height, boxstyle="round,pad=0.02",
+                                      facecolor=COLOURS[row % len(COLOURS)],
+                                      edgecolor="0.4"))
+        axis.text(0.15, y + height - 0.28, f"simulation.{name}", fontsize=13, weight="bold")
+        axis.text(3.45, y + height - 0.28, ROLES.get(name, ""), fontsize=10.5, color="0.25")
+        listed, size = listings[row]
+        axis.text(0.15, y + (height - 0.5) / 2, listed, fontsize=size, va="center",
+                  family="monospace")
         below = sum(count for (source, _), count in counts.items() if source == name)
         if row < len(names) - 1:
-            axis.annotate("", xy=(9.6, y - 0.22), xytext=(9.6, y + 0.05),
+            axis.annotate("", xy=(9.6, y - gap + 0.03), xytext=(9.6, y + 0.05),
                           arrowprops={"arrowstyle": "-|>", "color": "0.3", "lw": 1.6})
-        axis.text(9.8, y + 0.45, f"{below} imports\nof lower layers" if below else
-                  "imports no\nother layer", fontsize=9.5, color="0.3")
+        axis.text(9.8, y + height / 2, f"{below} imports\nof lower layers" if below else
+                  "imports no\nother layer", fontsize=9.5, color="0.3", va="center")
     upward = [pair for pair in counts if names.index(pair[0]) > names.index(pair[1])]
     axis.set_title("TeamSim's layers: each imports only the layers below it"
                    + ("" if not upward else f" (UPWARD: {upward})"), fontsize=14, loc="left")
     axis.set_xlim(-0.1, 11.2)
-    axis.set_ylim(-0.3, 1.25 * len(names))
+    axis.set_ylim(-0.1, total + 0.05)
     axis.axis("off")
     figure.savefig(OUT, dpi=110, bbox_inches="tight")
     print(f"wrote {OUT.relative_to(ROOT)}")
