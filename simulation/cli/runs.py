@@ -7,8 +7,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
 
 from simulation.cli.common import Subcommands, UsageError, at_least, format_table, results_folder
+from simulation.experiments.experiment_files import Base, overridden
 from simulation.experiments.organisations import (
     organisation_manifest,
     run_organisation_replications,
@@ -24,17 +29,9 @@ from simulation.experiments.workload import (
 from simulation.figures import quarterly_figure
 from simulation.figures.organisations import organisation_figure
 from simulation.model import strategies
-from simulation.model.organisation_files import (
-    is_organisation_file,
-    load_organisation,
-    organisation_with_overrides,
-)
-from simulation.model.scenario_files import (
-    load_scenario,
-    resolve_scenario_path,
-    shown,
-    with_overrides,
-)
+from simulation.model.organisation_config import OrganisationConfig
+from simulation.model.organisation_files import is_organisation_file, load_organisation
+from simulation.model.scenario_files import load_scenario, resolve_scenario_path, shown
 
 
 def add_commands(commands: Subcommands) -> None:
@@ -66,26 +63,31 @@ def command_run(args: argparse.Namespace) -> int:
     """`teamsim run`: replications, a printed table and the files under results/ (of a
     scenario, or of an organisation file's teams and the organisation)."""
     source = str(resolve_scenario_path(args.scenario))
-    if is_organisation_file(args.scenario):
-        return command_run_organisation(args, source)
-    config = load_scenario(args.scenario, strategy_exists=strategies.REGISTRY.__contains__)
+    known = strategies.REGISTRY.__contains__
+    base: Base = (load_organisation(args.scenario, known) if is_organisation_file(args.scenario)
+                  else load_scenario(args.scenario, strategy_exists=known))
     if args.strategy is not None:
         if args.strategy not in strategies.REGISTRY:
             raise UsageError(f"--strategy: unknown strategy {shown(args.strategy)} (known: "
                              f"{', '.join(strategies.REGISTRY.names())})")
-        config = with_overrides(config, {"leader.strategy": args.strategy}, source)
+        base = overridden(base, {"leader.strategy": args.strategy}, source)
     if args.replications is not None:
         at_least("--replications", args.replications, 1)
     if args.seed is not None and not 0 <= args.seed < 2**63:
         raise UsageError(f"--seed: must be from 0 to 2**63-1, got {args.seed}")
-    folder = results_folder(args.out, config.name)
-    if not args.overwrite and not is_own_run_folder(folder, config.name):
-        raise UsageError(f"--out {folder}: holds files that `teamsim run {config.name}` did "
+    folder = results_folder(args.out, base.name)
+    if not args.overwrite and not is_own_run_folder(folder, base.name):
+        raise UsageError(f"--out {folder}: holds files that `teamsim run {base.name}` did "
                          "not write; choose another --out, or pass --overwrite to replace it")
-    replications = config.replications if args.replications is None else args.replications
-    check_workload(run_workload(config, replications), source,
+    replications = base.replications if args.replications is None else args.replications
+    workload = (organisation_workload(base, replications)
+                if isinstance(base, OrganisationConfig) else run_workload(base, replications))
+    check_workload(workload, source,
                    "replications" if args.replications is None else "--replications",
                    args.max_work, in_memory=True)
+    if isinstance(base, OrganisationConfig):
+        return run_organisation(args, base, source, folder)
+    config = base
 
     result = run_replications(config, args.replications, args.seed)
     summary = result.summary
@@ -93,41 +95,14 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"{config.title or config.name}: strategy {config.leader.strategy}, "
               f"{int(summary['runs'].max())} replications, seed {result.seed}")
         print(format_table(summary))
-    figure = quarterly_figure(summary, config)
-    publish(folder, {
-        "quarters.csv": lambda path: result.quarterly.to_csv(path, index=False),
-        "summary.csv": lambda path: summary.to_csv(path, index=False),
-        "manifest.json": write_json(manifest(result, source)),
-        "quarters.png": lambda path: figure.savefig(path, dpi=110),
-    })
-    print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")
-    return 0
+    return write_run(folder, result.quarterly, summary, manifest(result, source),
+                     quarterly_figure(summary, config))
 
 
-def command_run_organisation(args: argparse.Namespace, source: str) -> int:
-    """`teamsim run` of an organisation file: every team's quarters and the
-    organisation's, their summary per team, a manifest and a figure."""
-    organisation = load_organisation(args.scenario, strategies.REGISTRY.__contains__)
-    if args.strategy is not None:
-        if args.strategy not in strategies.REGISTRY:
-            raise UsageError(f"--strategy: unknown strategy {shown(args.strategy)} (known: "
-                             f"{', '.join(strategies.REGISTRY.names())})")
-        organisation = organisation_with_overrides(organisation,
-                                                   {"leader.strategy": args.strategy}, source)
-    if args.replications is not None:
-        at_least("--replications", args.replications, 1)
-    if args.seed is not None and not 0 <= args.seed < 2**63:
-        raise UsageError(f"--seed: must be from 0 to 2**63-1, got {args.seed}")
-    folder = results_folder(args.out, organisation.name)
-    if not args.overwrite and not is_own_run_folder(folder, organisation.name):
-        raise UsageError(f"--out {folder}: holds files that `teamsim run "
-                         f"{organisation.name}` did not write; choose another --out, or pass "
-                         "--overwrite to replace it")
-    replications = (organisation.replications if args.replications is None
-                    else args.replications)
-    check_workload(organisation_workload(organisation, replications), source,
-                   "replications" if args.replications is None else "--replications",
-                   args.max_work, in_memory=True)
+def run_organisation(args: argparse.Namespace, organisation: OrganisationConfig,
+                     source: str, folder: Path) -> int:
+    """`teamsim run` of an organisation file (its arguments checked): every team's quarters
+    and the organisation's, their summary per team, a manifest and a figure."""
     result = run_organisation_replications(organisation, args.replications, args.seed)
     summary = result.summary
     if not args.quiet:
@@ -135,11 +110,17 @@ def command_run_organisation(args: argparse.Namespace, source: str) -> int:
               f"{len(organisation.teams)} teams, {int(summary['runs'].max())} replications, "
               f"seed {result.seed}")
         print(format_table(summary, by="team"))
-    figure = organisation_figure(summary, organisation)
+    return write_run(folder, result.quarterly, summary, organisation_manifest(result, source),
+                     organisation_figure(summary, organisation))
+
+
+def write_run(folder: Path, quarterly: pd.DataFrame, summary: pd.DataFrame,
+              written_manifest: dict[str, Any], figure: Figure) -> int:
+    """Write a run's files into ``folder`` all at once (``publish``) and say so."""
     publish(folder, {
-        "quarters.csv": lambda path: result.quarterly.to_csv(path, index=False),
+        "quarters.csv": lambda path: quarterly.to_csv(path, index=False),
         "summary.csv": lambda path: summary.to_csv(path, index=False),
-        "manifest.json": write_json(organisation_manifest(result, source)),
+        "manifest.json": write_json(written_manifest),
         "quarters.png": lambda path: figure.savefig(path, dpi=110),
     })
     print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")

@@ -12,6 +12,7 @@ import pandas as pd
 
 from simulation.engines.organisation_model import OrganisationModel
 from simulation.experiments.publishing import git_revision, package_versions
+from simulation.experiments.replications import replicated
 from simulation.experiments.stats import summarise
 from simulation.model.metrics import outcome_columns
 from simulation.model.organisation_config import OrganisationConfig, team_seed
@@ -58,13 +59,9 @@ def run_organisation_replications(organisation: OrganisationConfig,
     """Run ``replications`` runs of an organisation (its own defaults where None)."""
     count = organisation.replications if replications is None else replications
     base_seed = organisation.seed if seed is None else seed
-    frames = []
-    for replication in range(count):
-        frames.append(run_organisation_once(organisation, base_seed, replication, registry))
-        if progress is not None:
-            progress(replication + 1, count)
-    return OrganisationReplications(organisation, base_seed,
-                                    pd.concat(frames, ignore_index=True))
+    return OrganisationReplications(organisation, base_seed, replicated(
+        lambda replication: run_organisation_once(organisation, base_seed, replication,
+                                                  registry), count, progress))
 
 
 def organisation_manifest(result: OrganisationReplications, source: str) -> dict[str, Any]:

@@ -53,12 +53,21 @@ def run_replications(config: ScenarioConfig, replications: int | None = None,
     """Run ``replications`` runs of a scenario (its own defaults where None)."""
     count = config.replications if replications is None else replications
     base_seed = config.seed if seed is None else seed
+    return Replications(config, base_seed, replicated(
+        lambda replication: run_once(config, base_seed, replication, registry), count,
+        progress))
+
+
+def replicated(run: Callable[[int], pd.DataFrame], count: int,
+               progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """The quarterly tables of replications ``0 .. count - 1`` (``run(k)`` each), one
+    after another, reporting ``progress(done, count)`` after each."""
     frames = []
     for replication in range(count):
-        frames.append(run_once(config, base_seed, replication, registry))
+        frames.append(run(replication))
         if progress is not None:
             progress(replication + 1, count)
-    return Replications(config, base_seed, pd.concat(frames, ignore_index=True))
+    return pd.concat(frames, ignore_index=True)
 
 
 def manifest(result: Replications, source: str) -> dict[str, Any]:
