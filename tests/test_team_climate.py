@@ -186,8 +186,9 @@ def test_micromanaging_and_crises_raise_the_share_of_problems_met_with_blame():
     half_micromanaging = dose(members, coach=0.5, micromanage=0.5)
     np.testing.assert_allclose(safety.blame_share(0.2, coaching, 0.0, P), 0.2)
     np.testing.assert_allclose(safety.blame_share(0.2, half_micromanaging, 0.0, P),
-                               0.2 + 0.5 * 0.5)
-    np.testing.assert_allclose(safety.blame_share(0.2, coaching, 1.0, P), 0.2 + 0.15)
+                               0.2 + 0.5 * P.micromanage_blame)
+    assert P.micromanage_blame > 0
+    np.testing.assert_allclose(safety.blame_share(0.2, coaching, 1.0, P), 0.2 + P.crisis_blame)
     assert safety.blame_share(0.9, half_micromanaging, 1.0, P) == 1.0
     assert safety.blame_share(0.2, dose(members), 0.0, P) == 0.2  # no hours, no share
 
