@@ -97,7 +97,7 @@ def organisation_week(teams: Sequence[TeamWeek], organisation: OrganisationConfi
         split = attention_split(base[week], crises, leader.crisis_pull)
         for i, share in zip(leader.teams, split, strict=True):
             events[i] = replace(events[i], leader_share=share)
-        hours = [leading_hours(started[i], events[i], teams[i].config, teams[i].p)[1]
+        hours = [leading_hours(started[i], events[i], teams[i].config, teams[i].p)[2]
                  for i in leader.teams]
         load = shared_load(hours, crises, [started[i].relationship_conflict
                                            for i in leader.teams], split,

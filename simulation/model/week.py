@@ -161,8 +161,7 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
     whoever covers for her handles the rest.
     """
     leader, env = config.leader, config.environment
-    deputy, hours = leading_hours(state, events, config, p)
-    share = deputy.attention_share * events.leader_share
+    deputy, share, hours = leading_hours(state, events, config, p)
     crisis = env.crisis_hours * events.crises_active * deputy.attention_share
     tired = state.leader_exhaustion
     observation = diagnosis.observe(state, last_output, noise.team_reading,
@@ -189,14 +188,17 @@ def lead(state: TeamState, last_output: np.ndarray, week: int, events: WeekEvent
 
 
 def leading_hours(state: TeamState, events: WeekEvents, config: ScenarioConfig,
-                  p: Parameters) -> tuple[succession.Deputy, np.ndarray]:
-    """The week's deputy and the hours of leading the team is to get (team arrays): her
+                  p: Parameters
+                  ) -> tuple[succession.Deputy, np.ndarray | float, np.ndarray]:
+    """The week's deputy, the share of normal leadership the team gets and the hours of
+    leading that share is (team arrays): her
     normal hours, at the attention schedule's level with what the deputy carries of what
     it withdraws, times her share of them when she leads several teams (a crisis the team
     has takes its hours from these, however small her share)."""
     deputy = succession.deputise(state, events.attention_level, config.leader.deputy_share, p)
     share = deputy.attention_share * events.leader_share
-    return deputy, np.full(state.active.shape[:-1], config.leader.attention_hours * share)
+    return deputy, share, np.full(state.active.shape[:-1],
+                                  config.leader.attention_hours * share)
 
 
 def own_load(hours_planned: np.ndarray, events: WeekEvents, state: TeamState,
