@@ -83,6 +83,32 @@ def test_changed_conditions_cost_more_direction_under_an_unclear_strategy(params
     assert none[0] < half[0] < clear[0]
 
 
+def motivation_after(weeks: int, direction: float, loss: float | None = None) -> float:
+    """Members' mean motivation after weeks without attention, the team's direction
+    starting at ``direction`` under an environment's 0.6; ``loss`` replaces
+    ``unclear_direction_motivation_loss``."""
+    params = Parameters() if loss is None else dataclasses.replace(
+        Parameters(), unclear_direction_motivation_loss=loss)
+    state = make_state().replace(direction_clarity=np.asarray(direction))
+    week = dataclasses.replace(calm_week(), direction_baseline=np.asarray(0.6))
+    for _ in range(weeks):
+        state, _ = team_dynamics.advance_week(state, dose(), NOBODY, NOBODY, week, params)
+    return float(state.motivation.mean())
+
+
+def test_an_unclear_direction_saps_motivation(params):
+    """Below the environment's level, the further the team's direction has fallen the more
+    motivation it costs (role ambiguity: Tubre & Collins 2000); at or above it, nothing."""
+    assert params.unclear_direction_motivation_loss > 0
+    cost = {d: motivation_after(26, d, loss=0.0) - motivation_after(26, d)
+            for d in (0.1, 0.4, 0.6, 0.9)}
+    assert cost[0.1] > cost[0.4] > 0.001
+    assert cost[0.6] == 0.0 and cost[0.9] == 0.0
+    # a loss ten times the default costs several times as much
+    assert motivation_after(26, 0.1, loss=0.0) - motivation_after(26, 0.1, loss=0.025) > (
+        5 * cost[0.1])
+
+
 def test_the_default_leaves_a_shipped_scenario_as_its_reference():
     """The reference was written before the attribute existed (to 15 digits: the
     regression test's tolerance)."""

@@ -111,20 +111,24 @@ def micromanagement_sting(state: TeamState, p: Parameters) -> np.ndarray:
 
 
 def motivation_step(state: TeamState, effect: np.ndarray, progress: np.ndarray,
-                    p: Parameters) -> np.ndarray:
+                    p: Parameters, direction_baseline: np.ndarray | float = 0.0
+                    ) -> np.ndarray:
     """Motivation after a week: the sum of :func:`motivation_parts`."""
-    base, lift = motivation_parts(state, effect, progress, p)
+    base, lift = motivation_parts(state, effect, progress, p, direction_baseline)
     return base + lift
 
 
 def motivation_parts(state: TeamState, effect: np.ndarray, progress: np.ndarray,
-                     p: Parameters) -> tuple[np.ndarray, np.ndarray]:
+                     p: Parameters, direction_baseline: np.ndarray | float = 0.0
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Motivation after a week, in two parts: the part that moves from week to week, and the
     lift of knowing where one stands this week (:func:`standing_lift`).
 
     Up: recognition and purpose, coaching, empowerment of capable members, visible progress
     (the progress principle, Amabile & Kramer 2011), feedback under trust. Down: feedback
-    under low trust, micromanagement (autonomy lost, Deci & Ryan 2000), exhaustion. Without
+    under low trust, micromanagement (autonomy lost, Deci & Ryan 2000), exhaustion, and a
+    direction that has fallen below ``direction_baseline`` (the environment's level: role
+    ambiguity drains motivation, Tubre & Collins 2000). Without
     attention it drifts back to its anchor, unless embedded in habit. Last week's lift is
     not carried: it is this week's feedback that lifts this week.
     """
@@ -134,7 +138,9 @@ def motivation_parts(state: TeamState, effect: np.ndarray, progress: np.ndarray,
           * state.capability + p.progress_gain * progress)
     down = (p.micromanage_motivation_loss * effect[..., iv.MICROMANAGE]
             * micromanagement_sting(state, p)
-            + p.exhaustion_motivation_loss * state.exhaustion)
+            + p.exhaustion_motivation_loss * state.exhaustion
+            + p.unclear_direction_motivation_loss * np.maximum(
+                np.asarray(direction_baseline) - state.direction_clarity, 0.0)[..., None])
     feedback = state.feedback_sensitivity * feedback_effect(
         state.trust, effect[..., iv.MONITOR], p.feedback_motivation_rate,
         feedback_threshold(state, p))

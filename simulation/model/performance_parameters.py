@@ -64,3 +64,11 @@ class PerformanceParameters:
     low_performer_ceiling: float = described(
         0.3, "the capability a member who cannot grow into the job starts at most at and "
              "can reach (`team.low_performers`)", 0, 1)
+
+    # --- the team: an unclear direction saps motivation ------------------------------
+    unclear_direction_motivation_loss: float = described(
+        0.0025, "weekly share of motivation lost per unit the team's direction has fallen "
+                "below the environment's level (`environment.direction_clarity`): not "
+                "knowing what the work is for or what counts as doing it well drains "
+                "effort (role ambiguity and motivation: Jackson & Schuler 1985; Tubre & "
+                "Collins 2000; a compelling direction, Hackman 2002)", 0, 1)

@@ -265,7 +265,8 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     habit = state.habit_strength
     capability = capability_step(state, effect, p,
                                  learning_pace(effect, conditions.complexity, p))
-    motivation, lift = motivation_parts(state, effect, progress, p)
+    motivation, lift = motivation_parts(state, effect, progress, p,
+                                        conditions.direction_baseline)
     accountability = accountability_step(state, effect, p)
     role_clarity = role_clarity_step(state, effect, p, damping)
     obstacles = safety.hidden_obstacles(obstacles_step(state, effect, p),
