@@ -675,24 +675,13 @@ def test_load_runs_has_one_row_per_setting_replication_and_quarter(swept: Swept)
             setting.factors["leader.attention_hours"]}
 
 
-def test_export_writes_csv_and_parquet_only_with_pyarrow(
-        swept: Swept, in_tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_always_writes_csv_and_parquet_with_the_same_table(
+        swept: Swept, in_tmp_path: Path) -> None:
     runs = load_runs(swept.folder)
     written = export(runs, in_tmp_path)
+    assert written == [in_tmp_path / "runs.csv", in_tmp_path / "runs.parquet"]
     pd.testing.assert_frame_equal(pd.read_csv(in_tmp_path / "runs.csv"), runs)
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        assert written == [in_tmp_path / "runs.csv"]
-        assert not (in_tmp_path / "runs.parquet").exists()
-    else:
-        assert written == [in_tmp_path / "runs.csv", in_tmp_path / "runs.parquet"]
-        pd.testing.assert_frame_equal(pd.read_parquet(in_tmp_path / "runs.parquet"), runs)
-
-    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
-    (in_tmp_path / "runs.parquet").unlink(missing_ok=True)
-    assert export(runs, in_tmp_path, "again") == [in_tmp_path / "again.csv"]
-    assert not (in_tmp_path / "again.parquet").exists()
+    pd.testing.assert_frame_equal(pd.read_parquet(in_tmp_path / "runs.parquet"), runs)
 
 
 # --- compare --------------------------------------------------------------------------------

@@ -80,7 +80,8 @@ def test_the_page_names_the_team_levers_b_changed():
 
 def played(scenario: str, weeks: int, **levers: object) -> TeamModel:
     """A team view's model (replication 0) after some weeks."""
-    model = TeamModel(apply_levers(load_scenario(scenario), levers), replication=0)
+    config = apply_levers(load_scenario(scenario), levers)
+    model = TeamModel(config, seed=config.seed, replication=0)
     for _ in range(weeks):
         model.step()
     return model

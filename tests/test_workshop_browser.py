@@ -198,7 +198,8 @@ def test_the_team_view_steps_and_plays_the_mesa_agents(page):
     assert week.get_attribute("data-week") == "0"
     page.get_by_role("button", name="Step").click()
     page.wait_for_selector("[data-testid=team-week][data-week='1']")
-    model = TeamModel(presets()["attention_withdrawn"].config, replication=0)
+    config = presets()["attention_withdrawn"].config
+    model = TeamModel(config, seed=config.seed, replication=0)
     model.step()
     for member in model.team:
         card = page.locator(f".teamsim-member[data-slot='{member.slot}']")

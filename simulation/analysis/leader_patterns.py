@@ -41,7 +41,8 @@ def reading_and_commitments(config: ScenarioConfig, ctx: Context
     (1 in a week with none planned)."""
     errors, kept = [], []
     for replication in range(ctx.replications):
-        model = TeamModel(config, seed=ctx.seed, replication=replication)
+        model = TeamModel(config, seed=ctx.seed, replication=replication,
+                          data_collection=False)
         weekly_error = []
         while model.running:
             before = model.state

@@ -127,7 +127,8 @@ class Context:
         replication k of every other setting of the pattern); kept under ``label``."""
         quarterly, weekly, models = [], [], []
         for replication in range(self.replications):
-            model = TeamModel(config, seed=self.seed, replication=replication).run()
+            model = TeamModel(config, seed=self.seed, replication=replication,
+                              data_collection=False).run()
             quarterly.append(model.quarterly_frame())
             weekly.append(model.weekly_frame())
             if keep_models:

@@ -9,6 +9,9 @@ filled. The :class:`Leader` observes, plans and spends the week's hours.
 
 from __future__ import annotations
 
+import itertools
+import weakref
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -51,6 +54,38 @@ def checked_value(variable: str, value: Any, low: float, high: float) -> float:
     return number
 
 
+class WeakIdCounters:
+    """Mesa's per-model counters of agent ids (``Agent._ids``), held weakly: Mesa's own is a
+    class-level dict that keeps every model that ever made an agent alive until
+    ``release()``, so thousands of models in one process (``mesa.batch_run``) grew memory
+    without end. Here a model nobody refers to is freed, and its counter with it."""
+
+    def __init__(self) -> None:
+        self._counters: weakref.WeakKeyDictionary[Any, Iterator[int]] = (
+            weakref.WeakKeyDictionary())
+
+    def __getitem__(self, model: Any) -> Iterator[int]:
+        counter = self._counters.get(model)
+        if counter is None:
+            counter = self._counters[model] = itertools.count(1)
+        return counter
+
+    def __len__(self) -> int:
+        return len(self._counters)
+
+
+class TeamAgent(mesa.Agent):
+    """A TeamSim agent: Mesa's Agent, its ids counted per model without holding the model
+    (:class:`WeakIdCounters`); members and the leader share one count, as in Mesa."""
+
+    _ids = WeakIdCounters()  # type: ignore[assignment]
+
+    @property
+    def role(self) -> str:
+        """``member`` or ``leader`` (a column of the agents' data)."""
+        return "leader" if isinstance(self, Leader) else "member"
+
+
 class SlotState:
     """Descriptor: a member's view of one state variable in the model's arrays.
 
@@ -80,7 +115,7 @@ class SlotState:
         model.state = model.state.replace(**{self.variable: values})
 
 
-class TeamMember(mesa.Agent):
+class TeamMember(TeamAgent):
     """A person in the team: capability, motivation, trust, accountability and the rest."""
 
     model: TeamModel
@@ -117,7 +152,7 @@ for _variable in MEMBER_VARIABLES:
     setattr(TeamMember, _variable, SlotState(_variable))
 
 
-class Leader(mesa.Agent):
+class Leader(TeamAgent):
     """The team's leader: finite attention, a fallible diagnosis and a strategy.
 
     Her week (observe, plan, fit the plan into the hours crises leave) is the leader's part

@@ -14,6 +14,7 @@ replication=k)``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.leadership import Planner
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.randomness import RunNoise, draw_batch_noise
+from simulation.model.state import TeamState
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 from simulation.model.week import WeekEvents, WeekOutcome, simulate_week
 
@@ -47,13 +49,23 @@ class BatchResult:
     seed: int
     replications: tuple[int, ...]
     records: tuple[WeeklyRecord, ...]
+    initial_states: tuple[TeamState, ...] = ()
+    """Each block's state before the first week."""
 
     @property
     def record(self) -> WeeklyRecord:
-        """The weekly record of a batch simulated as one block."""
-        if len(self.records) != 1:
-            raise ValueError("this batch ran in several blocks: see .records")
-        return self.records[0]
+        """The weekly record of every run, in the order given (the blocks' records joined
+        along the run axis when the batch ran in several)."""
+        if len(self.records) == 1:
+            return self.records[0]
+        return WeeklyRecord.joined(self.records)
+
+    @property
+    def initial_state(self) -> TeamState:
+        """Every run's state before the first week, runs first."""
+        if len(self.initial_states) == 1:
+            return self.initial_states[0]
+        return joined_states(self.initial_states)
 
     def quarterly_frame(self) -> pd.DataFrame:
         """One tidy row per (run, quarter), with the same columns, in the same order, as
@@ -78,6 +90,12 @@ class BatchResult:
                          for b in range(blocks)]
             data[name] = np.concatenate(per_block).reshape(-1)
         return pd.DataFrame(data)
+
+
+def joined_states(states: Sequence[TeamState]) -> TeamState:
+    """Several blocks' states as one, runs first (every field has the run axis first)."""
+    return TeamState(**{item.name: np.concatenate([getattr(one, item.name) for one in states])
+                        for item in dataclasses.fields(TeamState)})
 
 
 def stack_parameters(sets: Sequence[Parameters]) -> Parameters:
@@ -111,7 +129,7 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
     ``replications``) and gets no hours from then on, while the others go on (see
     :class:`simulation.model.leadership.Planner`)."""
     reps = tuple(int(k) for k in replications)
-    records = []
+    records, starts = [], []
     size = block_runs(config)
     noise: RunNoise | None = None
     for start in range(0, len(reps), size):
@@ -122,19 +140,21 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
                                  into=noise)
         planner = Planner(registry.get(config.leader.strategy), config.name, seed,
                           reps[rows], batched=True, failures=failures, first_index=start)
-        records.append(_run_block(config, noise, planner, member_detail, block))
-    return BatchResult(config, seed, reps, tuple(records))
+        done = _run_block(config, noise, planner, member_detail, block)
+        records.append(done.record)
+        starts.append(done.initial_state)
+    return BatchResult(config, seed, reps, tuple(records), tuple(starts))
 
 
 def _run_block(config: ScenarioConfig, noise: RunNoise, planner: Planner,
-               member_detail: bool, p: Parameters) -> WeeklyRecord:
+               member_detail: bool, p: Parameters) -> Block:
     """One block of runs (those whose noise is drawn in ``noise``), simulated together."""
     block = Block(config, noise, planner, member_detail, p)
     for week in range(config.weeks):
         block.finish(week, simulate_week(block.state, block.last_output, week,
                                          block.events(week), noise.week(week), config,
                                          planner, p))
-    return block.record
+    return block
 
 
 class Block:
@@ -148,23 +168,42 @@ class Block:
         self.config, self.noise, self.planner, self.p = config, noise, planner, p
         self.calendar = rules.timeline(config, noise)
         self.state = noise.starting_team(config)
+        self.initial_state = self.state
+        """The runs' state before the first week."""
         self.last_output = np.zeros((runs, config.team.size))
         self.record = WeeklyRecord(config.weeks, config.team.size, runs=runs,
                                    member_detail=member_detail)
+        members = config.team.size
+        self.member_ids = np.tile(np.arange(1, members + 1, dtype=np.int64), (runs, 1))
+        """Each slot's member, numbered as the Mesa model numbers its agents: the first
+        members 1 to M, the leader M + 1, then each new hire the next number, hires of
+        the same week in slot order."""
+        self.next_id = np.full(runs, members + 2, dtype=np.int64)
 
     def events(self, week: int) -> WeekEvents:
         """What the calendar brings the runs in week ``week`` (the vacancies whose search is
         done, from the state after the week before)."""
         calendar = self.calendar
+        hired = hiring.vacancy_filled(self.state, self.config, self.p)
+        self._number_hires(hired)
         return WeekEvents(
             attention_level=float(calendar.attention_level[week]),
             crises_active=calendar.crises_active[:, week],
             crises_started=calendar.crises_started[:, week],
             obstacle_shock=calendar.obstacle_shock[:, week],
             change_shock=calendar.change_shock[:, week],
-            hired=hiring.vacancy_filled(self.state, self.config, self.p))
+            hired=hired)
+
+    def _number_hires(self, hired: np.ndarray) -> None:
+        """Give this week's new hires their numbers, in slot order within each run."""
+        if hired.any():
+            numbers = self.next_id[:, None] + np.cumsum(hired, axis=1) - 1
+            self.member_ids = np.where(hired, numbers, self.member_ids)
+            self.next_id = self.next_id + hired.sum(axis=1)
 
     def finish(self, week: int, outcome: WeekOutcome) -> None:
-        """Take week ``week``'s outcome: the new state, its output, the record."""
+        """Take week ``week``'s outcome: the new state, its output, the record (a vacant
+        slot's member number is 0, as in the Mesa model)."""
         self.state, self.last_output = outcome.state, outcome.produced.member_output
-        self.record.record(week, outcome)
+        self.record.record(week, outcome,
+                           np.where(outcome.state.active > 0, self.member_ids, 0))

@@ -14,6 +14,7 @@ a departure removes its agent, a new hire is a new agent in the slot.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,15 @@ import numpy as np
 import pandas as pd
 
 from simulation.engines.agents import Leader, TeamMember, checked_value
+from simulation.engines.mesa_data import team_collector
 from simulation.engines.simpy_calendar import Calendar
 from simulation.model import hiring
 from simulation.model import interventions as iv
-from simulation.model.config import ScenarioConfig
-from simulation.model.metrics import WeeklyRecord
+from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
+from simulation.model.metrics import REPORTED_MEMBER_STATES, WeeklyRecord
 from simulation.model.randomness import draw_run_noise, run_generator
-from simulation.model.scenario_files import load_scenario
-from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
+from simulation.model.scenario_files import keyword_overrides, load_scenario, with_overrides
+from simulation.model.state import MEMBER_VARIABLES, TEAM_MEASURES, TEAM_VARIABLES
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 from simulation.model.week import WeekEvents, WeekOutcome, simulate_week
 
@@ -37,21 +39,43 @@ from simulation.model.week import WeekEvents, WeekOutcome, simulate_week
 class TeamModel(mesa.Model):
     """A team of members and their leader over simulated quarters.
 
+    Every scenario key is a keyword argument, as Mesa models take their parameters (so
+    ``mesa.batch_run(TeamModel, parameters={"leader__attention_hours": [4, 8, 12]},
+    iterations=5)`` works); a nested key is spelled with ``__`` (``leader__attention_hours``
+    is ``leader.attention_hours``, ``parameters__train_rate`` a model constant), and each
+    value is checked as a scenario file's would be (:class:`~simulation.ConfigError`
+    naming the key).
+
     Args:
         scenario: a ScenarioConfig, a scenario file path or a shipped scenario's name.
-        seed: base seed of the replications (the scenario's own seed if None).
+        seed: base seed of the replications. None (the default, as in Mesa) draws a fresh
+            seed from the operating system's entropy and records it as ``model.seed``, so
+            repeated models differ and each can be rerun.
+        rng: Mesa 3's alternative to ``seed``: an int is the seed; a numpy Generator (or
+            anything ``numpy.random.default_rng`` takes) gives the seed by one draw.
+            Pass either ``seed`` or ``rng``, not both.
+        scenario_seed: use the scenario's own seed (``config.seed``; the command line's
+            default) instead of a fresh one.
         replication: which replication of that seed this run is (common random numbers:
             replication k meets the same random numbers under every strategy).
         registry: where the leader's strategy is looked up.
+        data_collection: keep Mesa's ``datacollector`` (every outcome and every agent's
+            state each week, :mod:`simulation.engines.mesa_data`); the project's own
+            runners switch it off, since the weekly record holds the same numbers.
+        **keys: scenario keys that replace the scenario's.
     """
 
     def __init__(self, scenario: ScenarioConfig | str | Path = "baseline", *,
-                 seed: int | None = None, replication: int = 0,
-                 registry: StrategyRegistry = REGISTRY) -> None:
+                 seed: int | None = None, rng: Any = None, scenario_seed: bool = False,
+                 replication: int = 0, registry: StrategyRegistry = REGISTRY,
+                 data_collection: bool = True, **keys: Any) -> None:
         config = scenario if isinstance(scenario, ScenarioConfig) else load_scenario(scenario)
+        if keys:
+            config = with_overrides(config, keyword_overrides(keys),
+                                    f"TeamModel({config.name})")
         self.config = config
         self.params = config.parameters
-        self.seed = config.seed if seed is None else int(seed)
+        self.seed = base_seed(config, seed, rng, scenario_seed)
         self.replication = replication
         generator = run_generator(self.seed, replication)
         members = config.team.size
@@ -60,21 +84,32 @@ class TeamModel(mesa.Model):
         self.noise = draw_run_noise(generator, config.weeks, members)
         super().__init__(rng=generator)
         self.state = self.noise.starting_team(config)
+        self.initial_state = self.state
+        """The team's state before the first week (the state is immutable: steps replace
+        ``state``, never change it)."""
         self.last_output = np.zeros(members)
         self.members: list[TeamMember | None] = [TeamMember(self, slot)
                                                  for slot in range(members)]
         self.leader = Leader(self, config.leader, registry.get(config.leader.strategy))
-        self.record = WeeklyRecord(config.weeks, members)
+        self.record = WeeklyRecord(config.weeks, members, states=tuple(
+            MEMBER_VARIABLES) if data_collection else REPORTED_MEMBER_STATES)
         self.quarter_rows: list[dict[str, Any]] = []
         self._given: WeekOutcome | None = None
+        self._week_outcomes: tuple[int, dict[str, float]] | None = None
         self.calendar = Calendar(config, self.noise, self._work_week, self._review_quarter)
+        self.datacollector = team_collector(self) if data_collection else None
 
     # --- Mesa interface -------------------------------------------------------------------
 
     def step(self) -> None:
-        """Simulate one week."""
+        """Simulate one week (after the last, nothing: ``running`` is then False)."""
+        if self.calendar.finished:
+            self.running = False
+            return
         self.calendar.run_week()
         self.running = not self.calendar.finished
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     def run(self) -> TeamModel:
         """Simulate every remaining week of the scenario."""
@@ -83,8 +118,25 @@ class TeamModel(mesa.Model):
         return self
 
     def release(self) -> None:
-        """Drop Mesa's class-level reference to this model so a long sweep does not leak."""
+        """Kept for callers written before models were freed on their own: the agents'
+        ids no longer hold the model (:class:`~simulation.engines.agents.WeakIdCounters`),
+        so a model nobody refers to is freed without it."""
         mesa.Agent._ids.pop(self, None)
+
+    def week_outcomes(self) -> dict[str, float]:
+        """The run's identity and every outcome of the week last simulated (the quarterly
+        table's columns over that week alone: :meth:`WeeklyRecord.weekly_columns`)."""
+        week = self.weeks_done
+        if week == 0:
+            raise ValueError("no week has been simulated yet: see initial_state")
+        if self._week_outcomes is None or self._week_outcomes[0] != week:
+            last = {name: float(values[-1])
+                    for name, values in self.record.weekly_columns(week).items()}
+            self._week_outcomes = (week, {"week": week,
+                                          "quarter": (week - 1) // WEEKS_PER_QUARTER + 1,
+                                          "seed": self.seed,
+                                          "replication": self.replication, **last})
+        return self._week_outcomes[1]
 
     # --- the week -------------------------------------------------------------------------
 
@@ -102,7 +154,7 @@ class TeamModel(mesa.Model):
         """Take the week's events from the calendar (run to the week's work) and welcome
         its new hires as agents; an organisation calls it, then :meth:`give` the week."""
         events, hired = self.calendar.take_week_events()
-        for slot in hired:
+        for slot in sorted(hired):  # numbered in slot order, as the batched engine does
             self.members[slot] = TeamMember(self, slot)
         return events
 
@@ -166,6 +218,28 @@ class TeamModel(mesa.Model):
         """Leader hours granted so far, per intervention."""
         totals = np.sum(self.record.hours[: self.weeks_done, 0], axis=0)
         return {name: float(totals[index]) for index, name in enumerate(iv.NAMES)}
+
+
+def base_seed(config: ScenarioConfig, seed: int | None, rng: Any, scenario_seed: bool
+              ) -> int:
+    """A model's base seed from Mesa's arguments (see :class:`TeamModel`): ``seed``; an int
+    ``rng`` or one draw from a Generator; the scenario's with ``scenario_seed``; else 63
+    bits of the operating system's entropy (it fits the tables' int64 seed column)."""
+    given = [name for name, value in (("seed", seed), ("rng", rng)) if value is not None]
+    if scenario_seed:
+        given.append("scenario_seed")
+    if len(given) > 1:
+        raise ValueError(f"pass one of seed, rng and scenario_seed, not {' and '.join(given)}")
+    if scenario_seed:
+        return config.seed
+    if seed is not None:
+        return int(seed)
+    if rng is None:
+        return secrets.randbits(63)
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        return int(rng)
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    return int(generator.integers(2**63))
 
 
 class TeamStateView:

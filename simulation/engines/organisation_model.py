@@ -55,7 +55,8 @@ class OrganisationModel(mesa.Model):
         self.replication = replication
         super().__init__(rng=np.random.default_rng(run_seed_sequence(self.seed, replication)))
         self.teams = [TeamModel(team.config, seed=team_seed(self.seed, index),
-                                replication=replication, registry=registry)
+                                replication=replication, registry=registry,
+                                data_collection=False)
                       for index, team in enumerate(config.teams)]
         self.shares = base_shares(config)
 

@@ -40,7 +40,8 @@ class Replications:
 def run_once(config: ScenarioConfig, seed: int, replication: int,
              registry: StrategyRegistry = REGISTRY) -> pd.DataFrame:
     """One run's quarterly table; Mesa's reference to the model is released afterwards."""
-    model = TeamModel(config, seed=seed, replication=replication, registry=registry)
+    model = TeamModel(config, seed=seed, replication=replication, registry=registry,
+                      data_collection=False)
     try:
         return model.run().quarterly_frame()
     finally:

@@ -6,8 +6,8 @@ transaction (its ledger rows and its outcome rows together), so a sweep killed a
 moment loses at most the runs in flight, and ``--resume`` finds exactly which runs are
 done. Outcomes are stored per (setting, replication, quarter) for the experiment's chosen
 outcomes only, which keeps even a 100,000-run sweep to a few hundred megabytes. Tables
-load into pandas in one call (:func:`load_runs`) and export to CSV, or to Parquet where
-pyarrow is installed.
+load into pandas in one call (:func:`load_runs`) and export to CSV and Parquet (pyarrow
+is a dependency).
 
 Tables:
     meta      key/value: the manifest (JSON), the experiment's fingerprint, the outcomes
@@ -375,13 +375,8 @@ def load_runs(folder: str | Path) -> pd.DataFrame:
 
 
 def export(frame: pd.DataFrame, folder: Path, stem: str = "runs") -> list[Path]:
-    """Write a table as CSV, and as Parquet where pyarrow is installed."""
-    written = [folder / f"{stem}.csv"]
+    """Write a table as CSV and as Parquet (pyarrow is a dependency, so both, always)."""
+    written = [folder / f"{stem}.csv", folder / f"{stem}.parquet"]
     frame.to_csv(written[0], index=False)
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return written
-    written.append(folder / f"{stem}.parquet")
     frame.to_parquet(written[1], index=False)
     return written

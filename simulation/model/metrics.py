@@ -8,6 +8,7 @@ the quarter's weeks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +36,13 @@ left, moves and dismissals included)."""
 
 TEAM_COLUMNS: tuple[str, ...] = (*TEAM_VARIABLES, *TEAM_MEASURES, *LEADER_VARIABLES)
 """Team states and measures, recorded every week and reported at each quarter's end."""
+
+
+_RUN_ARRAYS = ("team_output", "member_output", "active", "member_ids", "headcount", "hours",
+               "hours_planned", "crisis_hours", "attention_level")
+"""The record's arrays, weeks first and runs second."""
+_RUN_TABLES = ("member_states", "team_states", "events")
+"""The record's tables of such arrays, by name."""
 
 
 def outcome_columns() -> list[str]:
@@ -66,6 +74,8 @@ class WeeklyRecord:
     members: int
     runs: int = 1
     member_detail: bool = True
+    states: tuple[str, ...] = REPORTED_MEMBER_STATES
+    """Member states kept (the reported ones at least: the roll-up reads them)."""
     team_output: np.ndarray = field(init=False)
     member_output: np.ndarray = field(init=False)
     member_states: dict[str, np.ndarray] = field(init=False)
@@ -83,8 +93,8 @@ class WeeklyRecord:
         kept = weeks if self.member_detail else weeks // WEEKS_PER_QUARTER
         self.team_output = np.zeros((weeks, runs))
         self.member_output = np.zeros((kept, runs, members))
-        self.member_states = {name: np.zeros((kept, runs, members))
-                              for name in REPORTED_MEMBER_STATES}
+        self.states = tuple(dict.fromkeys((*REPORTED_MEMBER_STATES, *self.states)))
+        self.member_states = {name: np.zeros((kept, runs, members)) for name in self.states}
         self.active = np.zeros((kept, runs, members))
         self.member_ids = np.zeros((kept, runs, members), dtype=np.int64)
         self.headcount = np.zeros((weeks, runs))
@@ -118,7 +128,7 @@ class WeeklyRecord:
         row = self._member_row(week)
         if row is not None:
             self.member_output[row] = outcome.produced.member_output
-            for name in REPORTED_MEMBER_STATES:
+            for name in self.states:
                 self.member_states[name][row] = getattr(state, name)
             self.active[row] = state.active
             if member_ids is not None:
@@ -135,7 +145,53 @@ class WeeklyRecord:
     def quarter_columns(self, quarter: int) -> dict[str, np.ndarray]:
         """The roll-up of a (1-based) quarter: every outcome, one value per run."""
         weeks = slice((quarter - 1) * WEEKS_PER_QUARTER, quarter * WEEKS_PER_QUARTER)
-        end = self._quarter_end_row(quarter)
+        return self._window_columns(weeks, self._quarter_end_row(quarter))
+
+    def weekly_columns(self, weeks_done: int, run: int = 0) -> dict[str, np.ndarray]:
+        """Every outcome of each of a run's first ``weeks_done`` weeks, one value per week:
+        the quarter's roll-up over each week alone (states at its end; output, hours and
+        events of the week). Needs ``member_detail``."""
+        return self.weeks_as_runs(weeks_done, run)._window_columns(slice(0, 1), 0)
+
+    @classmethod
+    def joined(cls, records: Sequence[WeeklyRecord]) -> WeeklyRecord:
+        """Several records of the same scenario (a batch's blocks) as one, their runs in
+        order along the run axis: member detail of any number of runs in one array."""
+        first = records[0]
+        joined = cls.__new__(cls)
+        joined.weeks, joined.members = first.weeks, first.members
+        joined.runs = sum(record.runs for record in records)
+        joined.member_detail, joined.states = first.member_detail, first.states
+        for name in _RUN_ARRAYS:
+            setattr(joined, name, np.concatenate([getattr(r, name) for r in records], axis=1))
+        for name in _RUN_TABLES:
+            setattr(joined, name, {key: np.concatenate([getattr(r, name)[key] for r in records],
+                                                       axis=1)
+                                   for key in getattr(first, name)})
+        return joined
+
+    def weeks_as_runs(self, weeks_done: int, run: int = 0) -> WeeklyRecord:
+        """The weeks of one run as the runs of a one-week record, so that the roll-up of
+        its one week gives every week's outcomes at once."""
+        if not self.member_detail:
+            raise ValueError("a week's outcomes need the weekly member detail "
+                             "(member_detail=True)")
+        done = slice(0, weeks_done)
+
+        def runs(values: np.ndarray) -> np.ndarray:
+            return values[done, run][None]
+
+        view = WeeklyRecord.__new__(WeeklyRecord)
+        view.weeks, view.members, view.runs = 1, self.members, weeks_done
+        view.member_detail, view.states = True, self.states
+        for name in _RUN_ARRAYS:
+            setattr(view, name, runs(getattr(self, name)))
+        for name in _RUN_TABLES:
+            setattr(view, name, {key: runs(v) for key, v in getattr(self, name).items()})
+        return view
+
+    def _window_columns(self, weeks: slice, end: int) -> dict[str, np.ndarray]:
+        """Every outcome over the weeks ``weeks``, states from the member row ``end``."""
         active = self.active[end]
         headcount = np.mean(self.headcount[weeks], axis=0)
         team_output = np.mean(self.team_output[weeks], axis=0)

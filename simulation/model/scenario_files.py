@@ -379,3 +379,15 @@ def _replaced(table: Any, parts: list[str], value: Any, source: str, dotted: str
             raise ConfigError(source, dotted, "unknown key")
         new = _replaced(inner, parts[1:], value, source, dotted)
     return dataclasses.replace(table, **{name: new})
+
+
+KEYWORD_SEPARATOR = "__"
+"""How a nested scenario key is spelled as a Python keyword: ``leader__attention_hours`` is
+the key ``leader.attention_hours`` (the spelling of Django and scikit-learn)."""
+
+
+def keyword_overrides(keywords: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword arguments as dotted scenario keys (``leader__attention_hours=6`` is
+    ``{"leader.attention_hours": 6}``; a top-level key such as ``quarters`` stays as it
+    is), for :func:`with_overrides`."""
+    return {name.replace(KEYWORD_SEPARATOR, "."): value for name, value in keywords.items()}
