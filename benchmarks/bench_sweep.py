@@ -2,9 +2,9 @@
 
 1. The same runs (every built-in strategy on the baseline team, R replications each)
    through ``teamsim sweep``'s engine and through ``mesa.batch_run`` with the same number
-   of processes, in one invocation: runs per second of each and their ratio. For
-   batch_run the model carries a Mesa DataCollector of the quarterly outcomes, collected
-   every step, as a Mesa user would write it.
+   of processes, in one invocation: runs per second of each and their ratio. batch_run
+   runs TeamModel as it is, with its own DataCollector (every outcome and every agent's
+   state, weekly), reading it every quarter.
 2. Peak resident memory (parent and worker processes) of a small and a large sweep of a
    short scenario: a sweep that streams its results to the store stays flat as it grows.
 
@@ -34,30 +34,12 @@ STRATEGIES = ("hands_off", "firefighter", "micromanager", "diagnose_and_match",
               "situational", "marginal_gains", "big_push", "coach")
 
 
-class CollectedTeamModel(TeamModel):
-    """TeamModel with a Mesa DataCollector, so that mesa.batch_run can read it."""
-
-    def __init__(self, strategy: str = "hands_off", seed: int = 1, replication: int = 0):
-        config = load_scenario("baseline")
-        config = dataclasses.replace(
-            config, leader=dataclasses.replace(config.leader, strategy=strategy))
-        super().__init__(config, seed=seed, replication=replication)
-        self.datacollector = mesa.DataCollector(model_reporters={
-            "team_output": lambda m: float(m.record.team_output[max(m.weeks_done - 1, 0), 0]),
-            "trust_mean": lambda m: float(m.state.trust.mean()),
-        })
-
-    def step(self) -> None:
-        super().step()
-        self.datacollector.collect(self)
-
-
 def batch_run_rate(replications: int, processes: int) -> float:
     """Runs per second of the strategy comparison through mesa.batch_run."""
     weeks = load_scenario("baseline").weeks
     start = time.perf_counter()
-    mesa.batch_run(CollectedTeamModel,
-                   parameters={"strategy": list(STRATEGIES),
+    mesa.batch_run(TeamModel,
+                   parameters={"leader__strategy": list(STRATEGIES), "seed": 1,
                                "replication": list(range(replications))},
                    number_processes=processes, iterations=1, max_steps=weeks,
                    data_collection_period=13, display_progress=False)

@@ -59,12 +59,14 @@ def test_a_design_runs_in_one_call_with_common_random_numbers_across_its_points(
     points = [{"leader__attention_hours": 4}, {"leader__attention_hours": 10},
               {"parameters__train_rate": 0.02}, {"parameters__train_rate": 0.08},
               {"leader__strategy": "hands_off"}]
-    design = simulation.simulate_design(points, "baseline", replications=3, seed=5)
+    design = simulation.simulate_design(points, "baseline", replications=3, seed=5,
+                                        quarters=2)
+    assert design.quarter.max() == 2 and "quarters" not in design.columns  # common to all
     assert list(design.columns[:3]) == ["point", "leader__attention_hours",
                                         "parameters__train_rate"]
     assert sorted(design.point.unique()) == [0, 1, 2, 3, 4]
     for index, point in enumerate(points):
-        alone = simulation.simulate("baseline", replications=3, seed=5, **point)
+        alone = simulation.simulate("baseline", replications=3, seed=5, quarters=2, **point)
         rows = design[design.point == index]
         np.testing.assert_allclose(rows.team_output, alone.team_output, rtol=1e-12)
         assert set(rows.strategy) == set(alone.strategy)

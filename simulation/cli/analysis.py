@@ -20,7 +20,14 @@ from simulation.analysis.evidence import write_evidence
 from simulation.analysis.leader_population import DIMENSIONS
 from simulation.analysis.optimise import Objective, optimise
 from simulation.analysis.patterns import PATTERNS, PatternResult, check_all
-from simulation.analysis.sensitivity import model_function, sobol
+from simulation.analysis.sensitivity import (
+    indices_lines,
+    outputs_table,
+    points_table,
+    study_manifest,
+    study_of,
+    worker_processes,
+)
 from simulation.cli.common import (
     Subcommands,
     UsageError,
@@ -30,7 +37,7 @@ from simulation.cli.common import (
     results_folder,
     worker_count,
 )
-from simulation.experiments.executors import default_workers
+from simulation.experiments.executors import Progress, default_workers
 from simulation.experiments.experiment_files import load_experiment
 from simulation.experiments.publishing import publish, write_json
 from simulation.experiments.workload import LIMIT
@@ -198,66 +205,63 @@ def command_optimise(args: argparse.Namespace) -> int:
 
 
 OPTIMISE_FILES = ("allocation.csv", "strategies.csv", "comparisons.csv", "optimum.png")
-SOBOL_FILES = ("sobol.csv", "sobol.png")
+SENSITIVITY_FILES = ("sobol.csv", "sobol.png", "morris.csv", "points.csv", "outputs.csv",
+                     "manifest.json")
 
 
 def add_sensitivity(commands: Subcommands) -> None:
     """`teamsim sensitivity`'s arguments."""
     parser = commands.add_parser(
-        "sensitivity", help="Sobol sensitivity indices over an experiment's [sample] bounds")
-    parser.add_argument("experiment", help="experiment file or shipped name: its "
-                                           "[sample] bounds over parameters.* keys, "
-                                           "size (base samples), replications, first "
-                                           "outcome and last quarter")
+        "sensitivity", help="Sobol indices or Morris screening over an experiment's [sample] "
+                            "bounds")
+    parser.add_argument("experiment", help='experiment file or shipped name: its [sample] '
+                                           '(method "sobol" with size base samples, or '
+                                           '"morris" with trajectories and levels) over '
+                                           "parameters.* keys, replications, first outcome "
+                                           "and last quarter")
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes (default: all cores)")
     parser.add_argument("--out", type=Path, default=None,
                         help="results folder (default: results/<experiment>)")
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
     add_overwrite_option(parser)
 
 
 def command_sensitivity(args: argparse.Namespace) -> int:
-    """`teamsim sensitivity`: first- and total-order Sobol indices with intervals."""
+    """`teamsim sensitivity`: first- and total-order Sobol indices with intervals, or Morris
+    elementary effects, and beside them the points, the outputs and a manifest that redo the
+    analysis in SALib (or scipy)."""
     experiment = load_experiment(args.experiment, strategies.REGISTRY.__contains__)
-    sample = experiment.sample
-    if sample is None or sample.method != "sobol":
-        raise UsageError(f"{experiment.source}: sample: a sensitivity analysis needs a "
-                         f'[sample] table with method = "sobol"')
-    names = [key for key, _, _ in sample.bounds]
-    if not all(key.startswith("parameters.") for key in names):
-        raise UsageError(f"{experiment.source}: sample.bounds: only parameters.* keys can "
-                         f"be analysed")
-    config = experiment.base_configs[0]
-    if not isinstance(config, ScenarioConfig):
-        raise UsageError(f"{experiment.source}: scenarios[0]: a sensitivity analysis takes "
-                         "one team's scenario, not an organisation file")
-    outcome = experiment.outcomes[0]
-    quarter = max(experiment.quarters) if experiment.quarters else config.quarters
+    study = study_of(experiment)
     workers = worker_count("--workers", args.workers) if args.workers else default_workers()
     folder = results_folder(args.out, experiment.name)
-    refuse_foreign(folder, SOBOL_FILES, "sensitivity", args.overwrite)
+    refuse_foreign(folder, SENSITIVITY_FILES, "sensitivity", args.overwrite)
+    method, processes = study.method, worker_processes(study.points, workers)
+    print(f"{study.title or study.name}: {method.title} of {study.outcome} at quarter "
+          f"{study.quarter}; {study.describe()} = {study.runs:,} runs on {processes} "
+          f"process{'es' if processes > 1 else ''}", flush=True)
     started = time.monotonic()
-    func = model_function(config, [k.split(".", 1)[1] for k in names], outcome, quarter,
-                          experiment.replications, experiment.seed, workers)
-    indices = sobol(func, [k.split(".", 1)[1] for k in names],
-                    [(low, high) for _, low, high in sample.bounds], sample.size,
-                    experiment.seed)
+    design = study.sample()
+    with Progress(study.runs, study.name, enabled=not args.quiet) as progress:
+        values = study.evaluate(design, workers,
+                                lambda points: progress.advance(points * study.replications))
+    print(f"{study.runs:,} runs in {time.monotonic() - started:.0f} s; computing the "
+          f"{method.title} and their bootstrap intervals ({method.resamples:,} resamples), "
+          f"then writing {folder}/", flush=True)
+    table = study.analyse(design, values)
     seconds = time.monotonic() - started
-    table = indices.table
-    print(f"{experiment.title or experiment.name}: {outcome} at quarter {quarter}; "
-          f"{indices.evaluations} parameter points x {experiment.replications} replications "
-          f"= {indices.evaluations * experiment.replications} runs in {seconds:.0f} s")
-    print(f"{'parameter':<30} {'first order [95%]':>26} {'total order [95%]':>26}")
-    for _, row in table.sort_values("total_order", ascending=False).iterrows():
-        print(f"{row['parameter']:<30} {row['first_order']:8.3f} [{row['first_low']:6.3f}, "
-              f"{row['first_high']:6.3f}] {row['total_order']:8.3f} [{row['total_low']:6.3f},"
-              f" {row['total_high']:6.3f}]")
-    figure = sobol_figure(table, outcome, quarter, experiment.title)
-    publish(folder, {
-        "sobol.csv": lambda path: table.to_csv(path, index=False),
-        "sobol.png": lambda path: figure.savefig(path, dpi=110),
-    })
-    print(f"wrote {folder}/: sobol.csv, sobol.png")
+    print("\n".join(indices_lines(study, table)))
+    files = {
+        f"{method.name}.csv": lambda path: table.to_csv(path, index=False),
+        "points.csv": lambda path: points_table(study, design).to_csv(path, index=False),
+        "outputs.csv": lambda path: outputs_table(study, values).to_csv(path, index=False),
+        "manifest.json": write_json(study_manifest(study, workers, seconds)),
+    }
+    if method.name == "sobol":
+        figure = sobol_figure(table, study.outcome, study.quarter, experiment.title)
+        files["sobol.png"] = lambda path: figure.savefig(path, dpi=110)
+    publish(folder, files)
+    print(f"wrote {folder}/: {', '.join(files)} ({seconds:.0f} s in all)")
     return 0
 
 

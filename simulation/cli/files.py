@@ -8,8 +8,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from simulation.analysis.sensitivity import Study, study_of
+from simulation.analysis.sensitivity_methods import METHODS
 from simulation.cli.common import Subcommands
 from simulation.experiments.experiment_files import (
+    ExperimentConfig,
     load_experiment,
     resolve_experiment_path,
     shipped_experiments,
@@ -74,11 +77,8 @@ def command_check(args: argparse.Namespace) -> int:
     for name in args.files:
         if is_experiment_file(name):
             experiment = load_experiment(name, strategies.REGISTRY.__contains__)
-            settings = settings_of(experiment)
-            workload, _ = experiment_workload(experiment)
-            print(f"{name}: ok (experiment {experiment.name}: {len(settings)} settings x "
-                  f"{experiment.replications} replications; a sweep asks for "
-                  f"{workload.describe()})")
+            print(f"{name}: ok (experiment {experiment.name}: "
+                  f"{'; '.join(experiment_counts(experiment))})")
             continue
         if is_organisation_file(name):
             organisation = load_organisation(name, strategies.REGISTRY.__contains__)
@@ -100,6 +100,37 @@ def command_check(args: argparse.Namespace) -> int:
               f"team of {config.team.size}, strategy {config.leader.strategy}; `teamsim run` "
               f"asks for {workload.describe()})")
     return 0
+
+
+def experiment_counts(experiment: ExperimentConfig) -> list[str]:
+    """What the experiment asks for: a sweep's settings and work, and for a Sobol or Morris
+    design over model constants the true number of points `teamsim sensitivity` evaluates
+    (a Morris design is for nothing else, so its faults are errors, and it has no sweep)."""
+    counts = []
+    if experiment.sample is None or experiment.sample.method != "morris":
+        settings = settings_of(experiment)
+        workload, _ = experiment_workload(experiment)
+        counts.append(f"{len(settings)} settings x {experiment.replications} replications; "
+                      f"a sweep asks for {workload.describe()}")
+    study = sensitivity_study(experiment)
+    if study is not None:
+        counts.append(f"`teamsim sensitivity` evaluates {study.describe()}: "
+                      f"{study.workload.describe()}")
+    return counts
+
+
+def sensitivity_study(experiment: ExperimentConfig) -> Study | None:
+    """The sensitivity analysis of an experiment, or None for a design that is only swept
+    (one with no Sobol or Morris sample, or a Sobol sample of other keys than parameters.*)."""
+    sample = experiment.sample
+    if sample is None or sample.method not in METHODS:
+        return None
+    if sample.method == "morris":
+        return study_of(experiment)
+    try:
+        return study_of(experiment)
+    except ConfigError:
+        return None
 
 
 def is_experiment_file(name: str) -> bool:

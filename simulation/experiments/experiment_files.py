@@ -14,8 +14,8 @@ often, loaded into a typed, frozen ExperimentConfig with one-line errors.
     "leader.attention_hours" = [2, 4, 8, 16]
 
     [sample]                               # and/or a sampled design over bounds
-    method = "latin_hypercube"             # or "sobol"
-    size = 32
+    method = "latin_hypercube"             # or "sobol"; or "morris" (screening, for
+    size = 32                              # teamsim sensitivity: trajectories, levels)
     [sample.bounds]
     "leader.diagnostic_accuracy" = [0.3, 1.0]
 
@@ -80,17 +80,24 @@ DEFAULT_OUTCOMES: tuple[str, ...] = (
 )
 """Outcomes stored when an experiment does not choose its own."""
 
-SAMPLING_METHODS = ("latin_hypercube", "sobol")
+SAMPLING_METHODS = ("latin_hypercube", "sobol", "morris")
+MORRIS_KEYS = ("trajectories", "levels")
+"""The keys only a Morris design takes (and it takes no ``size``)."""
 
 
 @dataclass(frozen=True)
 class SampleConfig:
-    """A sampled design: ``size`` points over the ``bounds`` of some dotted keys."""
+    """A sampled design: ``size`` points over the ``bounds`` of some dotted keys; or, for
+    Morris screening (``teamsim sensitivity``), ``trajectories`` one-at-a-time paths over a
+    grid of ``levels`` values per key (Morris 1991)."""
 
     method: str = described("latin_hypercube", "how points are drawn",
                             choices=SAMPLING_METHODS)
     size: int = described(16, "number of points", 1, 100_000)
     bounds: tuple[tuple[str, float, float], ...] = ()
+    trajectories: int = described(10, "Morris trajectories, each of (keys + 1) points",
+                                  2, 100_000)
+    levels: int = described(4, "Morris grid levels per key, an even number", 2, 1000)
 
 
 @dataclass(frozen=True)
@@ -302,6 +309,7 @@ def _sample(table: Any, source: str) -> SampleConfig:
     bounds_table = table.get("bounds", {})
     rest = {key: value for key, value in table.items() if key != "bounds"}
     config = build(SampleConfig, rest, source, "sample.")
+    _check_method_keys(config, rest, source)
     if config.method == "sobol" and config.size & (config.size - 1):
         raise ConfigError(source, "sample.size",
                           f"must be a power of 2 for a Sobol sample, got {config.size}")
@@ -325,6 +333,24 @@ def _sample(table: Any, source: str) -> SampleConfig:
             raise ConfigError(source, where, f"low must be below high, got [{low}, {high}]")
         bounds.append((key, low, high))
     return dataclasses.replace(config, bounds=tuple(bounds))
+
+
+def _check_method_keys(config: SampleConfig, given: Mapping[str, Any], source: str) -> None:
+    """A Morris design is sized by trajectories (``size`` means nothing to it), and only a
+    Morris design takes trajectories and levels; its levels must be even (an odd grid
+    samples its ends unevenly: Morris 1991)."""
+    if config.method == "morris":
+        if "size" in given:
+            raise ConfigError(source, "sample.size", 'a Morris design (method = "morris") '
+                                                     "is sized by sample.trajectories, not size")
+        if config.levels % 2:
+            raise ConfigError(source, "sample.levels",
+                              f"must be an even number, got {config.levels}")
+        return
+    for key in MORRIS_KEYS:
+        if key in given:
+            raise ConfigError(source, f"sample.{key}", f'only a Morris design (method = '
+                                                       f'"morris") takes it, not {config.method!r}')
 
 
 def _check_override(base: Base, key: str, value: Any, source: str,

@@ -130,7 +130,7 @@ def simulate_array(scenario: ScenarioConfig | str | Path = "baseline", *,
 def simulate_design(points: Sequence[Mapping[str, Any]] | pd.DataFrame,
                     scenario: ScenarioConfig | str | Path = "baseline", *,
                     replications: int = 1, seed: int | None = None, engine: Engine = "batch",
-                    registry: StrategyRegistry = REGISTRY) -> pd.DataFrame:
+                    registry: StrategyRegistry = REGISTRY, **common: Any) -> pd.DataFrame:
     """Run every point of a design (each a set of scenario keys: a dose-response over
     ``leader__attention_hours``, a moderation design crossing strategies with team sizes)
     ``replications`` times, and return one tidy table: ``point`` (the point's position),
@@ -142,12 +142,13 @@ def simulate_design(points: Sequence[Mapping[str, Any]] | pd.DataFrame,
     numbers) and their differences are the keys'. On the batched engine, points that
     differ only in model constants (``parameters__*``) run together as one batch, each
     run with its own constants; points with other keys apart run as batches of their own.
-    ``points`` is a list of mappings or a DataFrame (one row per point)."""
+    ``points`` is a list of mappings or a DataFrame (one row per point); ``common`` keys
+    (``quarters=4``) apply to every point, before its own."""
     rows = (points.to_dict("records") if isinstance(points, pd.DataFrame)
             else [dict(point) for point in points])
     if not rows:
         raise ConfigError("simulate_design", "points", "the design has no points")
-    configs = [scenario_with(scenario, row, f"simulate_design: point {index}")
+    configs = [scenario_with(scenario, {**common, **row}, f"simulate_design: point {index}")
                for index, row in enumerate(rows)]
     base = configs[0].seed if seed is None else int(seed)
     if engine == "mesa":

@@ -3,19 +3,23 @@
 A *setting* is one base scenario with one strategy at one design point. Replication k of
 every setting uses the same random streams (``SeedSequence(seed, spawn_key=(k,))``):
 common random numbers, so that differences between settings are not noise. Runs go to the
-workers in chunks; finished chunks are committed to the store as they arrive, so an
-interrupted sweep resumes where it stopped and ends with the same data.
+workers in chunks (a dozen or more, so that the progress line moves about every tenth of the
+way); finished chunks are committed to the store as they arrive, so an interrupted sweep
+resumes where it stopped and ends with the same data.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import logging
+import math
 import shutil
 import sqlite3
-import sys
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +36,7 @@ from simulation.experiments.publishing import (
     replace_folder,
     staging_beside,
 )
-from simulation.experiments.run_tasks import RunTask, chunked, run_tasks
+from simulation.experiments.run_tasks import RunTask, run_tasks
 from simulation.experiments.sampling import design_points
 from simulation.experiments.store import (
     DONE,
@@ -46,18 +50,60 @@ from simulation.experiments.store import (
 )
 from simulation.model.scenario_files import ConfigError, to_dict
 
+logger = logging.getLogger(__name__)
+
 ENGINES = ("batch", "mesa")
 BATCH_CHUNK = 1000
 """Most runs the batched engine takes in one task."""
+MESA_CHUNK = 16
+"""Most runs of the Mesa model in one task (each is run alone)."""
 TASK_MEMBER_WEEKS = 20_000_000
 """Most member-weeks in one task of the batched engine, so that a task of large teams over
 long runs still ends (and is committed to the store) within a minute or so."""
+PROGRESS_CHUNKS = 12
+"""Fewest chunks a sweep's runs are cut into (and at least four a worker): the progress line
+is printed as a chunk ends, so that it then appears about every tenth of the way."""
+SMALLEST_BATCH = 50
+"""Fewest runs of a setting in one task of the batched engine when its runs are split: a
+batch has a fixed cost (measured: about 0.25 s for the baseline team's 48 weeks, the time of
+fifty runs), so smaller pieces would cost more time than the progress they show is worth."""
 
 
 def chunk_limit(settings: Sequence[Setting]) -> int:
     """Most runs of the batched engine in one task, for the largest run of the settings."""
     largest = max(members(s.config) * s.config.weeks for s in settings)
     return max(1, min(BATCH_CHUNK, TASK_MEMBER_WEEKS // largest))
+
+
+def chunk_size(tasks: Sequence[RunTask], settings: Sequence[Setting], workers: int,
+               engine: str) -> int:
+    """Most runs in one task: about a PROGRESS_CHUNKS-th of the runs (less with many
+    workers), at most what a task should hold, and on the batched engine no fewer than a
+    setting's runs, or SMALLEST_BATCH of them."""
+    most = chunk_limit(settings) if engine == "batch" else MESA_CHUNK
+    size = math.ceil(len(tasks) / max(PROGRESS_CHUNKS, 4 * workers))
+    if engine == "batch" and tasks:
+        per_setting = max(Counter(task.setting for task in tasks).values())
+        size = max(size, min(SMALLEST_BATCH, per_setting))
+    return max(1, min(most, size))
+
+
+def chunks_of(tasks: Sequence[RunTask], size: int) -> Iterator[list[RunTask]]:
+    """The tasks in chunks of at most ``size`` runs: each setting's runs in as few pieces of
+    equal size as ``size`` allows, and the pieces of consecutive settings together while they
+    fit (the batched engine runs a chunk's runs of one setting as one batch)."""
+    chunk: list[RunTask] = []
+    for _, group in itertools.groupby(tasks, key=lambda task: task.setting):
+        runs = list(group)
+        step = math.ceil(len(runs) / math.ceil(len(runs) / size))
+        for start in range(0, len(runs), step):
+            piece = runs[start:start + step]
+            if chunk and len(chunk) + len(piece) > size:
+                yield chunk
+                chunk = []
+            chunk += piece
+    if chunk:
+        yield chunk
 
 
 class SweepError(Exception):
@@ -109,7 +155,12 @@ def settings_of(experiment: ExperimentConfig, engine: str = "batch",
                 max_work: int | None = None) -> list[Setting]:
     """Every setting, in a fixed order: scenarios, then strategies, then design points;
     a design whose sweep on ``engine`` would be above the work limit (``max_work``
-    member-weeks, or the engine's default) is refused before a setting is built."""
+    member-weeks, or the engine's default) is refused before a setting is built, and so is
+    a Morris design (its points are trajectories that only `teamsim sensitivity` reads)."""
+    if experiment.sample is not None and experiment.sample.method == "morris":
+        raise ConfigError(experiment.source, "sample.method",
+                          '"morris" is a screening design for `teamsim sensitivity`, not for a '
+                          'sweep (which samples with "latin_hypercube" or "sobol")')
     points = design_points(experiment, engine, max_work)
     settings: list[Setting] = []
     for base in experiment.base_configs:
@@ -204,9 +255,9 @@ def prepare_store(experiment: ExperimentConfig, settings: Sequence[Setting], fol
         before = store.manifest()
         if (before.get("git_revision"), before.get("versions")) != (
                 manifest["git_revision"], manifest["versions"]):
-            print(f"teamsim: warning: {path} was started with other code (git "
-                  f"{before.get('git_revision')}, versions {before.get('versions')}); the "
-                  f"runs of both are mixed", file=sys.stderr)
+            logger.warning("%s was started with other code (git %s, versions %s); the runs "
+                           "of both are mixed", path, before.get("git_revision"),
+                           before.get("versions"))
         manifest |= {"resumed_from": before.get("git_revision")}
     else:
         store = ResultsStore.create(folder, experiment.outcomes, key, manifest)
@@ -225,7 +276,7 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
           overwrite: bool = False, plugin_names: Sequence[str] = (),
           precision: float | None = None, chunk_size: int | None = None,
           show_progress: bool = True, engine: str = "batch",
-          max_work: int | None = None) -> SweepSummary:
+          max_work: int | None = None, then: str = "closing the store") -> SweepSummary:
     """Run every setting's replications into ``folder``'s store.
 
     With ``precision`` (or the experiment's [precision] table) replications are added to
@@ -235,6 +286,8 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
     or the engine's default: :mod:`simulation.experiments.workload`) is refused before
     anything is written. Into a folder that holds anything but a store, a sweep writes
     only with ``overwrite``, and then replaces the folder only once it is complete.
+    Progress goes to standard error (``show_progress``), and once the runs are done it says
+    what comes next: ``then`` (e.g. "writing the report and figures").
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
@@ -255,7 +308,8 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
             summary = sweep(experiment, staging, workers=workers, scheduler=scheduler,
                             dask_local=dask_local, plugin_names=plugin_names,
                             precision=precision, chunk_size=chunk_size,
-                            show_progress=show_progress, engine=engine, max_work=max_work)
+                            show_progress=show_progress, engine=engine, max_work=max_work,
+                            then=then)
         except SweepFailure as error:  # the new runs go; the folder is as it was
             shutil.rmtree(staging, ignore_errors=True)
             raise SweepFailure(folder / STORE_FILE, error.problem, finished_runs(folder),
@@ -295,17 +349,20 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
                          for s in settings for k in range(wanted[s.index])
                          if (s.index, k) not in finished]
                 attempted.update((task.setting, task.replication) for task in tasks)
-                most = chunk_limit(settings) if engine == "batch" else 16
-                size = chunk_size or max(1, min(most, len(tasks) // (4 * count) or 1))
-                with Progress(len(tasks), f"{experiment.name} on {description}",
+                size = chunk_size or globals()["chunk_size"](tasks, settings, count, engine)
+                chunks = list(chunks_of(tasks, size))
+                logger.info("%s: %d runs to go in %d chunks of at most %d, %s", experiment.name,
+                            len(tasks), len(chunks), size, description)
+                where = description if description.startswith("in ") else f"on {description}"
+                with Progress(len(tasks), f"{experiment.name} {where}",
                               enabled=show_progress) as progress:
-                    for records in stream(executor, run_tasks, chunked(tasks, size),
-                                          2 * count):
+                    for records in stream(executor, run_tasks, chunks, 2 * count):
                         store.write(records)
                         done += sum(r.status == DONE for r in records)
                         failed += sum(r.status == FAILED for r in records)
                         stored = skipped + done
                         progress.advance(len(records))
+                    progress.finish("checking the precision" if target is not None else then)
                 if target is None or not raise_replications(store, settings, wanted, target):
                     break
     except WorkerDied:
