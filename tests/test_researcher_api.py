@@ -127,3 +127,22 @@ def test_icc_is_the_share_of_the_spread_between_teams():
     alike = np.zeros((50, 1)) + rng.normal(0, 1, (50, 10))
     assert abs(icc1(alike, np.ones_like(alike, dtype=bool))) < 0.05
     assert cohens_d([0, 1, 2], [1, 2, 3]) == pytest.approx(1.0)
+
+
+def test_a_copy_of_the_registry_races_ones_own_strategy_against_the_built_ins():
+    from simulation.model import strategies
+
+    mine = strategies.REGISTRY.copy()
+    mine.register("my_trainer", lambda observation, hours: strategies.spread(
+        observation.active[..., None] * strategies.profile(train=1.0), hours),
+        vectorised=True)
+    assert "my_trainer" in mine and "my_trainer" not in strategies.REGISTRY
+    assert set(strategies.REGISTRY.names()) < set(mine.names())
+    design = simulation.simulate_design(
+        [{"leader__strategy": "coach"}, {"leader__strategy": "my_trainer"}],
+        replications=2, seed=1, quarters=1, registry=mine)
+    hours = design.groupby("point")[["hours_train", "hours_coach"]].sum()
+    assert hours.loc[1, "hours_train"] > 0 and hours.loc[1, "hours_coach"] == 0
+    sizes = effect_sizes({"leader__strategy": "my_trainer"}, {"leader__strategy": "coach"},
+                         measure="capability", quarter=1, replications=3, registry=mine)
+    assert np.isfinite(sizes.individual_d)

@@ -17,8 +17,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from simulation.analysis.pattern_checks import Measurement
-from simulation.analysis.patterns import check_all
+from simulation.analysis.pattern_checks import Measurement, PatternResult
+from simulation.analysis.patterns import PATTERNS, check_all
+from simulation.experiments.progress import Progress
 from simulation.model.config import DEFAULT_SEED, Parameters, field_docs
 
 HAND_TUNED = ("train_rate", "trust_gain", "trust_breach_loss", "empower_trust_rate",
@@ -42,9 +43,10 @@ def miss(measurement: Measurement) -> float:
 
 
 def objective(parameters: Parameters, ids: Sequence[str], replications: int,
-              seed: int) -> float:
-    """Total miss of the chosen patterns under a parameter set."""
-    results = check_all(ids, replications, seed, parameters)
+              seed: int, checked: Callable[[PatternResult], None] | None = None) -> float:
+    """Total miss of the chosen patterns under a parameter set (``checked`` hears of each
+    pattern's check as it ends)."""
+    results = check_all(ids, replications, seed, parameters, progress=checked)
     return sum(miss(m) for result in results for m in result.measurements)
 
 
@@ -56,41 +58,56 @@ class Step:
     objective: float
 
 
+def most_evaluations(parameters: int, rounds: int) -> int:
+    """Most evaluations of the search: the start, then two a parameter a round."""
+    return 1 + 2 * rounds * parameters
+
+
 def calibrate(names: Sequence[str], start: Parameters | None = None,
               ids: Sequence[str] = (), replications: int = 12, seed: int = DEFAULT_SEED,
               step: float = 0.3, rounds: int = 3,
-              log: Callable[[Step], None] | None = None) -> tuple[Parameters, float]:
+              log: Callable[[Step], None] | None = None,
+              show_progress: bool = False) -> tuple[Parameters, float]:
     """Coordinate search: try each parameter a factor ``exp(+-step)`` away; keep any move
     that lowers the total miss; halve the step after a round without a move. Values stay
-    within each parameter's documented range."""
+    within each parameter's documented range. With ``show_progress`` the pattern checks'
+    progress is shown on standard error (an evaluation the search skips, after a move or
+    once nothing misses, counts as done)."""
     current = start or Parameters()
     docs = field_docs(Parameters)
     unknown = [name for name in names if name not in docs]
     if unknown:
         raise KeyError(f"unknown parameter {unknown[0]!r}")
+    checks = len(ids or PATTERNS)
+    progress = Progress(checks * most_evaluations(len(names), rounds), "calibrate",
+                        enabled=show_progress, unit="pattern checks")
 
     def evaluate(candidate: Parameters) -> float:
-        value = objective(candidate, ids, replications, seed)
+        value = objective(candidate, ids, replications, seed, lambda _: progress.advance(1))
         if log is not None:
             log(Step({name: getattr(candidate, name) for name in names}, value))
         return value
 
-    best = evaluate(current)
-    for _ in range(rounds):
-        if best == 0.0:
-            break
-        moved = False
-        for name in names:
-            for direction in (1.0, -1.0):
-                value = getattr(current, name) * math.exp(direction * step)
-                low, high = docs[name]["low"], docs[name]["high"]
-                value = min(max(value, low if low is not None else value),
-                            high if high is not None else value)
-                candidate = dataclasses.replace(current, **{name: value})
-                score = evaluate(candidate)
-                if score < best:
-                    current, best, moved = candidate, score, True
-                    break
-        if not moved:
-            step /= 2
+    with progress:
+        best = evaluate(current)
+        for done in range(rounds):
+            if best == 0.0:
+                progress.advance(checks * 2 * len(names) * (rounds - done))
+                break
+            moved = False
+            for name in names:
+                for direction in (1.0, -1.0):
+                    value = getattr(current, name) * math.exp(direction * step)
+                    low, high = docs[name]["low"], docs[name]["high"]
+                    value = min(max(value, low if low is not None else value),
+                                high if high is not None else value)
+                    candidate = dataclasses.replace(current, **{name: value})
+                    score = evaluate(candidate)
+                    if score < best:
+                        current, best, moved = candidate, score, True
+                        if direction > 0:  # the other direction is not tried
+                            progress.advance(checks)
+                        break
+            if not moved:
+                step /= 2
     return current, best

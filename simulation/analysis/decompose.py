@@ -52,6 +52,7 @@ from simulation.analysis.leader_population import (
     run_leaders,
     sample_population,
 )
+from simulation.experiments.progress import Progress
 from simulation.experiments.publishing import git_revision, package_versions
 from simulation.model.config import DEFAULT_SEED, ScenarioConfig
 from simulation.model.scenario_files import to_dict
@@ -236,32 +237,43 @@ def decompose(config: ScenarioConfig, leaders: int = 512, replications: int = 8,
               seed: int = DEFAULT_SEED, permutations: int = 2, resamples: int = 2000,
               outcome: str = "team_output", quarter: int = 0,
               dimensions: Sequence[LeaderDimension] = DIMENSIONS,
-              log: Callable[[str], None] | None = None) -> Decomposition:
+              log: Callable[[str], None] | None = None,
+              show_progress: bool = False) -> Decomposition:
     """Sample ``leaders`` leaders, rank them by ``outcome`` at ``quarter`` (0: the last)
     over ``replications`` replications of ``seed``, and attribute the gap between the top
-    and bottom quartiles to the dimensions (fresh replications of ``seed + 1``)."""
+    and bottom quartiles to the dimensions (fresh replications of ``seed + 1``). ``log``
+    hears of each phase; with ``show_progress`` the runs' progress is shown on standard
+    error (its total at first the most the hybrids can need, then what they do need)."""
     if leaders < 8:
         raise ValueError(f"a population needs at least 8 leaders (two a quartile), got "
                          f"{leaders}")
     started = time.monotonic()
     dimensions = tuple(dimensions)
-    population = sample_population(leaders, seed, dimensions)
-    outputs = run_leaders(config, population, seed, replications, outcome, quarter,
-                          dimensions)
-    ranked = time.monotonic() - started
-    if log is not None:
-        log(f"ranked {leaders} leaders x {replications} replications in {ranked:.0f} s")
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(GAME_STREAM,)))
-    top, bottom = quartiles(outputs.mean(axis=1), rng)
-    orders = antithetic_orders(len(dimensions), permutations, rng)
-
-    def fresh(points: np.ndarray) -> np.ndarray:
+    ranking = leaders * replications
+    hybrids = (leaders // 4) * (permutations * (len(dimensions) - 1) + 2 + len(dimensions))
+    progress = Progress(ranking + hybrids * replications, f"decompose {config.name}",
+                        enabled=show_progress)
+    with progress:
+        population = sample_population(leaders, seed, dimensions)
+        outputs = run_leaders(config, population, seed, replications, outcome, quarter,
+                              dimensions, ran=progress.advance)
+        ranked = time.monotonic() - started
         if log is not None:
-            log(f"running {len(points)} hybrid leaders x {replications} fresh replications")
-        return run_leaders(config, points, seed + 1, replications, outcome, quarter,
-                           dimensions)
+            log(f"ranked {leaders} leaders x {replications} replications in {ranked:.0f} s")
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(GAME_STREAM,)))
+        top, bottom = quartiles(outputs.mean(axis=1), rng)
+        orders = antithetic_orders(len(dimensions), permutations, rng)
 
-    game = shapley_gap(fresh, population[top], population[bottom], orders)
+        def fresh(points: np.ndarray) -> np.ndarray:
+            if log is not None:
+                log(f"running {len(points)} hybrid leaders x {replications} fresh "
+                    "replications")
+            progress.reach(progress.done, progress.done + len(points) * replications)
+            return run_leaders(config, points, seed + 1, replications, outcome, quarter,
+                               dimensions, ran=progress.advance)
+
+        game = shapley_gap(fresh, population[top], population[bottom], orders)
+        progress.finish(f"bootstrapping the intervals ({resamples:,} resamples)")
     means = outputs.mean(axis=1)
     intervals = bootstrap(game, means[top] - means[bottom], resamples, rng)
     settings: dict[str, Any] = {

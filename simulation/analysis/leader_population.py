@@ -38,7 +38,7 @@ Replication k of every leader meets the same team and events (common random numb
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -184,11 +184,13 @@ def population_strategy(profiles: Profiles, bias_cause: str) -> strategies.Strat
 
 def run_leaders(config: ScenarioConfig, leaders: np.ndarray, seed: int, replications: int,
                 outcome: str = "team_output", quarter: int = 0,
-                dimensions: Sequence[LeaderDimension] = DIMENSIONS) -> np.ndarray:
+                dimensions: Sequence[LeaderDimension] = DIMENSIONS,
+                ran: Callable[[int], None] | None = None) -> np.ndarray:
     """Each leader's outcome at a quarter (0: the last) on replications ``0 ..
     replications - 1`` of ``seed``, ``(leaders, replications)``: replication k of every
     leader meets the same team and events. ``leaders`` holds one column per dimension;
-    what the dimensions leave out stays as the scenario's leader has it."""
+    what the dimensions leave out stays as the scenario's leader has it. ``ran`` hears how
+    many runs each batch made, as it ends (for a progress line)."""
     quarter = quarter or config.quarters
     full = complete(config, leaders, dimensions)
     configured = [j for j, d in enumerate(DIMENSIONS) if d.configured]
@@ -202,6 +204,8 @@ def run_leaders(config: ScenarioConfig, leaders: np.ndarray, seed: int, replicat
             chosen = rows[start:start + per_batch]
             values[chosen] = _run_cell(cell_config, config.parameters, full[chosen], seed,
                                        replications, outcome, quarter)
+            if ran is not None:
+                ran(len(chosen) * replications)
     return values
 
 

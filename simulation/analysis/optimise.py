@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.optimize import OptimizeResult, differential_evolution
 
 from simulation.engines.batch import run_batch
+from simulation.experiments.progress import Progress
 from simulation.experiments.stats import paired_comparisons, summarise
 from simulation.model import interventions as iv
 from simulation.model import strategies
@@ -105,21 +106,30 @@ class Optimum:
 
 def optimise(config: ScenarioConfig, objective: Objective, seed: int = DEFAULT_SEED,
              replications: int = 20, maxiter: int = 15, popsize: int = 8,
-             workers: int = 1, log: Callable[[str], None] | None = None) -> Optimum:
-    """Search the mix, then compare it with every built-in strategy."""
+             workers: int = 1, log: Callable[[str], None] | None = None,
+             show_progress: bool = False) -> Optimum:
+    """Search the mix, then compare it with every built-in strategy; ``log`` hears of each
+    generation's best, and with ``show_progress`` the generations' progress is shown on
+    standard error (:class:`~simulation.experiments.progress.Progress`)."""
     started = time.monotonic()
     generations = [0]
+    progress = Progress(maxiter, f"optimise {config.name}", enabled=show_progress,
+                        unit="generations")
 
-    def progress(intermediate_result: OptimizeResult) -> None:
+    def generation_done(intermediate_result: OptimizeResult) -> None:
         generations[0] += 1
+        progress.advance(1)
         if log is not None:
             log(f"generation {generations[0]}: best objective {-intermediate_result.fun:.4f}")
 
-    found = differential_evolution(
-        loss, bounds=[(0.0, 1.0)] * iv.COUNT,
-        args=(config, seed, replications, objective), seed=seed, maxiter=maxiter,
-        popsize=popsize, polish=False, tol=1e-6, workers=workers,
-        updating="deferred" if workers != 1 else "immediate", callback=progress)
+    with progress:
+        found = differential_evolution(
+            loss, bounds=[(0.0, 1.0)] * iv.COUNT,
+            args=(config, seed, replications, objective), seed=seed, maxiter=maxiter,
+            popsize=popsize, polish=False, tol=1e-6, workers=workers,
+            updating="deferred" if workers != 1 else "immediate", callback=generation_done)
+        progress.finish("comparing the best mix with every built-in strategy on fresh "
+                        f"replications (seed {seed + 1})")
     weights = np.asarray(found.x)
     mix = dict(zip(iv.NAMES, (weights / max(weights.sum(), 1e-12)).round(4), strict=True))
     summary, comparisons = compare_with_built_ins(config, weights, objective, seed + 1,

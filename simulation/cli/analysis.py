@@ -8,6 +8,7 @@ to the leadership dimensions."""
 from __future__ import annotations
 
 import argparse
+import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,7 @@ from simulation.cli.common import (
     at_least,
     refuse_foreign,
     results_folder,
+    say,
     worker_count,
 )
 from simulation.experiments.executors import Progress, default_workers
@@ -47,6 +49,7 @@ from simulation.model.config import DEFAULT_SEED, ScenarioConfig
 from simulation.model.metrics import outcome_columns
 from simulation.model.scenario_files import load_scenario
 
+logger = logging.getLogger(__name__)
 
 def add_commands(commands: Subcommands) -> None:
     """Add this family's commands to `teamsim`'s subcommands."""
@@ -83,16 +86,20 @@ def command_patterns(args: argparse.Namespace) -> int:
     at_least("--replications", args.replications, 2)
     known_patterns(args.ids)
     started = time.monotonic()
+    with Progress(len(args.ids or PATTERNS), "patterns", unit="patterns") as progress:
 
-    def show(result: PatternResult) -> None:
-        verdict = "holds" if result.passed else "FAILS"
-        print(f"{result.pattern.id:>3} {result.pattern.title}: {verdict} "
-              f"({result.replications} replications, {result.seconds:.1f} s)")
-        for m in result.measurements:
-            print(f"      {'ok  ' if m.in_band else 'MISS'} {m.value:9.3f} "
-                  f"[{m.low:9.3f}, {m.high:9.3f}]  band {m.band}: {m.name}")
+        def show(result: PatternResult) -> None:
+            verdict = "holds" if result.passed else "FAILS"
+            say("\n".join([f"{result.pattern.id:>3} {result.pattern.title}: {verdict} "
+                           f"({result.replications} replications, {result.seconds:.1f} s)"] +
+                          [f"      {'ok  ' if m.in_band else 'MISS'} {m.value:9.3f} "
+                           f"[{m.low:9.3f}, {m.high:9.3f}]  band {m.band}: {m.name}"
+                           for m in result.measurements]))
+            progress.advance(1)
 
-    results = check_all(args.ids, args.replications, args.seed, progress=show)
+        results = check_all(args.ids, args.replications, args.seed, progress=show)
+        if args.write_docs:
+            progress.finish(f"writing {args.docs}/VALIDATION.md and its figures")
     seconds = time.monotonic() - started
     held = sum(r.passed for r in results)
     print(f"{held} of {len(results)} patterns hold ({seconds:.0f} s)")
@@ -123,12 +130,12 @@ def command_calibrate(args: argparse.Namespace) -> int:
 
     def log(step: Step) -> None:
         values = ", ".join(f"{k}={v:.4g}" for k, v in step.parameters.items())
-        print(f"total miss {step.objective:8.4f}  {values}", flush=True)
+        say(f"total miss {step.objective:8.4f}  {values}")
 
     try:
         best, score = calibrate(args.parameters, ids=args.patterns,
                                 replications=args.replications, seed=args.seed,
-                                rounds=args.rounds, log=log)
+                                rounds=args.rounds, log=log, show_progress=True)
     except KeyError as error:
         raise UsageError(f"--parameters: {error.args[0]}") from None
     print(f"\nbest total miss {score:.4f}; as a scenario's table:\n\n[parameters]")
@@ -180,7 +187,7 @@ def command_optimise(args: argparse.Namespace) -> int:
     refuse_foreign(folder, OPTIMISE_FILES, "optimise", args.overwrite)
     objective = Objective(args.outcome, args.quarter, args.trust_floor)
     optimum = optimise(config, objective, args.seed, args.replications, args.maxiter,
-                       args.popsize, args.workers, log=print)
+                       args.popsize, args.workers, log=logger.info, show_progress=True)
     quarter = objective.at(config)
     print(f"\n{optimum.evaluations} evaluations of {args.replications} replications in "
           f"{optimum.seconds:.0f} s. Optimised allocation of the leader's hours:")
@@ -245,11 +252,11 @@ def command_sensitivity(args: argparse.Namespace) -> int:
     with Progress(study.runs, study.name, enabled=not args.quiet) as progress:
         values = study.evaluate(design, workers,
                                 lambda points: progress.advance(points * study.replications))
-    print(f"{study.runs:,} runs in {time.monotonic() - started:.0f} s; computing the "
-          f"{method.title} and their bootstrap intervals ({method.resamples:,} resamples), "
-          f"then writing {folder}/", flush=True)
+        progress.finish(f"computing the {method.title} and their bootstrap intervals "
+                        f"({method.resamples:,} resamples), then writing {folder}/")
     table = study.analyse(design, values)
     seconds = time.monotonic() - started
+    print(f"{study.runs:,} runs and the analysis in {seconds:.0f} s")
     print("\n".join(indices_lines(study, table)))
     files = {
         f"{method.name}.csv": lambda path: table.to_csv(path, index=False),
@@ -319,8 +326,8 @@ def command_decompose(args: argparse.Namespace) -> int:
           f"the top and bottom quartiles' hybrids on fresh replications (at most {runs:,} "
           "runs on the batched engine)", flush=True)
     result = decompose(config, args.leaders, args.replications, args.seed, args.permutations,
-                       args.resamples, args.outcome, args.quarter,
-                       log=lambda line: print(line, flush=True))
+                       args.resamples, args.outcome, args.quarter, log=logger.info,
+                       show_progress=True)
     table = result.table
     print(f"\nobserved gap {result.observed_gap:.3f}, explained (fresh replications) "
           f"{result.explained_gap:.3f}; {result.settings['seconds']} s")

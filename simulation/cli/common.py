@@ -1,7 +1,8 @@
 """What the command families share: the one error a command raises on bad input (reported in
 one line, exit code 2), the checks of numeric options, the results folder a command writes
-into by default, the executor options of the commands that sweep, and the quarterly table
-of output and the four core states that `teamsim run` prints and `teamsim compare` compares.
+into by default, the executor options of the commands that sweep, the quarterly table
+of output and the four core states that `teamsim run` prints and `teamsim compare` compares,
+and printing results beside a progress bar.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 
+from simulation.experiments.progress import beside_bars
 from simulation.experiments.workload import LIMIT
 from simulation.model.scenario_files import shown
 
@@ -85,7 +87,8 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
                         help="raise the limit on runs x members x weeks (default: "
                              f"{LIMIT['batch']:,} on the batch engine, {LIMIT['mesa']:,} on "
                              "mesa)")
-    parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress line (as `teamsim --quiet`)")
 
 
 MAX_WORKERS_PER_CORE = 4
@@ -130,3 +133,10 @@ def format_table(summary: pd.DataFrame, by: str | None = None) -> str:
                  for c, _ in TABLE_COLUMNS]
         lines.append(f"{int(row['quarter']):>7}  " + "  ".join(f"{cell:>22}" for cell in cells))
     return "\n".join(lines)
+
+
+def say(line: str = "") -> None:
+    """Print a line of results on standard output while a progress bar may be drawn on the
+    terminal: the bar is cleared first and drawn again after, so neither tears the other."""
+    with beside_bars():
+        print(line, flush=True)

@@ -1,11 +1,14 @@
 """`teamsim run`: one scenario's replications, with its arguments next to its handler; it
-prints the quarterly table and writes the runs, their summary, a manifest and a figure
-under results/<scenario>."""
+shows their progress on standard error, prints the quarterly table and writes the runs,
+their summary, a manifest and a figure under results/<scenario>."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from simulation.experiments.organisations import (
     organisation_manifest,
     run_organisation_replications,
 )
+from simulation.experiments.progress import Progress
 from simulation.experiments.publishing import publish, write_json
 from simulation.experiments.replications import manifest, run_replications
 from simulation.experiments.workload import (
@@ -33,6 +37,10 @@ from simulation.model.organisation_config import OrganisationConfig
 from simulation.model.organisation_files import is_organisation_file, load_organisation
 from simulation.model.scenario_files import load_scenario, resolve_scenario_path, shown
 
+logger = logging.getLogger(__name__)
+
+WRITING = "drawing the figure and writing the files"
+"""What `teamsim run` does once its runs are done (said after the progress reaches 100%)."""
 
 def add_commands(commands: Subcommands) -> None:
     """Add this family's commands to `teamsim`'s subcommands."""
@@ -56,7 +64,7 @@ def add_run(commands: Subcommands) -> None:
     run.add_argument("--max-work", type=int, default=None, metavar="MEMBER_WEEKS",
                      help="raise the limit on runs x members x weeks (default "
                           f"{LIMIT['mesa']:,})")
-    run.add_argument("--quiet", action="store_true", help="print no table")
+    run.add_argument("--quiet", action="store_true", help="print no table and no progress")
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -88,8 +96,13 @@ def command_run(args: argparse.Namespace) -> int:
     if isinstance(base, OrganisationConfig):
         return run_organisation(args, base, source, folder)
     config = base
-
-    result = run_replications(config, args.replications, args.seed)
+    logger.info("%s: %d replications on the Mesa model, strategy %s, seed %s", config.name,
+                replications, config.leader.strategy,
+                config.seed if args.seed is None else args.seed)
+    with Progress(replications, config.name, enabled=not args.quiet) as progress:
+        result = run_replications(config, args.replications, args.seed,
+                                  progress=counted(progress))
+        progress.finish(WRITING)
     summary = result.summary
     if not args.quiet:
         print(f"{config.title or config.name}: strategy {config.leader.strategy}, "
@@ -103,7 +116,11 @@ def run_organisation(args: argparse.Namespace, organisation: OrganisationConfig,
                      source: str, folder: Path) -> int:
     """`teamsim run` of an organisation file (its arguments checked): every team's quarters
     and the organisation's, their summary per team, a manifest and a figure."""
-    result = run_organisation_replications(organisation, args.replications, args.seed)
+    replications = organisation.replications if args.replications is None else args.replications
+    with Progress(replications, organisation.name, enabled=not args.quiet) as progress:
+        result = run_organisation_replications(organisation, args.replications, args.seed,
+                                               progress=counted(progress))
+        progress.finish(WRITING)
     summary = result.summary
     if not args.quiet:
         print(f"{organisation.title or organisation.name}: "
@@ -114,15 +131,22 @@ def run_organisation(args: argparse.Namespace, organisation: OrganisationConfig,
                      organisation_figure(summary, organisation))
 
 
+def counted(progress: Progress) -> Callable[[int, int], None]:
+    """The ``progress(done, count)`` callback of the replications, moving ``progress``."""
+    return lambda done, _count: progress.reach(done)
+
+
 def write_run(folder: Path, quarterly: pd.DataFrame, summary: pd.DataFrame,
               written_manifest: dict[str, Any], figure: Figure) -> int:
     """Write a run's files into ``folder`` all at once (``publish``) and say so."""
+    started = time.monotonic()
     publish(folder, {
         "quarters.csv": lambda path: quarterly.to_csv(path, index=False),
         "summary.csv": lambda path: summary.to_csv(path, index=False),
         "manifest.json": write_json(written_manifest),
         "quarters.png": lambda path: figure.savefig(path, dpi=110),
     })
+    logger.debug("wrote %s in %.1f s", folder, time.monotonic() - started)
     print(f"wrote {folder}/quarters.csv, summary.csv, manifest.json, quarters.png")
     return 0
 

@@ -13,10 +13,12 @@ the line gives the `--resume` command that finishes the sweep).
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import shlex
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -51,6 +53,10 @@ from simulation.model.config import DEFAULT_SEED
 from simulation.model.scenario_files import ConfigError, printable
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+REPORTING = "writing the report and figures"
+"""What `teamsim sweep` and `compare` do once the runs are done (said after 100%)."""
 
 
 def add_commands(commands: Subcommands) -> None:
@@ -93,7 +99,8 @@ def command_sweep(args: argparse.Namespace) -> int:
         again = f"run the same command again (nothing in {folder} was replaced)"
     summary = run_sweep(lambda: sweep(
         experiment, folder, resume=args.resume, overwrite=args.overwrite,
-        plugin_names=args.plugin, precision=args.precision, **execution(args)), again)
+        plugin_names=args.plugin, precision=args.precision, then=REPORTING,
+        **execution(args)), again)
     return summary if isinstance(summary, int) else finish_sweep(summary, again)[0]
 
 
@@ -127,6 +134,7 @@ def finish_sweep(summary: SweepSummary, again: str = "continue with --resume"
         return fail(f"all {summary.failed} runs failed (first: {first['label']}, replication "
                     f"{first['replication']}: {first['error']}); nothing to report: fix the "
                     f"cause and {again}", 1), None
+    started = time.monotonic()
     try:
         report = write_report(summary.folder)
     except (OSError, sqlite3.Error) as error:
@@ -137,9 +145,12 @@ def finish_sweep(summary: SweepSummary, again: str = "continue with --resume"
         return fail(f"{store}: {problem} while writing the report; every finished run is "
                     f"in the store: {remedy}write it with `teamsim report "
                     f"{shlex.quote(str(summary.folder))}`", 1), None
+    logger.info("%s: report and figures written in %.1f s", summary.folder,
+                time.monotonic() - started)
+    where = summary.executor if summary.executor.startswith("in ") else \
+        f"on {summary.executor}"
     print(f"{summary.settings} settings: {summary.done} runs done, {summary.failed} failed, "
-          f"{summary.skipped} already in the store; {summary.seconds:.1f} s on "
-          f"{summary.executor}")
+          f"{summary.skipped} already in the store; {summary.seconds:.1f} s {where}")
     print(f"wrote {summary.folder}/: store.sqlite, " + ", ".join(
         path.name for path in report.written))
     if not report.failures.empty:
@@ -189,7 +200,7 @@ def command_compare(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {folder}: holds files that no comparison wrote; choose "
                          "another --out, or pass --overwrite to replace the folder")
     again = "run the comparison again"
-    summary = run_sweep(lambda: sweep(experiment, folder, overwrite=True,
+    summary = run_sweep(lambda: sweep(experiment, folder, overwrite=True, then=REPORTING,
                                       plugin_names=args.plugin, **execution(args)), again)
     if isinstance(summary, int):
         return summary

@@ -10,7 +10,9 @@
 Results stream back as tasks finish, with at most a few tasks in flight per worker, so a
 sweep of any size holds only a bounded number of runs in memory. When a task raises, the
 tasks not yet started are cancelled and the error goes to the caller at once; a worker
-process that dies (killed, out of memory) is reported as :class:`WorkerDied`.
+process that dies (killed, out of memory) is reported as :class:`WorkerDied`. A sweep's
+progress line is :class:`simulation.experiments.progress.Progress` (also importable from
+here).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
+
+from simulation.experiments.progress import Progress as Progress  # where it used to live
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -153,67 +156,3 @@ def _failed_last(future: cf.Future[Any]) -> bool:
     """Sort key: the results of a batch of finished tasks before its errors (so that what
     finished is handed back before the error stops the caller)."""
     return future.cancelled() or future.exception() is not None
-
-
-class Progress:
-    """A progress line with rate and ETA on standard error.
-
-    On a terminal it redraws one line; elsewhere (logs, CI) it prints a line about every
-    tenth of the way.
-    """
-
-    def __init__(self, total: int, label: str, stream: TextIO | None = None,
-                 enabled: bool = True) -> None:
-        self.total = total
-        self.label = label
-        self.done = 0
-        self.stream = stream or sys.stderr
-        self.enabled = enabled and total > 0
-        self.start = time.monotonic()
-        self.last_draw = 0.0
-        self.last_tenth = -1
-        self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
-
-    def advance(self, count: int) -> None:
-        """Count finished runs and redraw when due."""
-        self.done += count
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        tenth = int(10 * self.done / self.total)
-        if self.interactive and (now - self.last_draw > 0.2 or self.done == self.total):
-            self.stream.write("\r" + self.line() + " " * 4)
-            self.stream.flush()
-            self.last_draw = now
-        elif not self.interactive and tenth > self.last_tenth:
-            self.stream.write(self.line() + "\n")
-            self.last_tenth = tenth
-
-    def close(self) -> None:
-        """End the progress line."""
-        if self.enabled and self.interactive:
-            self.stream.write("\n")
-            self.enabled = False
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()  # also when the sweep stops: an error then starts a line of its own
-
-    def line(self) -> str:
-        """The progress line: done of total, rate, ETA."""
-        elapsed = max(time.monotonic() - self.start, 1e-9)
-        rate = self.done / elapsed
-        left = (self.total - self.done) / rate if rate > 0 else float("inf")
-        eta = _clock(left) if left != float("inf") else "?"
-        percent = 100 * self.done / self.total
-        return (f"{self.label}: {self.done}/{self.total} runs ({percent:.0f}%), "
-                f"{rate:.1f} runs/s, elapsed {_clock(elapsed)}, ETA {eta}")
-
-
-def _clock(seconds: float) -> str:
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

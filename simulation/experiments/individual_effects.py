@@ -29,6 +29,7 @@ from simulation.experiments.stats import cohens_d
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
 from simulation.model.metrics import REPORTED_MEMBER_STATES
 from simulation.model.scenario_files import ConfigError
+from simulation.model.strategies import REGISTRY, StrategyRegistry
 
 MEASURES: tuple[str, ...] = ("output", *REPORTED_MEMBER_STATES)
 """What can be compared per member: their mean weekly output over the quarter, or a state
@@ -57,7 +58,8 @@ class EffectSizes:
 
 
 def member_values(config: ScenarioConfig, measure: str, quarter: int, replications: int,
-                  seed: int) -> tuple[np.ndarray, np.ndarray]:
+                  seed: int, registry: StrategyRegistry = REGISTRY
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Every member's value of ``measure`` at ``quarter`` in ``replications`` runs, as
     ``(runs, members)`` values and a mask of the filled slots."""
     if measure not in MEASURES:
@@ -67,7 +69,8 @@ def member_values(config: ScenarioConfig, measure: str, quarter: int, replicatio
         raise ConfigError("effect_sizes", "quarter",
                           f"must be from 1 to the scenario's {config.quarters}, not {quarter}")
     weekly = measure == "output"  # a member's output over the quarter needs every week
-    record = run_batch(config, seed, range(replications), member_detail=weekly).record
+    record = run_batch(config, seed, range(replications), registry,
+                       member_detail=weekly).record
     end = quarter * WEEKS_PER_QUARTER - 1 if weekly else quarter - 1  # the quarter's end
     active = record.active[end] > 0
     if weekly:
@@ -92,18 +95,20 @@ def icc1(values: np.ndarray, active: np.ndarray) -> float:
 def effect_sizes(treatment: Mapping[str, Any], control: Mapping[str, Any] | None = None,
                  scenario: ScenarioConfig | str | Path = "baseline", *,
                  measure: str = "output", quarter: int = 4, replications: int = 100,
-                 seed: int | None = None) -> EffectSizes:
+                 seed: int | None = None, registry: StrategyRegistry = REGISTRY
+                 ) -> EffectSizes:
     """The effect of ``treatment`` (scenario keys, spelled as :func:`simulate` takes them)
     against ``control`` (the scenario as it is, if None) on a member measure: Cohen's d
     on individuals and on teams, and the ICC that links them. Both groups run
-    replications ``0 .. replications - 1`` of the same seed (the scenario's if None)."""
+    replications ``0 .. replications - 1`` of the same seed (the scenario's if None);
+    ``registry`` is where the leaders' strategies are looked up (your own among them)."""
     treated = scenario_with(scenario, treatment, "effect_sizes: treatment")
     untreated = scenario_with(scenario, control or {}, "effect_sizes: control")
     base = treated.seed if seed is None else int(seed)
     if replications < 3:
         raise ConfigError("effect_sizes", "replications", "must be at least 3")
-    a, a_active = member_values(untreated, measure, quarter, replications, base)
-    b, b_active = member_values(treated, measure, quarter, replications, base)
+    a, a_active = member_values(untreated, measure, quarter, replications, base, registry)
+    b, b_active = member_values(treated, measure, quarter, replications, base, registry)
     team_a = np.array([row[mask].mean() for row, mask in zip(a, a_active, strict=True)
                        if mask.any()])
     team_b = np.array([row[mask].mean() for row, mask in zip(b, b_active, strict=True)

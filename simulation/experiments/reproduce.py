@@ -7,18 +7,22 @@ with their intervals.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from simulation import __version__
 from simulation.experiments.experiment_files import load_experiment, shipped_experiments
+from simulation.experiments.progress import announce
 from simulation.experiments.publishing import git_revision
 from simulation.experiments.report import Report, headline_table, write_report
 from simulation.experiments.store import STORE_FILE
 from simulation.experiments.sweep import SweepSummary, sweep
 from simulation.figures import outcome_title
 from simulation.model.strategies import REGISTRY
+
+logger = logging.getLogger(__name__)
 
 FIGURE_ORDER = ("heatmap", "trajectories", "differences", "tornado")
 HEADLINE_ORDER = ("strategy_comparison", "withdrawal_timing", "marginal_gains_vs_big_push",
@@ -36,18 +40,23 @@ def headline_rank(name: str) -> tuple[int, str]:
 def reproduce(results: Path, workers: int | None = None, names: Sequence[str] = (),
               show_progress: bool = True) -> list[tuple[SweepSummary, Report]]:
     """Sweep the headline experiments (or the shipped ``names``) and write
-    results/README.md."""
+    results/README.md; each sweep's progress on standard error (``show_progress``) says,
+    once its runs are done, that its report is being written."""
     shipped = shipped_experiments()
     chosen = list(names) or [name for name in HEADLINE_ORDER if name in shipped]
     unknown = [name for name in chosen if name not in shipped]
     if unknown:
         raise ValueError(f"unknown experiment {unknown[0]!r} (shipped: {', '.join(shipped)})")
     done = []
-    for name in chosen:
+    for number, name in enumerate(chosen, 1):
+        logger.info("experiment %d of %d: %s", number, len(chosen), name)
         experiment = load_experiment(shipped[name], REGISTRY.__contains__)
         summary = sweep(experiment, results / name, workers=workers, overwrite=True,
-                        show_progress=show_progress)
+                        show_progress=show_progress,
+                        then=f"writing its report into {results / name}/")
         done.append((summary, write_report(results / name)))
+    announce(f"reproduce: {len(done)} experiments swept; writing {results / 'README.md'} ...",
+             show_progress)
     # The README covers every shipped experiment with a store, not only those run now.
     reports = {report.folder.name: report for _, report in done}
     for name in sorted(shipped, key=headline_rank):

@@ -11,22 +11,26 @@ resumes where it stopped and ends with the same data.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import logging
-import math
 import shutil
 import sqlite3
 import time
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from simulation.experiments import plugins
 from simulation.experiments.bases import Base, members, overridden, own_strategy
-from simulation.experiments.executors import Progress, WorkerDied, open_executor, stream
+from simulation.experiments.chunks import MESA_CHUNK, chunks_of, runs_per_chunk
+from simulation.experiments.executors import (
+    InProcessExecutor,
+    Progress,
+    WorkerDied,
+    open_executor,
+    stream,
+)
 from simulation.experiments.experiment_files import ExperimentConfig
 from simulation.experiments.precision import precision_target, raise_replications
 from simulation.experiments.publishing import (
@@ -55,55 +59,15 @@ logger = logging.getLogger(__name__)
 ENGINES = ("batch", "mesa")
 BATCH_CHUNK = 1000
 """Most runs the batched engine takes in one task."""
-MESA_CHUNK = 16
-"""Most runs of the Mesa model in one task (each is run alone)."""
 TASK_MEMBER_WEEKS = 20_000_000
 """Most member-weeks in one task of the batched engine, so that a task of large teams over
 long runs still ends (and is committed to the store) within a minute or so."""
-PROGRESS_CHUNKS = 12
-"""Fewest chunks a sweep's runs are cut into (and at least four a worker): the progress line
-is printed as a chunk ends, so that it then appears about every tenth of the way."""
-SMALLEST_BATCH = 50
-"""Fewest runs of a setting in one task of the batched engine when its runs are split: a
-batch has a fixed cost (measured: about 0.25 s for the baseline team's 48 weeks, the time of
-fifty runs), so smaller pieces would cost more time than the progress they show is worth."""
 
 
 def chunk_limit(settings: Sequence[Setting]) -> int:
     """Most runs of the batched engine in one task, for the largest run of the settings."""
     largest = max(members(s.config) * s.config.weeks for s in settings)
     return max(1, min(BATCH_CHUNK, TASK_MEMBER_WEEKS // largest))
-
-
-def chunk_size(tasks: Sequence[RunTask], settings: Sequence[Setting], workers: int,
-               engine: str) -> int:
-    """Most runs in one task: about a PROGRESS_CHUNKS-th of the runs (less with many
-    workers), at most what a task should hold, and on the batched engine no fewer than a
-    setting's runs, or SMALLEST_BATCH of them."""
-    most = chunk_limit(settings) if engine == "batch" else MESA_CHUNK
-    size = math.ceil(len(tasks) / max(PROGRESS_CHUNKS, 4 * workers))
-    if engine == "batch" and tasks:
-        per_setting = max(Counter(task.setting for task in tasks).values())
-        size = max(size, min(SMALLEST_BATCH, per_setting))
-    return max(1, min(most, size))
-
-
-def chunks_of(tasks: Sequence[RunTask], size: int) -> Iterator[list[RunTask]]:
-    """The tasks in chunks of at most ``size`` runs: each setting's runs in as few pieces of
-    equal size as ``size`` allows, and the pieces of consecutive settings together while they
-    fit (the batched engine runs a chunk's runs of one setting as one batch)."""
-    chunk: list[RunTask] = []
-    for _, group in itertools.groupby(tasks, key=lambda task: task.setting):
-        runs = list(group)
-        step = math.ceil(len(runs) / math.ceil(len(runs) / size))
-        for start in range(0, len(runs), step):
-            piece = runs[start:start + step]
-            if chunk and len(chunk) + len(piece) > size:
-                yield chunk
-                chunk = []
-            chunk += piece
-    if chunk:
-        yield chunk
 
 
 class SweepError(Exception):
@@ -349,14 +313,18 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
                          for s in settings for k in range(wanted[s.index])
                          if (s.index, k) not in finished]
                 attempted.update((task.setting, task.replication) for task in tasks)
-                size = chunk_size or globals()["chunk_size"](tasks, settings, count, engine)
+                most = chunk_limit(settings) if engine == "batch" else MESA_CHUNK
+                size = chunk_size or runs_per_chunk(tasks, count, most, engine == "batch")
                 chunks = list(chunks_of(tasks, size))
                 logger.info("%s: %d runs to go in %d chunks of at most %d, %s", experiment.name,
                             len(tasks), len(chunks), size, description)
                 where = description if description.startswith("in ") else f"on {description}"
+                # In this process a task runs as it is handed out: one at a time, so that
+                # each is committed and counted before the next starts.
+                in_flight = 1 if isinstance(executor, InProcessExecutor) else 2 * count
                 with Progress(len(tasks), f"{experiment.name} {where}",
                               enabled=show_progress) as progress:
-                    for records in stream(executor, run_tasks, chunks, 2 * count):
+                    for records in stream(executor, run_tasks, chunks, in_flight):
                         store.write(records)
                         done += sum(r.status == DONE for r in records)
                         failed += sum(r.status == FAILED for r in records)

@@ -127,6 +127,13 @@ class StrategyRegistry:
         """Registered names, in registration order."""
         return list(self._entries)
 
+    def copy(self) -> StrategyRegistry:
+        """A new registry holding this one's strategies (``REGISTRY.copy()``: the built-ins,
+        to which one's own are added without touching the package's)."""
+        copied = StrategyRegistry()
+        copied._entries = dict(self._entries)
+        return copied
+
 
 REGISTRY = StrategyRegistry()
 """The registry the model and the command line look strategies up in."""
