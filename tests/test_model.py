@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import mesa
@@ -188,11 +190,18 @@ def test_a_departure_dips_output_while_the_slot_is_vacant():
     assert short_handed < full
 
 
-def test_model_release_drops_mesas_reference_to_it():
+def test_mesas_table_of_agent_ids_never_holds_the_model():
+    """Mesa's class-level id table kept every model alive until ``release()``; TeamSim's
+    agents count their ids in a table that holds models weakly (``WeakIdCounters``)."""
     model = TeamModel(short("baseline", quarters=1), seed=1).run()
-    assert model in mesa.Agent._ids
-    model.release()
     assert model not in mesa.Agent._ids
+    counters = type(model.leader)._ids
+    assert counters[model] is counters[model]  # one count per model, while it lives
+    model.release()  # kept for old callers, and harmless
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None
 
 
 def test_stepping_past_the_end_is_refused():

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import io
+import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from simulation import load_scenario
+from simulation.experiments.stats import paired_comparisons
 from simulation.figures import whatif_figure
 from simulation.model.scenario_files import ConfigError, shipped_scenarios, with_overrides
+from simulation.model.strategies import REGISTRY
+from simulation.workshop.readings import reads_members
+from simulation.workshop.sentence import difference_sentence
 from simulation.workshop.whatif import (
     LEVER_KEYS,
     MEASURES,
     apply_levers,
     compare,
+    copy_a_to_b,
     levers_of,
+    preset_levers,
     presets,
     quarterly_runs,
     structures_of,
@@ -63,11 +71,65 @@ def test_identical_configurations_are_named_as_such_not_compared():
     assert result.sentence.startswith("A and B are the same configuration")
 
 
-def test_a_small_difference_is_reported_as_within_noise():
+def test_a_small_difference_is_reported_as_no_clear_difference_with_its_interval():
     b = apply_levers(BASE, {"turnover_rate": 0.11})  # a departure more or less, either way
     result = compare(BASE, b, replications=6, seed=3)
-    assert result.difference["low"] < 0 < result.difference["high"]
-    assert "within each other's noise" in result.sentence
+    row = result.difference
+    assert row["low"] < 0 < row["high"]
+    assert result.sentence.startswith("B and A show no clear difference in team output in "
+                                      "quarter 12 (95% interval \u2212")
+    assert "higher" not in result.sentence and "lower" not in result.sentence
+
+
+def paired_row(difference: float, low: float, high: float, reference: float = 10.0
+               ) -> dict[str, float]:
+    """A paired comparison's row, relative to a reference mean of ``reference``."""
+    return {"difference": difference, "low": low, "high": high,
+            "relative": difference / reference, "relative_low": low / reference,
+            "relative_high": high / reference}
+
+
+@pytest.mark.parametrize(("row", "sentence"), [
+    (paired_row(0.0, 0.0, 0.0), "B and A end exactly the same in team output in quarter 12: "
+                                "what B changes makes no difference to it here."),
+    (paired_row(0.0, -0.2, 0.3), "B and A show no clear difference in team output in "
+                                 "quarter 12 (95% interval \u22122% to +3%)."),
+    (paired_row(0.01, -0.001, 0.02), "B and A show no clear difference in team output in "
+                                     "quarter 12 (95% interval 0.0% to +0.2%)."),
+    (paired_row(1.8, 1.2, 2.4), "B ends 18% higher than A in team output in quarter 12 "
+                                "(95% interval 12% to 24%)."),
+    (paired_row(-0.04, -0.07, -0.01), "B ends 0.4% lower than A in team output in quarter 12 "
+                                      "(95% interval 0.1% to 0.7%)."),
+])
+def test_the_sentence_is_honest_about_null_and_tiny_differences(row, sentence):
+    assert difference_sentence(row, 12) == sentence
+    assert not re.search(r"(?<![\d.])0% (higher|lower)", sentence)
+
+
+def test_teams_of_different_sizes_are_compared_per_member_not_in_totals():
+    b = apply_levers(BASE, {"team_size": 30})
+    result = compare(BASE, b, replications=8, seed=3)
+    assert result.outcome == "output_per_member"
+    assert "in output per member in quarter 12" in result.sentence
+    by_hand = paired_comparisons(result.runs, ["output_per_member"], [12], reference="A")
+    assert result.difference["relative"] == pytest.approx(by_hand["relative"].iloc[0])
+    totals = paired_comparisons(result.runs, ["team_output"], [12], reference="A")
+    assert totals["relative"].iloc[0] > 1  # in totals, B would read hundreds of % higher
+    assert abs(result.difference["relative"]) < 1
+    assert compare(BASE, apply_levers(BASE, {"systems_share": 0.33}), replications=4,
+                   seed=3).outcome == "team_output"
+
+
+def test_the_sentence_speaks_of_the_chosen_quarter():
+    b = apply_levers(BASE, {"systems_share": 0.33})
+    result = compare(BASE, b, replications=8, seed=3, quarter=4)
+    assert result.quarter == 4
+    assert " in quarter 4 " in result.sentence
+    by_hand = paired_comparisons(result.runs, ["team_output"], [4], reference="A").iloc[0]
+    assert result.difference["relative"] == pytest.approx(by_hand["relative"])
+    assert result.runs["quarter"].max() == 12  # the chart still shows every quarter
+    assert compare(BASE, b, replications=8, seed=3, quarter=40).quarter == 12
+    assert compare(BASE, b, replications=8, seed=3).quarter == 12
 
 
 def test_levers_read_back_what_they_set():
@@ -122,7 +184,85 @@ def test_the_table_holds_a_b_and_the_paired_difference_for_every_quarter():
     assert last.loc["B-A", "mean"] == pytest.approx(last.loc["B", "mean"] - last.loc["A", "mean"])
     assert last.loc["B-A", "mean"] == pytest.approx(result.difference["difference"])
     assert (table["low"] <= table["mean"]).all() and (table["mean"] <= table["high"]).all()
-    assert pd.read_csv(io.StringIO(result.to_csv())).shape == table.shape
+    exported = pd.read_csv(io.StringIO(result.to_csv()))
+    assert exported.shape[0] == table.shape[0]
+    pd.testing.assert_frame_equal(exported[table.columns], table, check_exact=False,
+                                  rtol=1e-5)
+
+
+def test_the_csv_records_the_preset_the_seed_and_both_configurations_levers():
+    b = apply_levers(BASE, {"systems_share": 0.33, "strategy": "situational"})
+    exported = pd.read_csv(io.StringIO(compare(BASE, b, replications=4, seed=7).to_csv()))
+    assert (exported["preset"] == "attention_withdrawn").all()
+    assert (exported["seed"] == 7).all()
+    for name in LEVER_KEYS:
+        assert {f"A_{name}", f"B_{name}"} <= set(exported.columns)
+    assert (exported["A_systems_share"] == 0).all()
+    assert (exported["B_systems_share"] == 0.33).all()
+    assert set(exported["A_strategy"]) == {"coach"}
+    assert set(exported["B_strategy"]) == {"situational"}
+    assert (exported["B_team_size"] == BASE.team.size).all()
+
+
+def test_different_comparisons_download_under_different_names():
+    def name(levers, seed=7, replications=4):
+        return compare(BASE, apply_levers(BASE, levers), replications=replications,
+                       seed=seed).file_name("csv")
+    first = name({"systems_share": 0.33})
+    assert first.startswith("teamsim_whatif_attention_withdrawn_") and first.endswith(".csv")
+    assert first == name({"systems_share": 0.33})
+    assert len({first, name({"systems_share": 0.5}), name({"attention_hours": 12.0}),
+                name({"systems_share": 0.33}, seed=8),
+                name({"systems_share": 0.33}, replications=5)}) == 5
+
+
+def test_reset_returns_both_configurations_to_the_presets_levers():
+    preset = presets()["attention_withdrawn"]
+    reset = preset_levers(preset)
+    assert reset == {"A": levers_of(preset.config), "B": levers_of(preset.config)}
+    reset["B"]["systems_share"] = 0.5  # each configuration has its own levers
+    assert reset["A"]["systems_share"] == 0
+
+
+def test_copy_a_to_b_gives_b_as_levers_and_leaves_a():
+    a = {**levers_of(BASE), "attention_hours": 12.0}
+    b = {**levers_of(BASE), "systems_share": 0.33}
+    copied = copy_a_to_b({"A": a, "B": b})
+    assert copied["A"] == a and copied["B"] == a
+    copied["B"]["crisis_rate"] = 1.0
+    assert copied["A"]["crisis_rate"] == a["crisis_rate"] == BASE.environment.crisis_rate
+
+
+# --- the diagnostic levers ----------------------------------------------------------------
+
+
+def test_a_less_accurate_leader_does_worse_under_a_diagnosing_strategy():
+    a = apply_levers(BASE, {"strategy": "diagnose_and_match"})
+    b = apply_levers(a, {"diagnostic_accuracy": 0.0})
+    assert b.leader.diagnostic_accuracy == 0.0  # the key the model's reading uses
+    result = compare(a, b, replications=10, seed=BASE.seed)
+    assert result.difference["high"] < 0
+    assert "lower than A in team output" in result.sentence
+
+
+def test_under_a_strategy_that_reads_nobody_the_diagnostic_levers_change_nothing():
+    a = apply_levers(BASE, {"strategy": "firefighter"})
+    b = apply_levers(a, {"diagnostic_accuracy": 0.0, "bias_strength": 0.6})
+    result = compare(a, b, replications=4, seed=3)
+    assert result.difference["difference"] == 0
+    assert result.sentence.startswith("B and A end exactly the same")
+    assert not reads_members("firefighter")
+    assert reads_members("diagnose_and_match")
+
+
+def test_the_page_knows_which_strategies_read_the_members_as_the_model_does():
+    for name in REGISTRY.names():
+        a = apply_levers(BASE, {"strategy": name})
+        b = apply_levers(a, {"diagnostic_accuracy": 0.0, "bias_strength": 0.5})
+        runs = compare(a, b, replications=3, seed=1).runs
+        moved = not np.array_equal(runs[runs.label == "A"]["team_output"].to_numpy(),
+                                   runs[runs.label == "B"]["team_output"].to_numpy())
+        assert reads_members(name) == moved, name
 
 
 def test_the_same_seed_gives_the_same_comparison():
@@ -196,14 +336,21 @@ def test_a_structure_that_would_split_too_small_a_team_names_the_structure_lever
 
 
 @pytest.mark.parametrize("levers", [
-    {"structure": "subgroups"}, {"structure": "hub_and_spoke"}, {"team_size": 4},
-    {"team_size": 14}, {"interdependence": 0.0}, {"interdependence": 1.0},
-    {"complexity": 0.0}, {"complexity": 1.0}])
+    {"structure": "subgroups"}, {"structure": "hub_and_spoke"}, {"interdependence": 0.0},
+    {"interdependence": 1.0}, {"complexity": 0.0}, {"complexity": 1.0}])
 def test_moving_a_team_lever_changes_the_what_if_result(levers):
     result = compare(BASE, apply_levers(BASE, levers), replications=12, seed=3)
     row = result.difference
     assert row["low"] > 0 or row["high"] < 0, row
     assert result.sentence.startswith("B ends ")
+
+
+@pytest.mark.parametrize("size", [4, 14])
+def test_moving_team_size_changes_the_teams_output_and_is_said_per_member(size):
+    result = compare(BASE, apply_levers(BASE, {"team_size": size}), replications=12, seed=3)
+    totals = paired_comparisons(result.runs, ["team_output"], [12], reference="A").iloc[0]
+    assert totals["low"] > 0 or totals["high"] < 0, totals
+    assert "in output per member in quarter 12" in result.sentence
 
 
 def test_a_preset_that_lists_its_ties_keeps_them_as_its_own_structure():

@@ -6,15 +6,19 @@ from __future__ import annotations
 import re
 import socket
 from types import SimpleNamespace
+from typing import Any
 
+import ipyvuetify as v
 import numpy as np
 import pytest
+import solara
+import solara.widgets
 from conftest import teamsim
 from matplotlib.colors import to_hex
 
 from simulation import TeamModel, load_scenario
 from simulation.figures.style import outcome_title
-from simulation.workshop.page import differences, parse_typed
+from simulation.workshop.page import NOT_READ, Page, differences, parse_typed
 from simulation.workshop.team_view import (
     CLIMATE,
     COLOUR_BY,
@@ -73,6 +77,86 @@ def test_the_page_names_the_team_levers_b_changed():
     assert differences(a, b) == ("B differs from A in: Network structure complete → "
                                  "subgroups; Interdependence 0.5 → 0.9; Task complexity 0.5 → "
                                  "0.2")
+
+
+# --- the page's state (rendered without a browser) ----------------------------------------
+
+
+def rendered_page() -> Any:
+    """The page rendered in this process (its widgets, found by class or label)."""
+    _box, rendered = solara.render(Page(), handle_error=False)
+    return rendered
+
+
+def html_with(rendered: Any, attribute: str, value: str | None = None) -> list[Any]:
+    """The page's HTML blocks with an attribute (and, if given, that value)."""
+    return [html for html in rendered.find(solara.widgets.HTML).widgets
+            if attribute in html.attributes
+            and (value is None or html.attributes[attribute] == value)]
+
+
+def differs(rendered: Any) -> str:
+    """The line above the chart that names the levers B sets differently."""
+    return str(html_with(rendered, "class", "teamsim-differs")[0].unsafe_innerHTML)
+
+
+def type_lever(rendered: Any, lever: str, text: str) -> None:
+    """Type a value into the shown configuration's box for a lever, and press Enter."""
+    rendered.find(v.TextField, class_=f"teamsim-box teamsim-box-{lever}").widget.fire_event(
+        "change", text)
+
+
+def click(rendered: Any, label: str) -> None:
+    """Click a button of the page by its label."""
+    rendered.find(v.Btn, children=[label]).widget.click()
+
+
+def test_the_page_opens_with_b_selected_for_editing():
+    rendered = rendered_page()
+    editing = rendered.find(v.BtnToggle, class_="teamsim-editing").widget
+    assert editing.v_model == 1  # the second choice: Configuration B
+    assert [html.attributes["data-config"] for html in html_with(rendered, "data-config")] \
+        == ["B"]
+    type_lever(rendered, "systems_share", "0.33")
+    assert differs(rendered) == "B differs from A in: Hours building systems 0 → 0.33"
+
+
+def test_the_reset_button_brings_both_configurations_back_to_the_preset():
+    rendered = rendered_page()
+    type_lever(rendered, "attention_hours", "12")
+    assert differs(rendered) == "B differs from A in: Leader hours per week 8 → 12"
+    click(rendered, "Reset to the preset")
+    assert differs(rendered) == ""
+    box = rendered.find(v.TextField, class_="teamsim-box teamsim-box-attention_hours").widget
+    assert box.v_model == "8"
+
+
+def test_the_copy_button_sets_b_to_as_levers():
+    rendered = rendered_page()
+    type_lever(rendered, "systems_share", "0.33")  # B
+    rendered.find(v.BtnToggle, class_="teamsim-editing").widget.v_model = 0  # show A
+    type_lever(rendered, "attention_hours", "12")
+    assert "Leader hours per week 12 → 8" in differs(rendered)
+    click(rendered, "Copy A to B")
+    assert differs(rendered) == ""
+    rendered.find(v.BtnToggle, class_="teamsim-editing").widget.v_model = 1  # show B
+    box = rendered.find(v.TextField, class_="teamsim-box teamsim-box-attention_hours").widget
+    assert box.v_model == "12"
+
+
+def test_the_page_offers_every_quarter_for_the_sentence_the_last_first():
+    select = rendered_page().find(v.Select, class_="teamsim-quarter").widget
+    assert select.v_model == 0
+    assert [item["value"] for item in select.items] == list(range(12))
+    assert select.items[0]["text"] == "the last (12)"
+
+
+def test_the_page_says_when_the_diagnostic_levers_cannot_act_under_the_strategy():
+    rendered = rendered_page()
+    assert not html_with(rendered, "class", "teamsim-not-read")  # coach reads her team
+    rendered.find(v.Select, class_="teamsim-strategy").widget.v_model = "firefighter"
+    notes = html_with(rendered, "class", "teamsim-not-read")
+    assert [note.unsafe_innerHTML for note in notes] == [NOT_READ]
 
 
 # --- the team view ------------------------------------------------------------------------

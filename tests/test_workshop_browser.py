@@ -178,7 +178,9 @@ def test_export_downloads_the_chart_as_png_and_the_numbers_as_csv(page):
     with page.expect_download() as png_download:
         page.get_by_role("button", name="Chart (PNG)").click()
     png = png_download.value
-    assert png.suggested_filename == "teamsim_whatif_attention_withdrawn.png"
+    want = expected("attention_withdrawn", {"systems_share": 0.33})
+    assert png.suggested_filename == want.file_name("png")
+    assert png.suggested_filename.startswith("teamsim_whatif_attention_withdrawn_")
     data = Path(png.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     image = matplotlib.image.imread(io.BytesIO(data), format="png")
@@ -186,11 +188,14 @@ def test_export_downloads_the_chart_as_png_and_the_numbers_as_csv(page):
 
     with page.expect_download() as csv_download:
         page.get_by_role("button", name="Numbers (CSV)").click()
+    assert csv_download.value.suggested_filename == want.file_name("csv")
     table = pd.read_csv(csv_download.value.path())
-    want = expected("attention_withdrawn", {"systems_share": 0.33}).table()
-    assert list(table.columns) == list(want.columns)
-    assert len(table) == len(want) == 3 * 5 * 12
-    pd.testing.assert_frame_equal(table, want, check_exact=False, rtol=1e-5)
+    numbers = want.table()
+    assert list(table.columns[:len(numbers.columns)]) == list(numbers.columns)
+    assert len(table) == len(numbers) == 3 * 5 * 12
+    pd.testing.assert_frame_equal(table[numbers.columns], numbers, check_exact=False,
+                                  rtol=1e-5)
+    assert set(table.preset) == {"attention_withdrawn"} and set(table.B_systems_share) == {0.33}
 
 
 def test_the_team_view_steps_and_plays_the_mesa_agents(page):

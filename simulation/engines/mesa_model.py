@@ -102,10 +102,7 @@ class TeamModel(mesa.Model):
     # --- Mesa interface -------------------------------------------------------------------
 
     def step(self) -> None:
-        """Simulate one week (after the last, nothing: ``running`` is then False)."""
-        if self.calendar.finished:
-            self.running = False
-            return
+        """Simulate one week (after the last, a RuntimeError: ``running`` is then False)."""
         self.calendar.run_week()
         self.running = not self.calendar.finished
         if self.datacollector is not None:

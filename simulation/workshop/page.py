@@ -26,6 +26,8 @@ from simulation.figures import OUTCOME_TITLES, whatif_figure
 from simulation.model.config import CADENCES, ScenarioConfig
 from simulation.model.scenario_files import ConfigError
 from simulation.model.strategies import REGISTRY
+from simulation.workshop.controls import ConfigActions, QuarterSelect
+from simulation.workshop.readings import reads_members
 from simulation.workshop.team_view import TeamView
 from simulation.workshop.whatif import (
     CADENCE,
@@ -39,7 +41,8 @@ from simulation.workshop.whatif import (
     WhatIf,
     apply_levers,
     compare,
-    levers_of,
+    copy_a_to_b,
+    preset_levers,
     presets,
     structures_of,
 )
@@ -57,6 +60,8 @@ CADENCE_NOTE = ("weekly or fortnightly 1:1s, or a quarterly or annual review tha
 """The panel the structure lever sits in (first in it)."""
 CHOICE_LABELS = {STRATEGY: "Strategy", STRUCTURE: "Network structure",
                  CADENCE: "Feedback cadence"}
+NOT_READ = ("This strategy does not read the members' states: Diagnostic accuracy and "
+            "Diagnostic bias change nothing under it.")
 
 CSS = """
 .teamsim-sentence { font-size: 1.5rem; font-weight: 500; line-height: 1.3; margin: 4px 0; }
@@ -85,9 +90,10 @@ class Shown:
         return self.whatif.sentence
 
 
-def show(a: ScenarioConfig, b: ScenarioConfig, replications: int) -> Shown:
-    """Run the comparison and draw its chart (in a worker thread)."""
-    whatif = compare(a, b, replications=replications, seed=a.seed)
+def show(a: ScenarioConfig, b: ScenarioConfig, replications: int, quarter: int = 0) -> Shown:
+    """Run the comparison, its sentence of ``quarter`` (0: the last), and draw its chart
+    (in a worker thread)."""
+    whatif = compare(a, b, replications=replications, seed=a.seed, quarter=quarter or None)
     figure = whatif_figure(whatif.summary, whatif.a, whatif.b, whatif.sentence)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=CHART_DPI)
@@ -253,6 +259,8 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Scenar
               class_="teamsim-strategy")
     solara.HTML(tag="div", unsafe_innerHTML=REGISTRY.get(levers.value[STRATEGY]).description,
                 classes=["teamsim-lever-note"])
+    if not reads_members(levers.value[STRATEGY]):
+        solara.HTML(tag="div", unsafe_innerHTML=NOT_READ, classes=["teamsim-not-read"])
     for group in GROUPS:
         solara.HTML(tag="div", unsafe_innerHTML=group, classes=["teamsim-group"])
         if group == CADENCE_GROUP:
@@ -291,10 +299,11 @@ def numbers_table(whatif: WhatIf) -> str:
 
 
 @solara.component
-def Comparison(a: ScenarioConfig, b: ScenarioConfig, replications: int, preset: str) -> None:
-    """The difference in words, the chart, the numbers and the export buttons."""
-    task = solara.lab.use_task(lambda: show(a, b, replications),  # type: ignore[arg-type]
-                               dependencies=[a, b, replications])
+def Comparison(a: ScenarioConfig, b: ScenarioConfig, replications: int, quarter: int) -> None:
+    """The difference in words (of ``quarter``, 0: the last), the chart, the numbers and
+    the export buttons."""
+    task = solara.lab.use_task(lambda: show(a, b, replications, quarter),  # type: ignore[arg-type]
+                               dependencies=[a, b, replications, quarter])
     shown: Shown | None = task.latest
     if task.error:
         solara.Error(f"The comparison failed: {task.exception}")
@@ -311,10 +320,10 @@ def Comparison(a: ScenarioConfig, b: ScenarioConfig, replications: int, preset: 
     with solara.Row(style={"align-items": "flex-start", "gap": "24px", "flex-wrap": "wrap"}):
         solara.HTML(tag="div", unsafe_innerHTML=numbers_table(shown.whatif))
         with solara.Column():
-            solara.FileDownload(shown.png, filename=f"teamsim_whatif_{preset}.png",
+            solara.FileDownload(shown.png, filename=shown.whatif.file_name("png"),
                                 label="Chart (PNG)", mime_type="image/png")
             solara.FileDownload(lambda: shown.whatif.to_csv(),
-                                filename=f"teamsim_whatif_{preset}.csv",
+                                filename=shown.whatif.file_name("csv"),
                                 label="Numbers (CSV)", mime_type="text/csv")
 
 
@@ -324,16 +333,22 @@ def Page() -> None:
     catalogue = presets()
     preset_name = solara.use_reactive(DEFAULT_PRESET)
     preset = catalogue[preset_name.value]
-    levers = {label: solara.use_reactive(levers_of(preset.config)) for label in LABELS}
+    levers = {label: solara.use_reactive(start) for label, start
+              in preset_levers(preset).items()}
     refusal = solara.use_reactive("")
-    editing = solara.use_reactive(f"Configuration {LABELS[0]}")
+    editing = solara.use_reactive(f"Configuration {LABELS[1]}")  # B: "move B's levers"
     replications = solara.use_reactive(DEFAULT_REPLICATIONS)
+    quarter = solara.use_reactive(0)  # the sentence's quarter; 0: the last
+
+    def set_levers(values: dict[str, dict[str, Any]]) -> None:
+        for label in LABELS:
+            levers[label].set(values[label])
+        refusal.set("")
 
     def choose_preset(name: str) -> None:
         preset_name.set(name)
-        for label in LABELS:
-            levers[label].set(levers_of(catalogue[name].config))
-        refusal.set("")
+        quarter.set(0)
+        set_levers(preset_levers(catalogue[name]))
 
     configs = {label: apply_levers(preset.config, levers[label].value) for label in LABELS}
     solara.Title("TeamSim workshop")
@@ -355,6 +370,8 @@ def Page() -> None:
             solara.ToggleButtonsSingle(value=editing, values=[f"Configuration {label}"
                                                               for label in LABELS],
                                        classes=["teamsim-editing"])
+            ConfigActions(lambda: set_levers(preset_levers(preset)), lambda: set_levers(
+                copy_a_to_b({label: levers[label].value for label in LABELS})))
             label = editing.value[-1]
             with solara.Column(classes=["teamsim-levers"],
                                style={"padding": "0"}).key(f"levers-{label}"):
@@ -364,10 +381,11 @@ def Page() -> None:
             solara.HTML(tag="div", unsafe_innerHTML=differences(levers["A"].value,
                                                                 levers["B"].value),
                         classes=["teamsim-differs"])
-            Comparison(configs["A"], configs["B"], int(replications.value), preset.name)
+            Comparison(configs["A"], configs["B"], int(replications.value), quarter.value)
             with solara.Row(style={"align-items": "center"}):
                 solara.Text("Replications of each:")
                 solara.ToggleButtonsSingle(value=replications, values=list(REPLICATION_CHOICES))
+                QuarterSelect(quarter, min(config.quarters for config in configs.values()))
                 solara.Text(f"seed {preset.config.seed}; replication k of A and of B meets "
                             f"the same random numbers")
             TeamView(configs["A"], configs["B"])

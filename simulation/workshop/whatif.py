@@ -11,6 +11,8 @@ lever), and both configurations run on the batched engine under common random nu
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -29,6 +31,7 @@ from simulation.model.scenario_files import (
     shown,
     with_overrides,
 )
+from simulation.workshop.sentence import OUTCOME, PER_MEMBER, difference_sentence
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,6 @@ LEVER_KEYS: dict[str, str] = {STRATEGY: "leader.strategy", STRUCTURE: "network.s
                               **{lever.name: lever.key for lever in _LEVERS}}
 """Every lever (the three choices first) and the scenario key it sets."""
 
-OUTCOME = "team_output"
-"""The outcome the sentence speaks of."""
 
 MEASURES: tuple[str, ...] = ("team_output", "capability_mean", "motivation_mean",
                              "trust_mean", "accountability_mean")
@@ -221,6 +222,17 @@ def presets() -> dict[str, Preset]:
     return found
 
 
+def preset_levers(preset: Preset) -> dict[str, dict[str, Any]]:
+    """Both configurations' levers back at the preset's (choosing a preset, or the page's
+    reset)."""
+    return {label: levers_of(preset.config) for label in LABELS}
+
+
+def copy_a_to_b(levers: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Both configurations' levers with B set to A's (A is left as it is)."""
+    return {"A": dict(levers["A"]), "B": dict(levers["A"])}
+
+
 @dataclass(frozen=True)
 class WhatIf:
     """Configuration A against configuration B."""
@@ -230,12 +242,16 @@ class WhatIf:
     runs: pd.DataFrame
     """Both configurations' quarterly rows, labelled "A" and "B"."""
     difference: pd.Series
-    """B against A on team output at the last quarter, paired: difference, interval,
+    """B against A on the outcome at the quarter spoken of, paired: difference, interval,
     relative difference and its interval."""
+    seed: int = DEFAULT_SEED
+    outcome: str = OUTCOME
+    """What the sentence compares: team output, or output per member when the team sizes
+    differ."""
 
     @property
     def quarter(self) -> int:
-        """The last quarter both configurations reach."""
+        """The quarter the sentence speaks of (by default the last both reach)."""
         return int(self.difference["quarter"])
 
     @property
@@ -249,17 +265,7 @@ class WhatIf:
         if self.a == self.b:
             return ("A and B are the same configuration: move a lever of B (or of A) to "
                     "compare.")
-        row = self.difference
-        relative, low, high = (100 * row["relative"], 100 * row["relative_low"],
-                               100 * row["relative_high"])
-        if low > 0 or high < 0:
-            direction = "higher" if relative > 0 else "lower"
-            return (f"B ends {abs(relative):.0f}% {direction} than A in team output in "
-                    f"quarter {self.quarter} (95% interval "
-                    f"{abs(low if relative > 0 else high):.0f}% to "
-                    f"{abs(high if relative > 0 else low):.0f}%).")
-        return (f"B and A end within each other's noise in quarter {self.quarter}: B is "
-                f"{relative:+.0f}% (95% interval {low:+.0f}% to {high:+.0f}%).")
+        return difference_sentence(self.difference, self.quarter, self.outcome)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -290,22 +296,43 @@ class WhatIf:
                                  if column.name == "measure" else column,
                                  kind="stable").reset_index(drop=True)
 
+    def settings(self) -> dict[str, Any]:
+        """What produced the numbers: the preset, the seed, and every lever of A and of B
+        (``A_strategy``, ..., ``B_crisis_rate``; an optional lever left unset is empty)."""
+        levers = {f"{label}_{name}": value for label, config in zip(LABELS, (self.a, self.b),
+                                                                    strict=True)
+                  for name, value in levers_of(config).items()}
+        return {"preset": self.a.name, "seed": self.seed, **levers}
+
     def to_csv(self) -> str:
-        """:meth:`table` as CSV text, for a spreadsheet or a slide."""
-        return self.table().to_csv(index=False, float_format="%.6g")
+        """:meth:`table` as CSV text, for a spreadsheet or a slide, with the settings
+        (:meth:`settings`) as constant columns after the numbers."""
+        return self.table().assign(**self.settings()).to_csv(index=False,
+                                                             float_format="%.6g")
+
+    def file_name(self, extension: str) -> str:
+        """A download's name: the preset and a short digest of the settings and the
+        replications, so two different comparisons never share a name."""
+        settings = json.dumps({**self.settings(), "replications": self.replications,
+                               "quarter": self.quarter}, sort_keys=True, default=str)
+        digest = hashlib.sha1(settings.encode()).hexdigest()[:8]
+        return f"teamsim_whatif_{self.a.name}_{digest}.{extension}"
 
 
 def compare(a: ScenarioConfig, b: ScenarioConfig, replications: int = 30,
-            seed: int = DEFAULT_SEED) -> WhatIf:
+            seed: int = DEFAULT_SEED, quarter: int | None = None) -> WhatIf:
     """Run both configurations (replication k of each meets the same random numbers) and
-    compare them on team output at the last quarter both reach."""
+    compare them at ``quarter`` (by default, or past it, the last quarter both reach) on
+    team output, or on output per member when their team sizes differ."""
     quarters = min(a.quarters, b.quarters)
+    spoken = quarters if quarter is None else max(1, min(quarter, quarters))
     frames = [quarterly_runs(config, seed, replications).assign(label=name)
               for name, config in zip(LABELS, (a, b), strict=True)]
     runs = pd.concat(frames, ignore_index=True)
     runs = runs[runs.quarter <= quarters].reset_index(drop=True)
-    difference = paired_comparisons(runs, [OUTCOME], [quarters], reference="A").iloc[0]
-    return WhatIf(a, b, runs, difference)
+    outcome = OUTCOME if a.team.size == b.team.size else PER_MEMBER
+    difference = paired_comparisons(runs, [outcome], [spoken], reference="A").iloc[0]
+    return WhatIf(a, b, runs, difference, seed, outcome)
 
 
 @lru_cache(maxsize=32)
