@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from simulation.engines.agents import Leader, TeamMember, checked_value
-from simulation.engines.mesa_data import team_collector
+from simulation.engines.mesa_data import model_columns, team_collector
 from simulation.engines.simpy_calendar import Calendar
 from simulation.model import hiring
 from simulation.model import interventions as iv
-from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
+from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import REPORTED_MEMBER_STATES, WeeklyRecord
 from simulation.model.randomness import draw_run_noise, run_generator
 from simulation.model.scenario_files import keyword_overrides, load_scenario, with_overrides
@@ -127,12 +127,8 @@ class TeamModel(mesa.Model):
         if week == 0:
             raise ValueError("no week has been simulated yet: see initial_state")
         if self._week_outcomes is None or self._week_outcomes[0] != week:
-            last = {name: float(values[-1])
-                    for name, values in self.record.weekly_columns(week).items()}
-            self._week_outcomes = (week, {"week": week,
-                                          "quarter": (week - 1) // WEEKS_PER_QUARTER + 1,
-                                          "seed": self.seed,
-                                          "replication": self.replication, **last})
+            self._week_outcomes = (week, {name: values[-1]
+                                          for name, values in model_columns(self).items()})
         return self._week_outcomes[1]
 
     # --- the week -------------------------------------------------------------------------
