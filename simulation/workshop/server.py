@@ -1,4 +1,4 @@
-"""Serve the workshop page on 127.0.0.1 until Ctrl-C.
+"""Serve the workshop on 127.0.0.1 (or, with ``--host``, on the network) until Ctrl-C.
 
 Solara's own `solara run` would do, but the workshop needs a few things it does not: it binds
 the port itself (so ``--port 0`` picks a free port and the address printed is the real one,
@@ -16,8 +16,11 @@ import socket
 import warnings
 from collections.abc import Callable
 
-APP = "simulation.workshop.page"
-"""The module Solara serves: its ``Page`` component is the page."""
+from simulation.workshop import access
+
+APP = "simulation.workshop.app"
+"""The module Solara serves: its ``routes`` are the pages (the what-if page, the trainer's
+room and a participant's page)."""
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -29,12 +32,20 @@ class PortError(Exception):
 
 def bind(port: int, host: str = HOST) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: any free port)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+    except socket.gaierror:
+        sock.close()
+        raise PortError(f"--host {host}: not an address or a name this machine knows"
+                        ) from None
     except OSError as error:
         sock.close()
+        if error.errno == errno.EADDRNOTAVAIL:
+            raise PortError(f"--host {host}: not an address of this machine (0.0.0.0 "
+                            f"serves on all of them)") from None
         if error.errno == errno.EADDRINUSE:
             raise PortError(f"--port {port}: in use by another program; choose another port"
                             ) from None
@@ -53,25 +64,43 @@ def configure_solara() -> None:
     os.environ["SOLARA_APP"] = APP
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("SOLARA_MODE", "production")
+    # Solara's "This website runs on Solara" badge sits over the page's bottom right corner
+    # (the team cards, the leaderboard): off.
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     # Over plain http on localhost a SameSite=None cookie cannot be set; Solara falls back
     # to SameSite=Lax (what a local page needs) and warns about it on every page load.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     logging.getLogger("solara").setLevel(logging.WARNING)
 
 
-def serve(port: int = DEFAULT_PORT, announce: Callable[[str], None] = print) -> None:
-    """Serve the page until interrupted (Ctrl-C or SIGTERM)."""
-    sock = bind(port)
+def serve(port: int = DEFAULT_PORT, announce: Callable[[str], None] = print,
+          host: str = HOST) -> None:
+    """Serve the pages until interrupted (Ctrl-C or SIGTERM). On an address other machines
+    reach (``host`` not a loopback address), the trainer's pages need the key in the
+    trainer's link, announced here, and a participant's page a room's code."""
+    sock = bind(port, host)
     configure_solara()
     import uvicorn
 
-    address = f"http://{HOST}:{sock.getsockname()[1]}/"
-    os.environ["SERVER_NAME"] = HOST
-    os.environ["SERVER_PORT"] = str(sock.getsockname()[1])
+    bound = sock.getsockname()[1]
+    shown = access.reachable_address(host)
+    shown = f"[{shown}]" if ":" in shown else shown
+    served = access.Access(f"http://{shown}:{bound}",
+                           "" if access.is_loopback(host) else access.new_key())
+    access.configure(served)
+    address = f"{served.base_url}/"
+    os.environ["SERVER_NAME"] = shown
+    os.environ["SERVER_PORT"] = str(bound)
     config = uvicorn.Config("solara.server.starlette:app", log_level="warning",
                             timeout_graceful_shutdown=2, ws_ping_interval=None)
     server = uvicorn.Server(config)
-    announce(f"TeamSim workshop: open {address} in a browser (Ctrl-C stops it)")
+    if served.public:
+        announce(f"TeamSim workshop on the network: trainer's room {served.trainer_url()} "
+                 f"and what-if page {served.trainer_url('')} (keep these links to yourself; "
+                 f"participants join with the room's link; Ctrl-C stops it)")
+    else:
+        announce(f"TeamSim workshop: open {address} in a browser, a participatory room at "
+                 f"{served.trainer_url()} (Ctrl-C stops it)")
     try:
         server.run(sockets=[sock])
     finally:
