@@ -108,7 +108,7 @@ def test_leaderboard_export_and_debrief_hold_every_participants_run(baseline):
             room.play(name, allocation(room.config, hours))
     with pytest.raises(RoomError):
         room.play("Ann", allocation(room.config, {}))
-    board = leaderboard(room)
+    board = leaderboard(room.standings())
     assert list(board["rank"]) == [1, 2, 3] and set(board["name"]) == set(plans)
     assert board["output"].is_monotonic_decreasing
     exported = export_frame(room)

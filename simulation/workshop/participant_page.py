@@ -163,7 +163,7 @@ def Game(room: Room, player: Player) -> None:
         solara.HTML(tag="div", unsafe_innerHTML=quarter_news(room, view.quarterly, quarter),
                     classes=["teamsim-room-note"], attributes={"data-testid": "news"})
         solara.FigurePlotly(trajectories({player.name: view.quarterly}, quarters=room.quarters,
-                                         withdrawn=withdrawn_quarters(room)))
+                                         withdrawn=room.withdrawn_quarters()))
     solara.HTML(tag="div", unsafe_innerHTML=members_table(view.members, quarter))
     if quarter >= room.quarters:
         solara.HTML(tag="div", unsafe_innerHTML=(
@@ -174,11 +174,6 @@ def Game(room: Room, player: Player) -> None:
     if not stale:
         AllocationPanel(room, player, quarter + 1,
                         lambda: played.set(player.quarters_played))
-
-
-def withdrawn_quarters(room: Room) -> tuple[int, ...]:
-    """The quarters in which the scenario reassigns the leader."""
-    return tuple(q for q in range(1, room.quarters + 1) if room.attention_in(q) < 1)
 
 
 @solara.component

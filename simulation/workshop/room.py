@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulation.engines.batch import BatchResult
 from simulation.model.calendar_rules import attention_level
 from simulation.model.config import ScenarioConfig
-from simulation.model.metrics import REPORTED_MEMBER_STATES
 from simulation.model.scenario_files import with_overrides
 from simulation.workshop.play import OFFERED, Allocation, run_plan
 
@@ -83,6 +83,10 @@ class Player:
     @property
     def quarters_played(self) -> int:
         return len(self.plan)
+
+
+Standings = list[tuple[Player, pd.DataFrame]]
+"""Every participant with their quarterly rows so far (:meth:`Room.standings`)."""
 
 
 @dataclass(frozen=True)
@@ -166,20 +170,36 @@ class Room:
         plan = tuple(self.player(name).plan)
         return quarter_view(self.config, plan)
 
-    def standings(self) -> list[tuple[Player, pd.DataFrame]]:
+    def standings(self) -> Standings:
         """Every participant with their quarterly rows so far, in joining order."""
         with self.lock:
             players = sorted(self.players.values(), key=lambda player: player.joined)
             plans = [(player, tuple(player.plan)) for player in players]
-        return [(player, quarter_view(self.config, plan).quarterly) for player, plan in plans]
+        return [(player, quarterly_played(self.config, plan)) for player, plan in plans]
+
+    def withdrawn_quarters(self) -> tuple[int, ...]:
+        """The quarters in which the scenario reassigns the leader."""
+        return tuple(q for q in range(1, self.quarters + 1) if self.attention_in(q) < 1)
+
+
+def played_run(config: ScenarioConfig, plan: tuple[Allocation, ...]) -> BatchResult:
+    """The run every participant plays (replication 0) led by ``plan`` (none played yet: a
+    leader who spends nothing, whose run only its starting team is read from)."""
+    return run_plan(config, plan if plan else (Allocation(()),), 1)
+
+
+def quarterly_played(config: ScenarioConfig, plan: tuple[Allocation, ...]) -> pd.DataFrame:
+    """The quarterly rows of the quarters ``plan`` has played."""
+    frame = played_run(config, plan).quarterly_frame()
+    return frame.iloc[:len(plan)].reset_index(drop=True)
 
 
 def quarter_view(config: ScenarioConfig, plan: tuple[Allocation, ...]) -> QuarterView:
     """The quarters of ``plan`` played on a team (none played: the team at the start)."""
     played = len(plan)
-    result = run_plan(config, plan if plan else (Allocation(()),), 1)
+    result = played_run(config, plan)
     record = result.record
-    quarterly = result.quarterly_frame().iloc[:played].reset_index(drop=True)
+    quarterly = quarterly_played(config, plan)
     rows = []
     start = result.initial_state
     for slot in range(config.team.size):
@@ -195,15 +215,14 @@ def quarter_view(config: ScenarioConfig, plan: tuple[Allocation, ...]) -> Quarte
                          **{name: float(record.member_states[name][end, 0, slot])
                             for name in MEMBER_STATES},
                          "output": float(record.member_output[end, 0, slot])})
-    assert set(MEMBER_STATES) <= set(REPORTED_MEMBER_STATES)
     return QuarterView(quarterly, pd.DataFrame(rows))
 
 
-def leaderboard(room: Room) -> pd.DataFrame:
+def leaderboard(standings: Standings) -> pd.DataFrame:
     """The room ranked: the most quarters played first, then the most output (mean weekly
     team output over the quarters played), with where the team stands at the last one."""
     rows = []
-    for player, quarterly in room.standings():
+    for player, quarterly in standings:
         last = quarterly.iloc[-1] if len(quarterly) else None
         rows.append({
             "name": player.name, "quarters": player.quarters_played,
@@ -259,8 +278,3 @@ def find_room(code: str | None) -> Room | None:
     with _ROOMS_LOCK:
         return _ROOMS.get(clean_code(code))
 
-
-def close_room(code: str) -> None:
-    """Forget a room (its runs are gone unless exported)."""
-    with _ROOMS_LOCK:
-        _ROOMS.pop(clean_code(code), None)

@@ -10,7 +10,6 @@ on the network, the page needs the trainer's key (in the link the terminal print
 
 from __future__ import annotations
 
-import hashlib
 import html
 from typing import Any
 
@@ -23,7 +22,6 @@ import solara.lab
 from simulation.model.scenario_files import ConfigError
 from simulation.workshop import access
 from simulation.workshop.debrief import debrief
-from simulation.workshop.participant_page import withdrawn_quarters
 from simulation.workshop.room import Room, export_frame, find_room, leaderboard, open_room
 from simulation.workshop.room_charts import debrief_figure, trajectories
 from simulation.workshop.team_view import SHUTTING_DOWN
@@ -176,8 +174,8 @@ def RoomScreen(room: Room, served: access.Access) -> None:
                                                     "data-read": str(tick.value)})
     if runs:
         solara.FigurePlotly(trajectories(runs, quarters=room.quarters,
-                                         withdrawn=withdrawn_quarters(room)))
-    table = leaderboard(room)
+                                         withdrawn=room.withdrawn_quarters()))
+    table = leaderboard(standings)
     solara.HTML(tag="div", unsafe_innerHTML=board_html(table, room.quarters))
     finished = int((table["quarters"] >= room.quarters).sum())
     solara.Button(f"Debrief ({finished} finished)", on_click=lambda: asked.set(True),
@@ -185,10 +183,13 @@ def RoomScreen(room: Room, served: access.Access) -> None:
     if asked.value:
         Debrief(room, finished)
     if len(table):
-        runs_csv = export_frame(room).to_csv(index=False, float_format="%.6g")
-        digest = hashlib.sha1(runs_csv.encode()).hexdigest()[:8]
-        solara.FileDownload(runs_csv.encode(), label="Participants' runs (CSV)",
-                            filename=f"teamsim_room_{room.code}_{digest}.csv",
+        # Drawn when asked for, not on every refresh; the name changes with every quarter
+        # played, so two different downloads never share one.
+        played = int(table["quarters"].sum())
+        solara.FileDownload(lambda: export_frame(room).to_csv(index=False,
+                                                              float_format="%.6g").encode(),
+                            label="Participants' runs (CSV)",
+                            filename=f"teamsim_room_{room.code}_{len(table)}p_{played}q.csv",
                             mime_type="text/csv")
 
 
