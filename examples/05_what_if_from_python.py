@@ -26,10 +26,10 @@
 # - `presets()`: every shipped scenario with its story;
 # - `apply_levers(config, {lever: value})`: a configuration with levers moved, checked as
 #   the page checks them;
-# - `compare(a, b, replications, seed)`: both configurations on the same random numbers
-#   (replication *k* of A and of B meets the same team and the same crises), with the
-#   difference in words (`.sentence`), its numbers (`.table()`, `.to_csv()`) and the
-#   page's chart (`simulation.figures.whatif_figure`).
+# - `compare(a, b, replications=30, seed=...)`: the configurations (up to four) on the
+#   same random numbers (replication *k* of each meets the same team and the same
+#   crises), with the difference in words (`.sentence`), its numbers (`.table()`,
+#   `.to_csv()`) and the page's chart (`simulation.figures.whatif_figure`).
 #
 # Each comparison below is 30 replications of three years, as on the page, and takes
 # about a second.
@@ -46,7 +46,8 @@ from IPython.display import Image, display
 import simulation
 from simulation.experiments.stats import paired_comparisons
 from simulation.figures import whatif_figure
-from simulation.workshop.whatif import LEVER_KEYS, apply_levers, compare, levers_of, presets
+from simulation.workshop.levers import LEVER_KEYS, apply_levers, levers_of
+from simulation.workshop.whatif import compare, presets
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 90)
@@ -111,7 +112,7 @@ ten = what_if({"attention_hours": 10})
 fourteen = what_if({"attention_hours": 14})
 
 # %%
-show(whatif_figure(fourteen.summary, fourteen.a, fourteen.b, fourteen.sentence))
+show(whatif_figure(fourteen.summary, fourteen.by_label, fourteen.sentence))
 
 # %% [markdown]
 # The chart is the page's: output and the four core states, each configuration's mean
@@ -140,7 +141,7 @@ shipped = presets()["attention_withdrawn_with_systems"].config
 print("same leader as the shipped scenario:",
       apply_levers(base, with_systems).leader == shipped.leader)
 systems = what_if(with_systems)
-show(whatif_figure(systems.summary, systems.a, systems.b, systems.sentence))
+show(whatif_figure(systems.summary, systems.by_label, systems.sentence))
 
 # %% [markdown]
 # The sentence speaks of the last quarter. `table()` has every measure in every quarter,
@@ -162,7 +163,7 @@ print(f"quarters where B is behind A (the whole interval below 0): {behind or 'n
 
 # %%
 png, csv = WORK / "systems_whatif.png", WORK / "systems_whatif.csv"
-whatif_figure(systems.summary, systems.a, systems.b, systems.sentence).savefig(png, dpi=110)
+whatif_figure(systems.summary, systems.by_label, systems.sentence).savefig(png, dpi=110)
 csv.write_text(systems.to_csv(), encoding="utf-8")
 print(f"wrote {png.name} ({png.stat().st_size // 1024} KiB) and {csv.name} "
       f"({len(systems.table())} rows)")

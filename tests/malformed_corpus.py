@@ -793,7 +793,7 @@ def plugin_cases() -> list[Case]:
 def lever_cases() -> list[Case]:
     """Every lever of the workshop page below and above its range, not a number, not
     finite; unknown levers; unknown strategies."""
-    from simulation.workshop.whatif import LEVERS, STRATEGY, STRUCTURE
+    from simulation.workshop.levers import LEVERS, STRATEGY, STRUCTURE
 
     quarters = 12  # the preset's run; quarter levers end there
     cases: list[Case] = []

@@ -34,7 +34,7 @@ from conftest import Outcome, teamsim
 from simulation import cli
 from simulation.model.config import ScenarioConfig
 from simulation.model.scenario_files import ConfigError, load_scenario
-from simulation.workshop.whatif import apply_levers
+from simulation.workshop.levers import apply_levers
 
 CASES = corpus.cases()
 SHARED_PARSER = cache(cli.build_parser)

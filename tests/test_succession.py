@@ -21,7 +21,7 @@ from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.metrics import WeeklyRecord
 from simulation.model.scenario_files import ConfigError, load_scenario, with_overrides
 from simulation.model.state import INITIAL_DRAWS, TRAIT_DRAWS, initial_state, with_new_hires
-from simulation.workshop.whatif import apply_levers, levers_of
+from simulation.workshop.levers import apply_levers, levers_of
 from tests.conftest import make_state
 
 P = Parameters()

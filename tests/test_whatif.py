@@ -14,19 +14,15 @@ from simulation.experiments.stats import paired_comparisons
 from simulation.figures import whatif_figure
 from simulation.model.scenario_files import ConfigError, shipped_scenarios, with_overrides
 from simulation.model.strategies import REGISTRY
+from simulation.workshop.levers import LEVER_KEYS, MEASURES, apply_levers, levers_of, structures_of
 from simulation.workshop.readings import reads_members
 from simulation.workshop.sentence import difference_sentence
 from simulation.workshop.whatif import (
-    LEVER_KEYS,
-    MEASURES,
-    apply_levers,
     compare,
     copy_a_to_b,
-    levers_of,
     preset_levers,
     presets,
     quarterly_runs,
-    structures_of,
 )
 
 BASE = load_scenario("attention_withdrawn")
@@ -277,7 +273,7 @@ def test_the_same_seed_gives_the_same_comparison():
 def test_the_comparison_figure_shades_each_configurations_withdrawal():
     b = apply_levers(BASE, {"withdrawn_from_quarter": 3, "withdrawn_quarters": 2})
     result = compare(BASE, b, replications=4, seed=2)
-    figure = whatif_figure(result.summary, result.a, result.b, result.sentence)
+    figure = whatif_figure(result.summary, result.by_label, result.sentence)
     axes = figure.axes
     assert len(axes) == len(MEASURES)
     spans = [patch for patch in axes[0].patches]
@@ -363,3 +359,90 @@ def test_a_preset_that_lists_its_ties_keeps_them_as_its_own_structure():
     complete = apply_levers(explicit, {"structure": "complete"})
     assert complete.network.structure == "complete"
     assert complete.network.ties == ()
+
+
+# --- up to four configurations, spans and the new levers (issue 15) -----------------------
+
+
+def test_four_configurations_are_each_set_against_a_under_common_random_numbers():
+    systems = apply_levers(BASE, {"systems_share": 0.33})
+    fewer_hours = apply_levers(BASE, {"attention_hours": 2})
+    result = compare(BASE, systems, BASE, fewer_hours, replications=8, seed=3)
+    assert result.labels == ("A", "B", "C", "D")
+    assert list(result.differences["other"]) == ["B", "C", "D"]
+    pair = compare(BASE, systems, replications=8, seed=3)
+    assert result.difference["difference"] == pytest.approx(pair.difference["difference"])
+    same = result.differences.set_index("other").loc["C"]
+    assert same["difference"] == 0 and same["low"] == 0 and same["high"] == 0
+    assert result.sentences["C"] == ("C is the same configuration as A: move a lever of C "
+                                     "to compare.")
+    assert result.sentences["B"].startswith("B ends ") and "higher" in result.sentences["B"]
+    assert result.sentences["D"].startswith("D ends ") and "lower than A" in result.sentences["D"]
+    table = result.table()
+    assert {"A", "B", "C", "D", "B-A", "C-A", "D-A"} == set(table["configuration"])
+    assert result.settings()["D_attention_hours"] == 2
+
+
+def test_more_than_four_configurations_are_refused():
+    with pytest.raises(ValueError, match="at most 4"):
+        compare(BASE, BASE, BASE, BASE, BASE, replications=2)
+
+
+def test_the_sentence_can_speak_of_the_withdrawal_as_the_mean_of_its_quarters():
+    deputy = apply_levers(BASE, {"deputy_share": 0.8})
+    result = compare(BASE, deputy, replications=10, seed=3, span="withdrawal")
+    assert result.span.quarters == (5, 6, 7, 8)
+    runs = result.runs[result.runs.quarter.isin([5, 6, 7, 8])]
+    means = runs.groupby(["label", "replication"])["team_output"].mean().unstack(0)
+    assert result.difference["difference"] == pytest.approx((means["B"] - means["A"]).mean())
+    assert "over the withdrawal (the mean of quarters 5 to 8)" in result.sentence
+
+
+def test_the_sentence_can_speak_of_cumulative_output_over_the_whole_run():
+    systems = apply_levers(BASE, {"systems_share": 0.33})
+    result = compare(BASE, systems, replications=10, seed=3, span="cumulative")
+    sums = result.runs.groupby(["label", "replication"])["team_output"].sum().unstack(0)
+    assert result.difference["difference"] == pytest.approx((sums["B"] - sums["A"]).mean())
+    assert result.difference["relative"] == pytest.approx(
+        (sums["B"] - sums["A"]).mean() / sums["A"].mean(), rel=1e-6)
+    assert "in cumulative team output over quarters 1 to 12" in result.sentence
+    assert result.file_name("csv") != compare(BASE, systems, replications=10,
+                                              seed=3).file_name("csv")
+
+
+def test_a_withdrawal_to_speak_of_needs_a_configuration_that_withdraws():
+    baseline = presets()["baseline"].config
+    with pytest.raises(ConfigError) as refused:
+        compare(baseline, apply_levers(baseline, {"systems_share": 0.2}), replications=2,
+                span="withdrawal")
+    assert refused.value.key == "span"
+
+
+def test_output_per_member_can_be_chosen_for_teams_of_the_same_size():
+    systems = apply_levers(BASE, {"systems_share": 0.33})
+    result = compare(BASE, systems, replications=6, seed=3, outcome="output_per_member")
+    assert "in output per member in quarter 12" in result.sentence
+    by_hand = paired_comparisons(result.runs, ["output_per_member"], [12], reference="A")
+    assert result.difference["difference"] == pytest.approx(by_hand["difference"].iloc[0])
+    team = compare(BASE, systems, replications=6, seed=3)
+    assert "in team output in quarter 12" in team.sentence
+    assert result.difference["difference"] < team.difference["difference"] / 2
+
+
+def test_the_run_length_lever_sets_the_quarters_and_refuses_to_cut_the_withdrawal():
+    shorter = apply_levers(BASE, {"quarters": 8})
+    assert shorter.quarters == 8
+    assert compare(BASE, shorter, replications=2, seed=3).runs["quarter"].max() == 8
+    with pytest.raises(ConfigError) as refused:
+        apply_levers(BASE, {"quarters": 3})
+    assert refused.value.key == "quarters"
+    assert "must be at least 5" in refused.value.problem
+
+
+@pytest.mark.parametrize(("preset", "levers"), [
+    ("attention_withdrawn", {"pressure": 0.95}),
+    ("skills_gap_misdiagnosed", {"bias_cause": "direction"})])
+def test_pressure_and_the_bias_cause_change_the_what_if_result(preset, levers):
+    base = presets()[preset].config
+    result = compare(base, apply_levers(base, levers), replications=12, seed=3)
+    assert result.difference["low"] > 0 or result.difference["high"] < 0, result.difference

@@ -18,7 +18,9 @@ from matplotlib.colors import to_hex
 
 from simulation import TeamModel, load_scenario
 from simulation.figures.style import outcome_title
-from simulation.workshop.page import NOT_READ, Page, differences, parse_typed
+from simulation.workshop.lever_panel import NOT_READ, differences, parse_typed
+from simulation.workshop.levers import LEVERS, apply_levers, levers_of
+from simulation.workshop.page import Page
 from simulation.workshop.team_view import (
     CLIMATE,
     COLOUR_BY,
@@ -30,7 +32,7 @@ from simulation.workshop.team_view import (
     view_html,
 )
 from simulation.workshop.ties_svg import TIE_THRESHOLD, ties_svg
-from simulation.workshop.whatif import LEVERS, apply_levers, levers_of, presets
+from simulation.workshop.whatif import presets
 
 
 def test_a_port_in_use_is_a_one_line_error(capsys):
@@ -144,11 +146,62 @@ def test_the_copy_button_sets_b_to_as_levers():
     assert box.v_model == "12"
 
 
-def test_the_page_offers_every_quarter_for_the_sentence_the_last_first():
+def test_the_sentence_offers_every_quarter_the_withdrawal_and_the_whole_run():
     select = rendered_page().find(v.Select, class_="teamsim-quarter").widget
     assert select.v_model == 0
-    assert [item["value"] for item in select.items] == list(range(12))
-    assert select.items[0]["text"] == "the last (12)"
+    assert [item["value"] for item in select.items] == [*range(12), "withdrawal",
+                                                         "cumulative"]
+    assert select.items[0]["text"] == "the last quarter (12)"
+    assert select.items[-2]["text"] == "the withdrawal (mean of quarters 5 to 8)"
+
+
+def test_a_preset_without_a_withdrawal_offers_none_to_speak_of():
+    rendered = rendered_page()
+    rendered.find(v.Select, class_="teamsim-preset").widget.v_model = "baseline"
+    select = rendered.find(v.Select, class_="teamsim-quarter").widget
+    assert "withdrawal" not in [item["value"] for item in select.items]
+
+
+def editing_choices(rendered: Any) -> list[str]:
+    """The configurations the page offers to edit."""
+    toggle = rendered.find(v.BtnToggle, class_="teamsim-editing").widget
+    return [button.children[0] for button in toggle.children]
+
+
+def test_a_third_and_fourth_configuration_start_as_a_copy_of_a():
+    rendered = rendered_page()
+    rendered.find(v.BtnToggle, class_="teamsim-editing").widget.v_model = 0  # show A
+    type_lever(rendered, "attention_hours", "12")
+    rendered.find(v.BtnToggle, class_="teamsim-count").widget.v_model = 2  # four
+    assert editing_choices(rendered) == [f"Configuration {label}" for label in "ABCD"]
+    rendered.find(v.BtnToggle, class_="teamsim-editing").widget.v_model = 3  # show D
+    box = rendered.find(v.TextField, class_="teamsim-box teamsim-box-attention_hours").widget
+    assert box.v_model == "12"
+    type_lever(rendered, "systems_share", "0.2")
+    assert "D differs from A in: Hours building systems 0 → 0.2" in differs(rendered)
+    rendered.find(v.BtnToggle, class_="teamsim-count").widget.v_model = 0  # back to two
+    assert editing_choices(rendered) == ["Configuration A", "Configuration B"]
+    assert "D differs" not in differs(rendered)
+
+
+def team_week(rendered: Any) -> int:
+    """The week the team view's run has reached."""
+    return int(html_with(rendered, "data-testid", "team-week")[0].attributes["data-week"])
+
+
+def test_the_team_view_plays_the_configuration_being_edited_through_unrelated_changes():
+    rendered = rendered_page()
+    type_lever(rendered, "systems_share", "0.33")  # B, the configuration on screen
+    click(rendered, "Step")
+    click(rendered, "Step")
+    assert team_week(rendered) == 2
+    rendered.find(v.BtnToggle, class_="teamsim-count").widget.v_model = 1  # a third
+    rendered.find(v.Select, class_="teamsim-quarter").widget.v_model = "cumulative"
+    rendered.find(v.Switch, class_="teamsim-presenter-switch").widget.v_model = True
+    assert team_week(rendered) == 2  # the run goes on
+    rendered.find(v.Switch, class_="teamsim-presenter-switch").widget.v_model = False
+    rendered.find(v.BtnToggle, class_="teamsim-editing").widget.v_model = 0  # edit A
+    assert team_week(rendered) == 0  # A's own run, from its start
 
 
 def test_the_page_says_when_the_diagnostic_levers_cannot_act_under_the_strategy():

@@ -17,11 +17,13 @@ import matplotlib.image
 import pandas as pd
 import pytest
 from workshop_browser import (
+    CHART,
     SENTENCE,
     SHOWN_LEVERS,
     Workshop,
     changed,
     chart_source,
+    chart_text_sizes,
     chromium,
     lever_box,
     lever_thumb,
@@ -34,7 +36,8 @@ from workshop_browser import (
 
 from simulation.engines.mesa_model import TeamModel
 from simulation.experiments.plugins import load_plugins
-from simulation.workshop.whatif import apply_levers, compare, presets
+from simulation.workshop.levers import apply_levers
+from simulation.workshop.whatif import compare, presets
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -68,7 +71,8 @@ def shown_mean(page: Any, label: str, measure: str) -> float:
 
 def expected(preset: str, b_levers: dict[str, Any], replications: int = 30) -> Any:
     config = presets()[preset].config
-    return compare(config, apply_levers(config, b_levers), replications, seed=config.seed)
+    return compare(config, apply_levers(config, b_levers), replications=replications,
+                   seed=config.seed)
 
 
 def choose_option(page: Any, name: str, exact: bool = False) -> None:
@@ -290,7 +294,7 @@ def test_a_structure_chosen_for_b_runs_and_its_ties_are_drawn(page):
     assert page.locator(".teamsim-differs").inner_text() == \
         "B differs from A in: Network structure complete → hub_and_spoke"
 
-    page.get_by_role("button", name="B", exact=True).click()
+    # the team view plays B, the configuration being edited
     page.wait_for_function("() => document.querySelectorAll('.teamsim-ties line').length "
                            "=== 7")  # the hub's seven ties; the spokes' are too weak to draw
     ends = page.eval_on_selector_all(".teamsim-ties line", "lines => lines.map("
@@ -315,3 +319,77 @@ def test_a_structure_the_team_is_too_small_for_is_refused_and_the_list_shows_the
                                     "stays at complete.")
     expect(page.locator(f"{SHOWN_LEVERS} .teamsim-structure")).to_contain_text("complete")
     expect(page.locator(f"{SHOWN_LEVERS} .teamsim-structure")).not_to_contain_text("subgroups")
+
+
+# --- projector-ready (issue 15) ------------------------------------------------------------
+
+
+@pytest.fixture
+def small_screen(browser: Any, workshop: Workshop) -> Iterator[Any]:
+    """A participant's page on a projector's 1280x720."""
+    opened = open_page(browser, workshop.address, 1280, 720)
+    yield opened
+    opened.context.close()
+
+
+def in_view(page: Any, selector: str) -> bool:
+    """Whether an element is entirely inside the window as it is scrolled."""
+    return page.evaluate(
+        """selector => { const r = document.querySelector(selector).getBoundingClientRect();
+                         return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; }""",
+        selector)
+
+
+def test_presenter_mode_at_1280x720_draws_chart_text_of_at_least_16_px(small_screen):
+    page = small_screen
+    page.locator(".teamsim-presenter-switch label").click()
+    page.wait_for_selector(".teamsim-presenter")
+    settled(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.teamsim-chart .main-svg text').length > 20")
+    page.wait_for_function(  # the chart takes the full width
+        "() => document.querySelector('.teamsim-chart .main-svg').getBoundingClientRect()"
+        ".width >= 0.9 * 1280")
+    sizes = chart_text_sizes(page)
+    assert len(sizes) > 20  # ticks, axis and panel titles, legend
+    assert min(sizes) >= 16, sorted(sizes)[:5]
+    expect(page.locator(SHOWN_LEVERS)).to_be_hidden()  # the levers wait in the drawer
+    page.get_by_role("button", name="Levers").click()
+    page.wait_for_selector(f".teamsim-drawer {SHOWN_LEVERS}")
+    assert in_view(page, SENTENCE)  # the drawer opens beside the results
+    before = chart_source(page)
+    type_into(page, "attention_hours", "12")
+    changed(page, before)
+    assert min(chart_text_sizes(page)) >= 16
+
+
+def test_the_results_stay_on_screen_while_the_levers_scroll(small_screen):
+    page = small_screen
+    show_levers(page, "B")
+    column = page.locator(".teamsim-lever-column")
+    column.evaluate("column => { column.scrollTop = column.scrollHeight; }")
+    page.wait_for_timeout(200)
+    assert column.evaluate("column => column.scrollTop") > 0  # the levers scrolled
+    assert in_view(page, SENTENCE)
+    assert in_view(page, CHART)
+    lowest = lever_box(page, "pressure")
+    lowest.scroll_into_view_if_needed()
+    type_into(page, "pressure", "3")
+    page.locator(".teamsim-refusal").wait_for()
+    assert in_view(page, ".teamsim-refusal")  # the refusal of a lower box is seen
+    assert in_view(page, SENTENCE)
+
+
+def test_four_configurations_run_side_by_side_with_a_sentence_each(page):
+    page.locator(".teamsim-count button", has_text="4").click()
+    page.wait_for_selector(f"{SENTENCE} [data-config=D]")
+    show_levers(page, "D")
+    before = chart_source(page)
+    type_into(page, "attention_hours", "2")
+    changed(page, before)
+    want = compare(*(apply_levers(presets()["attention_withdrawn"].config, levers)
+                     for levers in ({}, {}, {}, {"attention_hours": 2.0})),
+                   replications=30, seed=presets()["attention_withdrawn"].config.seed)
+    assert page.locator(f"{SENTENCE} [data-config=D]").inner_text() == want.sentences["D"]
+    assert shown_mean(page, "D", "team_output") == pytest.approx(float(want.summary.query(
+        "label == 'D' and quarter == 12")["team_output"].iloc[0]), abs=1e-4)

@@ -31,7 +31,8 @@ CHROMIUM_FLAGS = [
 """Chromium as root on a machine with a closed network (see the env notes)."""
 
 SENTENCE = "[data-testid=sentence]"
-CHART = "img.teamsim-chart"
+CHART = ".teamsim-chart .js-plotly-plot .main-svg"
+"""The chart as Plotly draws it in the browser (SVG)."""
 SHOWN_LEVERS = ".teamsim-levers"
 START_TIMEOUT = 60.0
 PAGE_TIMEOUT_MS = 60_000
@@ -147,19 +148,29 @@ def settled(page: Any) -> str:
 
 
 def chart_source(page: Any) -> str:
-    """The chart image's address: a new one for every finished comparison."""
-    return page.locator(CHART).get_attribute("src")
+    """The finished comparison's identity (its settings' digest, ``data-result``): a new
+    one for every comparison with other settings."""
+    return page.locator(SENTENCE).get_attribute("data-result")
 
 
 def changed(page: Any, before: str) -> str:
-    """Wait for a finished comparison whose chart differs from the one whose address was
-    ``before`` (see :func:`chart_source`); its sentence."""
+    """Wait for a finished comparison other than the one whose identity was ``before``
+    (see :func:`chart_source`); its sentence."""
     page.wait_for_function(
         """before => { const s = document.querySelector('[data-testid=sentence]');
-                       const c = document.querySelector('img.teamsim-chart');
-                       return s && c && s.dataset.pending === 'False' && c.src !== before; }""",
+                       return s && s.dataset.pending === 'False'
+                              && s.dataset.result !== before; }""",
         arg=before, timeout=PAGE_TIMEOUT_MS)
     return settled(page)
+
+
+def chart_text_sizes(page: Any) -> list[float]:
+    """The font size, in CSS pixels, of every piece of text the chart shows (ticks, titles,
+    legend), read from the page as the browser lays it out."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.teamsim-chart .main-svg text'))
+                  .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+                  .map(t => parseFloat(getComputedStyle(t).fontSize))""")
 
 
 def show_levers(page: Any, label: str) -> None:

@@ -5,8 +5,8 @@ nothing beyond laying out the numbers it is given (the statistics behind them li
 The modules, by job:
 
 - ``style``: font sizes, colours, ``OUTCOME_TITLES`` and the helpers every figure shares;
-- ``quarters``: one or two configurations by quarter (``quarterly_figure``,
-  ``whatif_figure``), with the quarters of withdrawn attention shaded;
+- ``quarters``: configurations by quarter (``quarterly_figure``, and ``whatif_figure``
+  for up to four), with the quarters of withdrawn attention shaded;
 - ``sweeps``: comparisons and sweeps (``trajectory_figure``, ``difference_figure``,
   ``heatmap_figure``, ``tornado_figure``), drawn from the tables of
   ``experiments.effects`` and ``experiments.stats``;

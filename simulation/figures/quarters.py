@@ -1,17 +1,18 @@
-"""Figures of one or two configurations by quarter: the quarterly figure of a scenario
-(output and the four core states, mean with its 95% interval band) and the what-if figure
-that sets configuration A against configuration B for the workshop page. Both shade the
-quarters in which the leader's attention is withdrawn, which they read from the
+"""Figures of configurations by quarter: the quarterly figure of a scenario (output and
+the four core states, mean with its 95% interval band) and the what-if figure that sets
+configurations A to D against each other for the workshop page (its PNG download). Both
+shade the quarters in which the leader's attention is withdrawn, which they read from the
 configuration; the summaries they draw are computed elsewhere (``summarise`` in the
 statistics layer, ``experiments.stats``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -37,14 +38,54 @@ PANELS: tuple[tuple[str, str], ...] = (
 )
 """Outcome columns of the quarterly figure, with their titles."""
 
-COMPARED_COLOURS: dict[str, str] = {"A": "tab:orange", "B": "tab:blue"}
-"""Colours of configurations A and B in a what-if comparison."""
+COMPARED_COLOURS: dict[str, str] = {"A": "#E69F00", "B": "#0072B2", "C": "#009E73",
+                                    "D": "#CC79A7"}
+"""Colours of configurations A to D in a what-if comparison: orange, blue, green and purple
+from Okabe and Ito's colour-blind-safe palette."""
+
+WITHDRAWN_GREY = "#d9d9d9"
+"""The shade of a quarter withdrawn in every compared configuration (grey 0.85)."""
+
+INTERVAL_GREY = "0.3"
+"""The legend's sample of an interval band (dark grey, translucent, with its line)."""
+
+TINT_ALPHA = 0.15
+"""Opacity of a configuration's colour on a quarter withdrawn in some configurations only."""
 
 
 def withdrawn_quarters(config: ScenarioConfig) -> list[int]:
     """Quarters in which the leader gives the team less than normal attention."""
     return [quarter for quarter in range(1, config.quarters + 1)
             if attention_level(config.leader, quarter) < 1.0]
+
+
+def withdrawal_shades(configs: Mapping[str, ScenarioConfig]) -> dict[int, str | None]:
+    """Each quarter withdrawn in any of the compared configurations, with the label of the
+    first configuration withdrawn in it, or None when every configuration is (grey)."""
+    withdrawn = {label: set(withdrawn_quarters(config)) for label, config in configs.items()}
+    shades: dict[int, str | None] = {}
+    for quarter in sorted(set().union(*withdrawn.values())):
+        in_it = [label for label, quarters in withdrawn.items() if quarter in quarters]
+        shades[quarter] = None if len(in_it) == len(withdrawn) else in_it[0]
+    return shades
+
+
+def withdrawal_note(labels: Sequence[str], shades: Mapping[int, str | None]) -> str:
+    """The legend's words for the shaded quarters, naming the tint when there is one."""
+    note = "leader's attention withdrawn"
+    if any(label is not None for label in shades.values()):
+        some = " or ".join(labels) if len(labels) == 2 else "some configurations"
+        note += f" (tinted: in {some} only)"
+    return note
+
+
+def compared_colours(labels: Iterable[str]) -> dict[str, str]:
+    """The colour of each compared configuration; ValueError for a label without one."""
+    unknown = [label for label in labels if label not in COMPARED_COLOURS]
+    if unknown:
+        raise ValueError(f"no colour for configuration(s) {unknown}; "
+                         f"the labels are {list(COMPARED_COLOURS)}")
+    return {label: COMPARED_COLOURS[label] for label in labels}
 
 
 def quarterly_figure(summary: pd.DataFrame, config: ScenarioConfig,
@@ -79,36 +120,32 @@ def quarterly_figure(summary: pd.DataFrame, config: ScenarioConfig,
     return figure
 
 
-def whatif_figure(summary: pd.DataFrame, a: ScenarioConfig, b: ScenarioConfig,
+def whatif_figure(summary: pd.DataFrame, configs: Mapping[str, ScenarioConfig],
                   sentence: str = "", panels: Sequence[tuple[str, str]] = PANELS) -> Figure:
-    """Configuration A against configuration B, for a room: output and the four core states
-    by quarter, each configuration's mean with its 95% interval band, the quarters of
-    withdrawn attention shaded (grey when both are withdrawn, in a configuration's colour
-    when only it is), and the difference in words as the title.
+    """Configurations A to D set against each other, for a room: output and the four core
+    states by quarter, each configuration's mean with its 95% interval band, the quarters of
+    withdrawn attention shaded (grey when every configuration is withdrawn, in the colour of
+    the first withdrawn configuration when only some are), and the difference in words as
+    the title.
 
-    ``summary`` has one row per (label, quarter), labels "A" and "B", with each panel's
-    column and its ``_low``/``_high`` interval ends (``experiments.stats.summarise``).
+    ``configs`` maps each label to its configuration, in order, A (the reference) first.
+    ``summary`` has one row per (label, quarter), with ``runs``, each panel's column and its
+    ``_low``/``_high`` interval ends (``experiments.stats.summarise``).
     """
     require_columns(summary, ["label", "quarter"], "the what-if summary")
+    colours = compared_colours(configs)
     # Fixed margins, not constrained layout: the page redraws this figure on every change
     # of a lever, and the layout pass would double the drawing time.
     figure = Figure(figsize=(15, 4.6))
     figure.subplots_adjust(left=0.035, right=0.995, top=0.80, bottom=0.21, wspace=0.2)
     axes = figure.subplots(1, len(panels))
-    withdrawn = {"A": set(withdrawn_quarters(a)), "B": set(withdrawn_quarters(b))}
-    shades = {quarter: ("0.85" if quarter in withdrawn["A"] and quarter in withdrawn["B"]
-                        else COMPARED_COLOURS["A" if quarter in withdrawn["A"] else "B"])
-              for quarter in withdrawn["A"] | withdrawn["B"]}
+    shades = withdrawal_shades(configs)
+    rows = {label: summary[summary["label"] == label].sort_values("quarter")
+            for label in colours}
     for axis, (column, title) in zip(axes, panels, strict=True):
-        for quarter, shade in shades.items():
-            axis.axvspan(quarter - 0.5, quarter + 0.5, color=shade,
-                         alpha=1.0 if shade == "0.85" else 0.15, zorder=0, linewidth=0)
-        for label, colour in COMPARED_COLOURS.items():
-            rows = summary[summary["label"] == label].sort_values("quarter")
-            axis.fill_between(rows["quarter"], rows[f"{column}_low"], rows[f"{column}_high"],
-                              color=colour, alpha=0.25, linewidth=0)
-            axis.plot(rows["quarter"], rows[column], color=colour, marker="o", markersize=3,
-                      linewidth=2)
+        _shade_withdrawals(axis, shades, colours)
+        for label, colour in colours.items():
+            _draw_configuration(axis, rows[label], column, colour)
         axis.set_title(title, fontsize=PANEL_TITLE_SIZE)
         quarter_axis(axis)
         style_axis(axis)
@@ -117,15 +154,46 @@ def whatif_figure(summary: pd.DataFrame, a: ScenarioConfig, b: ScenarioConfig,
         else:
             axis.set_ylim(0, 1)
     runs = int(summary["runs"].min()) if "runs" in summary else 1
-    handles: list[Any] = [Line2D([], [], color=colour, linewidth=2, label=label)
-                          for label, colour in COMPARED_COLOURS.items()]
-    handles.append(Patch(color="0.6", alpha=0.5, label=f"95% interval ({runs} replications)"))
-    if shades:
-        tinted = withdrawn["A"] != withdrawn["B"]
-        handles.append(Patch(color="0.85", label="leader's attention withdrawn" + (
-            " (tinted: in A or B only)" if tinted else "")))
-    figure.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0),
-                  ncols=len(handles), fontsize=LEGEND_SIZE, frameon=False)
+    handles, labels = _whatif_legend(colours, runs, shades)
+    figure.legend(handles=handles, labels=labels, loc="lower center",
+                  bbox_to_anchor=(0.5, 0.0), ncols=len(handles), fontsize=LEGEND_SIZE,
+                  frameon=False)
     if sentence:
         figure.suptitle(wrapped(sentence, figure, TITLE_SIZE), fontsize=TITLE_SIZE)
     return figure
+
+
+def _shade_withdrawals(axis: Axes, shades: Mapping[int, str | None],
+                       colours: Mapping[str, str]) -> None:
+    """The withdrawn quarters behind the lines: grey, or tinted in a configuration's colour."""
+    for quarter, label in shades.items():
+        if label is None:
+            axis.axvspan(quarter - 0.5, quarter + 0.5, color=WITHDRAWN_GREY, zorder=0,
+                         linewidth=0)
+        else:
+            axis.axvspan(quarter - 0.5, quarter + 0.5, color=colours[label],
+                         alpha=TINT_ALPHA, zorder=0, linewidth=0)
+
+
+def _draw_configuration(axis: Axes, rows: pd.DataFrame, column: str, colour: str) -> None:
+    """One configuration on one panel: its 95% interval band and its mean line."""
+    axis.fill_between(rows["quarter"], rows[f"{column}_low"], rows[f"{column}_high"],
+                      color=colour, alpha=0.25, linewidth=0)
+    axis.plot(rows["quarter"], rows[column], color=colour, marker="o", markersize=3,
+              linewidth=2)
+
+
+def _whatif_legend(colours: Mapping[str, str], runs: int,
+                   shades: Mapping[int, str | None]) -> tuple[list[Any], list[str]]:
+    """The legend's handles and words: a line per configuration; the interval as a band of
+    dark grey with a line through it, unlike the light, outlined patch of the withdrawal
+    (two plain greys looked the same)."""
+    handles: list[Any] = [Line2D([], [], color=colour, linewidth=2) for colour in colours.values()]
+    labels = list(colours)
+    handles.append((Patch(facecolor=INTERVAL_GREY, alpha=0.45, linewidth=0),
+                    Line2D([], [], color="0.15", linewidth=2)))
+    labels.append(f"95% interval ({runs} replications)")
+    if shades:
+        handles.append(Patch(facecolor=WITHDRAWN_GREY, edgecolor="0.55", linewidth=0.8))
+        labels.append(withdrawal_note(list(colours), shades))
+    return handles, labels

@@ -101,6 +101,9 @@ def serve(port: int = DEFAULT_PORT, announce: Callable[[str], None] = print,
     else:
         announce(f"TeamSim workshop: open {address} in a browser, a participatory room at "
                  f"{served.trainer_url()} (Ctrl-C stops it)")
+    from simulation.workshop import compute
+
+    compute.start()  # the runs go to worker processes, one per core
     try:
         server.run(sockets=[sock])
     finally:
@@ -108,3 +111,4 @@ def serve(port: int = DEFAULT_PORT, announce: Callable[[str], None] = print,
 
         SHUTTING_DOWN.set()
         sock.close()
+        compute.shutdown()

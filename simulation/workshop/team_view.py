@@ -8,7 +8,7 @@ coloured by the state the trainer picks (red bad, green good) and four small bar
 capability, motivation, trust and accountability, read from the ``TeamMember`` agents
 themselves. A vacant slot (someone left, the post is being filled) shows as an empty card
 and a hollow node. Play, pause and step move the session's own model; choosing the other
-configuration, or changing it, starts a fresh run.
+configuration to edit, or changing it, starts a fresh run.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from simulation.figures.style import outcome_title
 from simulation.model.config import WEEKS_PER_QUARTER, ScenarioConfig
 from simulation.model.state import TEAM_MEASURES, TEAM_VARIABLES
 from simulation.workshop import ties_svg
-from simulation.workshop.whatif import LABELS
 
 STATES: dict[str, str] = {
     "capability": "Capability",
@@ -199,15 +198,16 @@ def status_line(model: TeamModel) -> str:
 
 
 @solara.component
-def TeamView(a: ScenarioConfig, b: ScenarioConfig) -> None:
-    """One run of A or B, week by week, with play, pause and step."""
-    which = solara.use_reactive("A")
+def TeamView(configs: dict[str, ScenarioConfig], which: str) -> None:
+    """One run of configuration ``which`` (the one being edited), week by week, with play,
+    pause and step. Its run goes on through changes that leave that configuration as it
+    is (another configuration's levers, the sentence, the replications)."""
     colour_by = solara.use_reactive("motivation")
     speed = solara.use_reactive("normal")
     playing = solara.use_reactive(False)
     restarts = solara.use_reactive(0)
     week = solara.use_reactive(0)  # re-renders the cards after each step
-    config = a if which.value == "A" else b
+    config = configs[which]
 
     def fresh_model() -> TeamModel:
         return TeamModel(config, seed=config.seed, replication=0)
@@ -241,7 +241,6 @@ def TeamView(a: ScenarioConfig, b: ScenarioConfig) -> None:
     solara.Style(CSS)
     with solara.Card("The team, week by week (one run of the Mesa agents)"):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-            solara.ToggleButtonsSingle(value=which, values=list(LABELS))
             solara.Button("Pause" if playing.value else "Play", color="primary",
                           on_click=lambda: playing.set(not playing.value),
                           disabled=not model.running, classes=["teamsim-play"])
@@ -262,6 +261,6 @@ def TeamView(a: ScenarioConfig, b: ScenarioConfig) -> None:
                     attributes={"data-testid": "team-week", "data-week": str(week.value)})
         solara.HTML(tag="div", unsafe_innerHTML=view_html(model, colour_by.value))
         shade = COLOUR_BY[colour_by.value]
-        solara.Text(f"Configuration {which.value}, replication 0 of seed {config.seed}; "
+        solara.Text(f"Configuration {which}, replication 0 of seed {config.seed}; "
                     f"colour: {shade.title.lower()} ({shade.scale}); lines: ties stronger "
                     f"than {ties_svg.TIE_THRESHOLD:g}, wider and darker the stronger.")
