@@ -340,16 +340,23 @@ def in_view(page: Any, selector: str) -> bool:
         selector)
 
 
+FULL_WIDTH = ("() => document.querySelector('.teamsim-chart .main-svg')"
+              ".getBoundingClientRect().width >= 0.9 * 1280")
+
+
 def test_presenter_mode_at_1280x720_draws_chart_text_of_at_least_16_px(small_screen):
     page = small_screen
+    show_levers(page, "B")
+    before = chart_source(page)
+    type_into(page, "systems_share", "0.33")  # a chart already drawn, then presenter mode
+    changed(page, before)
+    before = chart_source(page)
     page.locator(".teamsim-presenter-switch label").click()
     page.wait_for_selector(".teamsim-presenter")
     settled(page)
     page.wait_for_function(
         "() => document.querySelectorAll('.teamsim-chart .main-svg text').length > 20")
-    page.wait_for_function(  # the chart takes the full width
-        "() => document.querySelector('.teamsim-chart .main-svg').getBoundingClientRect()"
-        ".width >= 0.9 * 1280")
+    page.wait_for_function(FULL_WIDTH)  # the chart takes the full width
     sizes = chart_text_sizes(page)
     assert len(sizes) > 20  # ticks, axis and panel titles, legend
     assert min(sizes) >= 16, sorted(sizes)[:5]
@@ -357,10 +364,16 @@ def test_presenter_mode_at_1280x720_draws_chart_text_of_at_least_16_px(small_scr
     page.get_by_role("button", name="Levers").click()
     page.wait_for_selector(f".teamsim-drawer {SHOWN_LEVERS}")
     assert in_view(page, SENTENCE)  # the drawer opens beside the results
-    before = chart_source(page)
     type_into(page, "attention_hours", "12")
     changed(page, before)
     assert min(chart_text_sizes(page)) >= 16
+    page.locator(".teamsim-drawer .teamsim-drawer-close").click()  # closed from inside it
+    expect(page.locator(SHOWN_LEVERS)).to_be_hidden()
+    page.locator(".teamsim-presenter-switch label").click()  # back: the chart fits again
+    page.wait_for_selector(".teamsim-page:not(.teamsim-presenter)")
+    page.wait_for_function("() => { const r = document.querySelector('.teamsim-chart "
+                           ".main-svg').getBoundingClientRect(); return r.width < 0.8 * 1280 "
+                           "&& r.right <= innerWidth; }")
 
 
 def test_the_results_stay_on_screen_while_the_levers_scroll(small_screen):

@@ -3,14 +3,18 @@
 Plotly's widget sizes a chart when it is first drawn, before its place on a Solara page has
 a width, so the chart keeps Plotly's default 700 px (the widget would fit it again on a
 message of the notebook's layout that a Solara page never sends). The element here watches
-its parent (the chart's place) and fits the charts in it (``Plotly.Plots.resize``, the
-Plotly the page loads) whenever the place changes size and whenever a new chart is drawn
-(``revision`` changes).
+its parent (the chart's place) and fits the charts in it to its width (``Plotly.relayout``,
+the Plotly the page loads) whenever the place changes size, whenever a new chart is drawn
+(``revision`` changes), and whenever a chart's drawing changes size.
 """
 
 from __future__ import annotations
 
+import hashlib
+
 import ipyvuetify as v
+import plotly.graph_objects as go
+import solara
 import traitlets
 
 TEMPLATE = """
@@ -21,9 +25,12 @@ module.exports = {
     const place = this.$el.parentElement;
     const fitNow = () => {
       for (const chart of place.querySelectorAll('.js-plotly-plot')) {
-        const width = chart.getBoundingClientRect().width;
-        if (window.Plotly && chart._fullLayout && Math.abs(chart._fullLayout.width - width) > 2)
-          window.Plotly.Plots.resize(chart);
+        const drawn = chart.querySelector('.svg-container');
+        if (drawn) this.observer.observe(drawn);  // redrawn at another size: fit again
+        const width = Math.floor(chart.getBoundingClientRect().width);
+        if (window.Plotly && chart._fullLayout && width > 0
+            && Math.abs(chart._fullLayout.width - width) > 2)
+          window.Plotly.relayout(chart, {width: width});  // a width once set stays set
       }
     };
     let waiting = [];
@@ -48,3 +55,14 @@ class FitChart(v.VuetifyTemplate):  # type: ignore[misc]  # ipyvuetify has no ty
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
     revision = traitlets.Unicode("").tag(sync=True)
     """Which chart is drawn: a new value fits it again."""
+
+
+@solara.component
+def FittedPlotly(figure: go.Figure, revision: str = "", classes: list[str] | None = None
+                 ) -> None:
+    """A Plotly figure across the width of its place (``revision``: which chart it is; by
+    default a digest of the figure, so that a new chart is fitted again)."""
+    drawn = revision or hashlib.sha1(figure.to_json().encode()).hexdigest()[:12]
+    with solara.Div(classes=classes or []):
+        solara.FigurePlotly(figure)
+        FitChart.element(revision=drawn)

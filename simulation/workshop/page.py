@@ -35,7 +35,7 @@ from simulation.workshop.controls import (
     SpanSelect,
     span_choice,
 )
-from simulation.workshop.fit_chart import FitChart
+from simulation.workshop.fit_chart import FittedPlotly
 from simulation.workshop.lever_panel import LeverPanel, differences
 from simulation.workshop.levers import LABELS, MEASURES, apply_levers
 from simulation.workshop.team_view import TeamView
@@ -73,12 +73,15 @@ CSS = """
 .teamsim-lever-column { flex: 0 0 30%; height: 100%; overflow-y: auto; padding-right: 8px; }
 .teamsim-results { flex: 1 1 0; min-width: 0; height: 100%; overflow-y: auto; }
 .teamsim-body > .teamsim-hidden { display: none !important; }
+.teamsim-body .teamsim-drawer-close { display: none !important; }
+.teamsim-body > .teamsim-drawer .teamsim-drawer-close { display: inline-flex !important;
+                                                        align-self: flex-end; }
 .teamsim-refusal-place { position: sticky; top: 0; z-index: 3; }
 .teamsim-chart { width: 100%; min-height: 420px; }
 .teamsim-presenter .teamsim-sentence { font-size: 2.1rem; }
 .teamsim-presenter .teamsim-differs { font-size: 1.25rem; }
 .teamsim-presenter .teamsim-numbers { font-size: 1.35rem; }
-.teamsim-presenter .teamsim-header h2 { font-size: 2rem; }
+.teamsim-presenter .teamsim-header h2 { font-size: 1.3rem; }
 .teamsim-drawer { position: fixed; top: 0; right: 0; width: 440px; max-width: 92vw;
                   height: 100vh; overflow-y: auto; background: #fff; z-index: 20;
                   box-shadow: -4px 0 16px #0004; padding: 8px 16px; }
@@ -152,9 +155,7 @@ def Comparison(configs: tuple[ScenarioConfig, ...], replications: int, span: int
                 classes=["teamsim-sentence", *pending],
                 attributes={"data-testid": "sentence", "data-pending": str(task.pending),
                             "data-result": whatif.file_name("csv")})
-    with solara.Div(classes=["teamsim-chart", *pending]):
-        solara.FigurePlotly(figure)
-        FitChart.element(revision=f"{whatif.file_name('csv')}-{presenter}")
+    FittedPlotly(figure, f"{whatif.file_name('csv')}-{presenter}", ["teamsim-chart", *pending])
     with solara.Row(style={"align-items": "flex-start", "gap": "24px", "flex-wrap": "wrap"}):
         solara.HTML(tag="div", unsafe_innerHTML=numbers_table(whatif))
         with solara.Column():
@@ -213,7 +214,7 @@ def Page() -> None:
             rv.Select(label="Preset", items=[{"text": p.title, "value": p.name}
                                              for p in catalogue.values()],
                       v_model=preset_name.value, on_v_model=choose_preset,
-                      class_="teamsim-preset", hide_details=True, style_="max-width: 360px")
+                      class_="teamsim-preset", hide_details=True, style_="max-width: 300px")
             solara.Text("Configurations:")
             ConfigCount(count.value, set_count, len(LABELS))
             solara.Switch(label="Presenter mode", value=presenter,
@@ -230,6 +231,8 @@ def Page() -> None:
             place = "teamsim-drawer" if drawer.value else "teamsim-hidden"
         with solara.Row(classes=["teamsim-body"]):
             with solara.Column(classes=[place]):
+                solara.Button("Close the levers", on_click=lambda: drawer.set(False),
+                              color="primary", classes=["teamsim-drawer-close"])
                 LeverColumn(preset, levers, labels, label, editing, refusal, set_levers)
             with solara.Column(classes=["teamsim-results"]):
                 Results(configs, levers, labels, replications, span, spoken, outcome,

@@ -22,6 +22,7 @@ import solara.lab
 from simulation.model.scenario_files import ConfigError
 from simulation.workshop import access
 from simulation.workshop.debrief import debrief
+from simulation.workshop.fit_chart import FittedPlotly
 from simulation.workshop.room import Room, export_frame, find_room, leaderboard, open_room
 from simulation.workshop.room_charts import debrief_figure, trajectories
 from simulation.workshop.team_view import SHUTTING_DOWN
@@ -173,7 +174,7 @@ def RoomScreen(room: Room, served: access.Access) -> None:
                                                     "data-count": str(len(standings)),
                                                     "data-read": str(tick.value)})
     if runs:
-        solara.FigurePlotly(trajectories(runs, quarters=room.quarters,
+        FittedPlotly(trajectories(runs, quarters=room.quarters,
                                          withdrawn=room.withdrawn_quarters()))
     table = leaderboard(standings)
     solara.HTML(tag="div", unsafe_innerHTML=board_html(table, room.quarters))
@@ -203,7 +204,7 @@ def Debrief(room: Room, finished: int) -> None:
         solara.ProgressLinear(True)
         solara.Text("Replicating every plan and the built-in strategies…")
         return
-    solara.FigurePlotly(debrief_figure(table))
+    FittedPlotly(debrief_figure(table))
     solara.HTML(tag="div", unsafe_innerHTML=debrief_html(table))
     text = table.to_csv(index=False, float_format="%.6g")
     solara.FileDownload(text.encode(), label="Debrief (CSV)",

@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from simulation.figures.quarters import (
     PANELS,
@@ -32,7 +31,9 @@ PRESENTER_FONT_PX = 22
 """Chart text in presenter mode."""
 
 HEIGHT_PX = 420
-PRESENTER_HEIGHT_PX = 520
+PRESENTER_HEIGHT_PX = 470
+"""Presenter mode's height: with the header and a line of sentence, the legend still shows
+at 1280x720."""
 
 KEY_GREY = "#404040"
 """The legend's sample of a band: a neutral dark grey, far from the withdrawal's light grey."""
@@ -42,6 +43,9 @@ BAND_ALPHA = 0.2
 
 SELECTION_TOOLS = ("lasso2d", "select2d", "autoScale2d")
 """Plotly's tools the chart's bar leaves out (there is nothing to select on it)."""
+
+PANEL_GAP = 0.045
+"""The gap between panels, as a share of the chart's width."""
 
 MAX_TICKS = 6
 """At most this many quarters are labelled on a panel's axis, so the numbers never touch."""
@@ -56,37 +60,54 @@ def chart(summary: pd.DataFrame, configs: Mapping[str, ScenarioConfig],
 
     ``configs`` maps each label to its configuration, A (the reference) first; ``summary``
     has one row per (label, quarter) with ``runs`` and each panel's column with its
-    ``_low``/``_high`` interval ends (``experiments.stats.summarise``).
+    ``_low``/``_high`` interval ends (``experiments.stats.summarise``). The figure is
+    built as plain data and checked by Plotly once (building it property by property
+    took several times longer, on every change of a lever).
     """
     font_px = PRESENTER_FONT_PX if presenter else FONT_PX
     colours = compared_colours(configs)
     shades = withdrawal_shades(configs)
     titles = [_panel_title(title, 19 if presenter else 22) for _, title in PANELS]
-    figure = make_subplots(rows=1, cols=len(PANELS), subplot_titles=titles,
-                           horizontal_spacing=0.045)
+    traces: list[dict[str, Any]] = []
     for label, colour in colours.items():
         rows = summary[summary["label"] == label].sort_values("quarter")
         for index, (column, _) in enumerate(PANELS, start=1):
-            band, line = _configuration_traces(rows, column, label, colour, index == 1)
-            figure.add_trace(band, row=1, col=index)
-            figure.add_trace(line, row=1, col=index)
+            traces += _configuration_traces(rows, column, label, colour, index == 1,
+                                            _axis_suffix(index))
     runs = int(summary["runs"].min()) if len(summary) else 0
     keys = _legend_keys(runs, list(colours), shades, font_px)
-    for key in keys:
-        figure.add_trace(key, row=1, col=1)
-    _style_axes(figure, _quarter_count(summary, configs), font_px)
-    figure.update_layout(
-        shapes=_withdrawal_shapes(shades, colours, len(PANELS)),
-        height=PRESENTER_HEIGHT_PX if presenter else HEIGHT_PX, autosize=True,
-        template="plotly_white", font={"size": font_px}, hovermode="x unified",
-        hoverlabel={"font": {"size": font_px}},
-        modebar={"remove": list(SELECTION_TOOLS)},  # nothing to select
-        margin=_margins(font_px, titles, [*colours, *(key.name for key in keys)]),
-        legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
-                "yref": "container", "yanchor": "bottom", "font": {"size": font_px}})
-    for annotation in figure.layout.annotations:  # the subplot titles
-        annotation.font = {"size": font_px}
-    return figure
+    layout: dict[str, Any] = {
+        "shapes": _withdrawal_shapes(shades, colours, len(PANELS)),
+        "annotations": _panel_titles(titles, font_px),
+        "height": PRESENTER_HEIGHT_PX if presenter else HEIGHT_PX, "autosize": True,
+        "template": "plotly_white", "font": {"size": font_px}, "hovermode": "x unified",
+        "hoverlabel": {"font": {"size": font_px}},
+        "modebar": {"remove": list(SELECTION_TOOLS)},  # nothing to select
+        "margin": _margins(font_px, titles, [*colours, *(key["name"] for key in keys)]),
+        "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
+                   "yref": "container", "yanchor": "bottom", "font": {"size": font_px}},
+        **_axes(_quarter_count(summary, configs), font_px)}
+    return go.Figure({"data": traces + keys, "layout": layout})
+
+
+def _axis_suffix(panel: int) -> str:
+    """How Plotly names a panel's axes: "" for the first (x, y), "2" for the second ..."""
+    return "" if panel == 1 else str(panel)
+
+
+def _domains(panels: int) -> list[tuple[float, float]]:
+    """Each panel's share of the width, side by side with a small gap."""
+    width = (1 - PANEL_GAP * (panels - 1)) / panels
+    return [(index * (width + PANEL_GAP), index * (width + PANEL_GAP) + width)
+            for index in range(panels)]
+
+
+def _panel_titles(titles: Sequence[str], font_px: int) -> list[dict[str, Any]]:
+    """The panels' titles, centred above each."""
+    return [{"text": title, "x": (low + high) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
+             "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+             "font": {"size": font_px}}
+            for title, (low, high) in zip(titles, _domains(len(titles)), strict=True)]
 
 
 def _panel_title(title: str, width: int) -> str:
@@ -102,39 +123,43 @@ def _panel_title(title: str, width: int) -> str:
 
 
 def _configuration_traces(rows: pd.DataFrame, column: str, label: str, colour: str,
-                          in_legend: bool) -> tuple[go.Scatter, go.Scatter]:
-    """A configuration on one panel: its 95% band (a filled polygon, silent on hover) and
-    its mean line, grouped so the legend entry hides and shows both."""
+                          in_legend: bool, suffix: str) -> list[dict[str, Any]]:
+    """A configuration on one panel (its axes named by ``suffix``): its 95% band (a filled
+    polygon, silent on hover) and its mean line, grouped so the legend entry hides and
+    shows both."""
     quarters = rows["quarter"].tolist()
-    band = go.Scatter(
-        x=quarters + quarters[::-1],
-        y=rows[f"{column}_high"].tolist() + rows[f"{column}_low"].tolist()[::-1],
-        fill="toself", fillcolor=_rgba(colour, BAND_ALPHA), line={"width": 0},
-        mode="lines", hoverinfo="skip", showlegend=False, legendgroup=label, name=label)
-    line = go.Scatter(
-        x=quarters, y=rows[column].tolist(), mode="lines+markers", name=label,
-        line={"color": colour, "width": 3}, marker={"color": colour, "size": 8},
-        legendgroup=label, showlegend=in_legend,
-        hovertemplate=f"{label}: %{{y:.3g}}<extra></extra>")
-    return band, line
+    axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+    band = {"type": "scatter", "x": quarters + quarters[::-1],
+            "y": rows[f"{column}_high"].tolist() + rows[f"{column}_low"].tolist()[::-1],
+            "fill": "toself", "fillcolor": _rgba(colour, BAND_ALPHA), "line": {"width": 0},
+            "mode": "lines", "hoverinfo": "skip", "showlegend": False, "legendgroup": label,
+            "name": label, **axes}
+    line = {"type": "scatter", "x": quarters, "y": rows[column].tolist(),
+            "mode": "lines+markers", "name": label, "line": {"color": colour, "width": 3},
+            "marker": {"color": colour, "size": 8}, "legendgroup": label,
+            "showlegend": in_legend, "hovertemplate": f"{label}: %{{y:.3g}}<extra></extra>",
+            **axes}
+    return [band, line]
 
 
 def _legend_keys(runs: int, labels: Sequence[str], shades: Mapping[int, str | None],
-                 font_px: int) -> list[go.Scatter]:
+                 font_px: int) -> list[dict[str, Any]]:
     """Legend-only entries (no data): what a band is (a translucent square with a line
     through it, as on the panels) and what the shading is (a plain light square)."""
-    keys = [go.Scatter(
-        x=[None], y=[None], mode="lines+markers", line={"color": KEY_GREY, "width": 3},
-        marker={"symbol": "square", "size": font_px, "color": _rgba(KEY_GREY, 0.35),
-                "line": {"width": 0}},
-        hoverinfo="skip", legendgroup="band-key",
-        name=f"band: 95% interval ({runs} replications)")]
+    keys: list[dict[str, Any]] = [{
+        "type": "scatter", "x": [None], "y": [None], "mode": "lines+markers",
+        "line": {"color": KEY_GREY, "width": 3},
+        "marker": {"symbol": "square", "size": font_px, "color": _rgba(KEY_GREY, 0.35),
+                   "line": {"width": 0}},
+        "hoverinfo": "skip", "legendgroup": "band-key",
+        "name": f"band: 95% interval ({runs} replications)"}]
     if shades:
-        keys.append(go.Scatter(
-            x=[None], y=[None], mode="markers", hoverinfo="skip", legendgroup="withdrawal-key",
-            marker={"symbol": "square", "size": font_px, "color": WITHDRAWN_GREY,
-                    "line": {"color": "#a6a6a6", "width": 1}},
-            name="shaded: " + withdrawal_note(labels, shades)))
+        keys.append({
+            "type": "scatter", "x": [None], "y": [None], "mode": "markers",
+            "hoverinfo": "skip", "legendgroup": "withdrawal-key",
+            "marker": {"symbol": "square", "size": font_px, "color": WITHDRAWN_GREY,
+                       "line": {"color": "#a6a6a6", "width": 1}},
+            "name": "shaded: " + withdrawal_note(labels, shades)})
     return keys
 
 
@@ -153,21 +178,25 @@ def _withdrawal_shapes(shades: Mapping[int, str | None], colours: Mapping[str, s
     return shapes
 
 
-def _style_axes(figure: go.Figure, quarters: int, font_px: int) -> None:
-    """Whole quarters on every x axis; the states from 0 to 1, output from 0."""
+def _axes(quarters: int, font_px: int) -> dict[str, dict[str, Any]]:
+    """Every panel's axes: whole quarters on x; the states from 0 to 1, output from 0."""
     step = max(1, math.ceil(quarters / MAX_TICKS))
-    figure.update_xaxes(
-        title_text="Quarter", range=[0.5, quarters + 0.5], tickmode="linear",
-        tick0=1 if step == 1 else 0, dtick=step, tickformat="d",
-        tickfont={"size": font_px}, title_font={"size": font_px}, title_standoff=4,
-        automargin=True)
-    figure.update_yaxes(tickfont={"size": font_px}, title_font={"size": font_px},
-                        automargin=True)
-    for index, (column, _) in enumerate(PANELS, start=1):
-        if column == "team_output":
-            figure.update_yaxes(rangemode="tozero", row=1, col=index)
-        else:
-            figure.update_yaxes(range=[0, 1], row=1, col=index)
+    axes: dict[str, dict[str, Any]] = {}
+    for index, ((column, _), domain) in enumerate(zip(PANELS, _domains(len(PANELS)),
+                                                      strict=True), start=1):
+        suffix = _axis_suffix(index)
+        axes[f"xaxis{suffix}"] = {
+            "anchor": f"y{suffix}", "domain": list(domain), "title": {
+                "text": "Quarter", "font": {"size": font_px}, "standoff": 4},
+            "range": [0.5, quarters + 0.5], "tickmode": "linear",
+            "tick0": 1 if step == 1 else 0, "dtick": step, "tickformat": "d",
+            "tickfont": {"size": font_px}, "automargin": True}
+        scale = {"rangemode": "tozero"} if column == "team_output" else {"range": [0, 1]}
+        axes[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [0.0, 1.0],
+                                  "tickfont": {"size": font_px},
+                                  "title": {"font": {"size": font_px}}, "automargin": True,
+                                  **scale}
+    return axes
 
 
 def _quarter_count(summary: pd.DataFrame, configs: Mapping[str, ScenarioConfig]) -> int:
