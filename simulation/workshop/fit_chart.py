@@ -36,7 +36,7 @@ module.exports = {
     let waiting = [];
     this.fit = () => {  // again a little later: a new chart's layout may land after the fit
       waiting.forEach(clearTimeout);
-      waiting = [60, 400, 1200].map(delay => setTimeout(fitNow, delay));
+      waiting = [60, 400, 1200, 3000].map(delay => setTimeout(fitNow, delay));
     };
     this.observer = new ResizeObserver(this.fit);
     this.observer.observe(place);
