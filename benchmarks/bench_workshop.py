@@ -141,6 +141,8 @@ async def soak(server, crowd: int, minutes: float) -> dict[str, float]:
     for person in people:
         for error in person.errors[:3]:
             print("  error:", error)
+    for excerpt in server.traceback_excerpts()[:3]:
+        print("  server traceback:", excerpt)
     after = [s for s in samples if s[0] >= warm_up]
     first, last = after[0], after[-1]
     return {"changes": len(times), "errors": errors, "median": statistics.median(times),

@@ -99,6 +99,17 @@ class Server:
         """Tracebacks the server has printed so far."""
         return sum("Traceback" in line for line in self.lines)
 
+    def traceback_excerpts(self, lines: int = 14) -> list[str]:
+        """Each traceback the server printed: its first lines and its last (the error)."""
+        found = []
+        for index, line in enumerate(self.lines):
+            if "Traceback" in line:
+                block = self.lines[index:index + 60]
+                end = next((i for i, text in enumerate(block[1:], 1)
+                            if not text.startswith((" ", "\t"))), len(block) - 1)
+                found.append("".join(block[:min(end, lines)] + block[end:end + 1]))
+        return found
+
 
 def _drain(stream: Any, into: list[str]) -> None:
     for line in iter(stream.readline, ""):
