@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable
 from typing import Any
 
 import reacton.ipyvuetify as rv
@@ -40,6 +41,7 @@ from simulation.workshop.lever_panel import LeverPanel, differences
 from simulation.workshop.levers import LABELS, MEASURES, apply_levers
 from simulation.workshop.team_view import TeamView
 from simulation.workshop.whatif import (
+    Preset,
     WhatIf,
     compare,
     copy_a_to_b,
@@ -241,9 +243,10 @@ def Page() -> None:
 
 
 @solara.component
-def LeverColumn(preset: Any, levers: dict[str, solara.Reactive[dict[str, Any]]],
+def LeverColumn(preset: Preset, levers: dict[str, solara.Reactive[dict[str, Any]]],
                 labels: tuple[str, ...], label: str, editing: solara.Reactive[str],
-                refusal: solara.Reactive[str], set_levers: Any) -> None:
+                refusal: solara.Reactive[str],
+                set_levers: Callable[[dict[str, dict[str, Any]]], None]) -> None:
     """The preset's story and the levers of the configuration being edited, with a
     refusal's message held at the top as the levers scroll."""
     with solara.Column(classes=["teamsim-refusal-place"]):  # the levers stay mounted
