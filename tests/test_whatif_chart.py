@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 
 import numpy as np
@@ -20,12 +21,15 @@ from simulation.figures.quarters import (
     withdrawal_shades,
 )
 from simulation.model.config import ScenarioConfig
+from simulation.workshop.browser_chart import SCRIPT, SCRIPT_URL, BrowserChart, plain
 from simulation.workshop.levers import MEASURES, apply_levers
+from simulation.workshop.server import plotly_assets
 from simulation.workshop.whatif import presets
 from simulation.workshop.whatif_chart import (
     FONT_PX,
     PRESENTER_FONT_PX,
     chart,
+    chart_data,
 )
 
 BASE = presets()["attention_withdrawn"].config  # 12 quarters, withdrawn in quarters 5-8
@@ -271,3 +275,27 @@ def test_the_legends_interval_and_withdrawal_patches_differ():
     lines = legend.findobj(Line2D)
     assert len(lines) == len(configs) + 1
     assert withdrawal.get_linewidth() > 0, "the light withdrawal patch has an outline"
+
+
+def test_the_chart_the_page_sends_is_plain_json_plotly_accepts_unchanged():
+    configs = configurations({"systems_share": 0.3})
+    data = chart_data(summary_of(configs), configs)
+    sent = json.loads(json.dumps(plain(data), allow_nan=False))  # what the browser gets
+    checked = go.Figure(sent).to_plotly_json()  # Plotly's own check raises on a bad key
+    assert [trace["y"] for trace in sent["data"]] == [
+        list(trace.get("y", [])) for trace in checked["data"]]
+    assert sent["layout"]["template"]["layout"]["plot_bgcolor"] == "white"
+
+
+def test_a_missing_number_reaches_the_browser_as_null_not_nan():
+    sent = plain({"data": [{"type": "scatter", "y": [1.0, float("nan"), np.float64(2)]}],
+                  "layout": {"height": np.int64(3), "range": (0, float("inf"))}})
+    assert json.dumps(sent, allow_nan=False) == (
+        '{"data": [{"type": "scatter", "y": [1.0, null, 2.0]}], '
+        '"layout": {"height": 3, "range": [0, null]}}')
+
+
+def test_plotlys_script_is_served_from_the_installed_package():
+    assert (plotly_assets() / SCRIPT).stat().st_size > 1_000_000
+    assert SCRIPT_URL.endswith(f"/{SCRIPT}")
+    assert BrowserChart().script_url == SCRIPT_URL

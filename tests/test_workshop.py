@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +19,7 @@ from matplotlib.colors import to_hex
 
 from simulation import TeamModel, load_scenario
 from simulation.figures.style import outcome_title
+from simulation.workshop.browser_chart import BrowserChart
 from simulation.workshop.lever_panel import NOT_READ, differences, parse_typed
 from simulation.workshop.levers import LEVERS, apply_levers, levers_of
 from simulation.workshop.page import Page
@@ -32,7 +34,7 @@ from simulation.workshop.team_view import (
     view_html,
 )
 from simulation.workshop.ties_svg import TIE_THRESHOLD, ties_svg
-from simulation.workshop.whatif import presets
+from simulation.workshop.whatif import compare, presets
 
 
 def test_a_port_in_use_is_a_one_line_error(capsys):
@@ -111,6 +113,39 @@ def type_lever(rendered: Any, lever: str, text: str) -> None:
 def click(rendered: Any, label: str) -> None:
     """Click a button of the page by its label."""
     rendered.find(v.Btn, children=[label]).widget.click()
+
+
+def shown_chart(rendered: Any, before: str | None = None) -> tuple[str, dict[str, Any]]:
+    """The comparison shown (its digest) and the chart sent to the browser, once one other
+    than ``before`` is done."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = html_with(rendered, "data-testid", "sentence")
+        if found and found[0].attributes["data-pending"] == "False" \
+                and found[0].attributes["data-result"] != before:
+            return found[0].attributes["data-result"], rendered.find(BrowserChart).widget.figure
+        time.sleep(0.05)
+    raise AssertionError("no new comparison within a minute")
+
+
+def output_line(figure: dict[str, Any], label: str) -> list[float]:
+    """A configuration's mean team output by quarter, as the chart draws it."""
+    return next(trace["y"] for trace in figure["data"] if trace["name"] == label
+                and trace["mode"] == "lines+markers" and trace["xaxis"] == "x")
+
+
+def test_the_chart_sent_to_the_browser_is_the_comparison_of_the_levers_set():
+    rendered = rendered_page()
+    shown, before = shown_chart(rendered)
+    type_lever(rendered, "systems_share", "0.4")
+    _, after = shown_chart(rendered, shown)
+    base = presets()["attention_withdrawn"].config
+    expected = compare(base, apply_levers(base, {"systems_share": 0.4}), replications=30,
+                       seed=base.seed).summary
+    b = expected[expected["label"] == "B"].sort_values("quarter")["team_output"]
+    assert output_line(after, "B") == pytest.approx(b.tolist(), rel=1e-12)
+    assert output_line(after, "B") != output_line(before, "B")
+    assert output_line(after, "A") == output_line(before, "A")
 
 
 def test_the_page_opens_with_b_selected_for_editing():

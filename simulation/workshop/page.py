@@ -29,6 +29,7 @@ import solara.lab
 
 from simulation.figures import OUTCOME_TITLES, whatif_figure
 from simulation.model.config import ScenarioConfig
+from simulation.workshop.browser_chart import PlotlyChart
 from simulation.workshop.controls import (
     AUTO,
     ConfigActions,
@@ -36,7 +37,6 @@ from simulation.workshop.controls import (
     SpanSelect,
     span_choice,
 )
-from simulation.workshop.fit_chart import FittedPlotly
 from simulation.workshop.lever_panel import LeverPanel, differences
 from simulation.workshop.levers import LABELS, MEASURES, apply_levers
 from simulation.workshop.team_view import TeamView
@@ -49,7 +49,7 @@ from simulation.workshop.whatif import (
     presets,
     withdrawal_span,
 )
-from simulation.workshop.whatif_chart import chart
+from simulation.workshop.whatif_chart import chart_data
 
 DEFAULT_PRESET = "attention_withdrawn"
 REPLICATION_CHOICES = ("10", "30", "100")
@@ -97,7 +97,7 @@ def show(configs: tuple[ScenarioConfig, ...], replications: int, span: int | str
     kind, quarter = span_choice(span)
     whatif = compare(*configs, replications=replications, seed=configs[0].seed,
                      quarter=quarter, span=kind, outcome=None if outcome == AUTO else outcome)
-    return whatif, chart(whatif.summary, whatif.by_label, presenter=presenter)
+    return whatif, chart_data(whatif.summary, whatif.by_label, presenter=presenter)
 
 
 def png(whatif: WhatIf) -> bytes:
@@ -157,7 +157,7 @@ def Comparison(configs: tuple[ScenarioConfig, ...], replications: int, span: int
                 classes=["teamsim-sentence", *pending],
                 attributes={"data-testid": "sentence", "data-pending": str(task.pending),
                             "data-result": whatif.file_name("csv")})
-    FittedPlotly(figure, f"{whatif.file_name('csv')}-{presenter}", ["teamsim-chart", *pending])
+    PlotlyChart(figure, ["teamsim-chart", *pending])
     with solara.Row(style={"align-items": "flex-start", "gap": "24px", "flex-wrap": "wrap"}):
         solara.HTML(tag="div", unsafe_innerHTML=numbers_table(whatif))
         with solara.Column():

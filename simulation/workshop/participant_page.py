@@ -19,7 +19,7 @@ import solara.lab
 
 from simulation.model import interventions as iv
 from simulation.workshop import access
-from simulation.workshop.fit_chart import FittedPlotly
+from simulation.workshop.browser_chart import PlotlyChart
 from simulation.workshop.play import OFFERED, TEAM_WORK, AllocationError, allocation
 from simulation.workshop.room import Player, Room, RoomError, clean_code, find_room
 from simulation.workshop.room_charts import trajectories
@@ -163,8 +163,8 @@ def Game(room: Room, player: Player) -> None:
     if quarter:
         solara.HTML(tag="div", unsafe_innerHTML=quarter_news(room, view.quarterly, quarter),
                     classes=["teamsim-room-note"], attributes={"data-testid": "news"})
-        FittedPlotly(trajectories({player.name: view.quarterly}, quarters=room.quarters,
-                                         withdrawn=room.withdrawn_quarters()))
+        PlotlyChart(trajectories({player.name: view.quarterly}, quarters=room.quarters,
+                                        withdrawn=room.withdrawn_quarters()))
     solara.HTML(tag="div", unsafe_innerHTML=members_table(view.members, quarter))
     if quarter >= room.quarters:
         solara.HTML(tag="div", unsafe_innerHTML=(

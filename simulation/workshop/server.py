@@ -10,11 +10,13 @@ closes open browser connections within a couple of seconds and exits 0.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import logging
 import os
 import socket
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 
 from simulation.workshop import access
 
@@ -58,6 +60,13 @@ def bind(port: int, host: str = HOST) -> socket.socket:
     return sock
 
 
+def plotly_assets() -> Path:
+    """The folder of the installed ``plotly`` package holding Plotly's script (found
+    without importing plotly, which would import Solara's settings too early)."""
+    spec = importlib.util.find_spec("plotly")  # a dependency: always installed
+    return Path(spec.origin if spec and spec.origin else ".").parent / "package_data"
+
+
 def configure_solara() -> None:
     """Settings for a local, offline, production page. Must run before Solara's server
     module is imported."""
@@ -67,6 +76,9 @@ def configure_solara() -> None:
     # Solara's "This website runs on Solara" badge sits over the page's bottom right corner
     # (the team cards, the leaderboard): off.
     os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
+    # Plotly's script for the charts the browser draws (simulation.workshop.browser_chart),
+    # from the installed plotly package, among Solara's static assets.
+    os.environ["SOLARA_ASSETS_EXTRA_LOCATIONS"] = str(plotly_assets())
     # Over plain http on localhost a SameSite=None cookie cannot be set; Solara falls back
     # to SameSite=Lax (what a local page needs) and warns about it on every page load.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")

@@ -21,8 +21,8 @@ import solara.lab
 
 from simulation.model.scenario_files import ConfigError
 from simulation.workshop import access
+from simulation.workshop.browser_chart import PlotlyChart
 from simulation.workshop.debrief import debrief
-from simulation.workshop.fit_chart import FittedPlotly
 from simulation.workshop.room import Room, export_frame, find_room, leaderboard, open_room
 from simulation.workshop.room_charts import debrief_figure, trajectories
 from simulation.workshop.team_view import SHUTTING_DOWN
@@ -174,8 +174,8 @@ def RoomScreen(room: Room, served: access.Access) -> None:
                                                     "data-count": str(len(standings)),
                                                     "data-read": str(tick.value)})
     if runs:
-        FittedPlotly(trajectories(runs, quarters=room.quarters,
-                                         withdrawn=room.withdrawn_quarters()))
+        PlotlyChart(trajectories(runs, quarters=room.quarters,
+                                        withdrawn=room.withdrawn_quarters()))
     table = leaderboard(standings)
     solara.HTML(tag="div", unsafe_innerHTML=board_html(table, room.quarters))
     finished = int((table["quarters"] >= room.quarters).sum())
@@ -204,7 +204,7 @@ def Debrief(room: Room, finished: int) -> None:
         solara.ProgressLinear(True)
         solara.Text("Replicating every plan and the built-in strategies…")
         return
-    FittedPlotly(debrief_figure(table))
+    PlotlyChart(debrief_figure(table))
     solara.HTML(tag="div", unsafe_innerHTML=debrief_html(table))
     text = table.to_csv(index=False, float_format="%.6g")
     solara.FileDownload(text.encode(), label="Debrief (CSV)",

@@ -265,11 +265,10 @@ def compare(a: ScenarioConfig, b: ScenarioConfig, *others: ScenarioConfig,
     return WhatIf(configs, runs, differences, seed, outcome, spoken)
 
 
-@lru_cache(maxsize=32)
 def quarterly_runs(config: ScenarioConfig, seed: int, replications: int) -> pd.DataFrame:
     """A configuration's quarterly rows over its replications (:mod:`.compute`: in worker
-    processes, shared between sessions). Kept for the next call: on the page, moving one of
-    B's levers leaves A as it was, so only B runs again. (The runs are a pure function of
-    these arguments, so sharing them is safe, as long as no strategy is registered anew
-    under a name already used; do not modify the frame.)"""
+    processes, shared between sessions, and kept for the next call: on the page, moving one
+    of B's levers leaves A as it was, so only B runs again). The runs are a pure function
+    of these arguments, so sharing them is safe, as long as no strategy is registered anew
+    under a name already used; do not modify the frame."""
     return compute.quarterly_runs(config, seed, replications)

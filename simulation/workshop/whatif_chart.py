@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from simulation.figures.quarters import (
     PANELS,
@@ -50,19 +51,37 @@ PANEL_GAP = 0.045
 MAX_TICKS = 6
 """At most this many quarters are labelled on a panel's axis, so the numbers never touch."""
 
+WHITE_KEYS = ("autotypenumbers", "colorway", "font", "hoverlabel", "hovermode",
+              "paper_bgcolor", "plot_bgcolor", "xaxis", "yaxis", "shapedefaults",
+              "annotationdefaults", "title")
+WHITE: dict[str, Any] = {"layout": {
+    key: value for key, value in pio.templates["plotly_white"].layout.to_plotly_json().items()
+    if key in WHITE_KEYS}}
+"""Plotly's "plotly_white" look, as plain data for the browser: its layout for these
+charts' parts (not its defaults for the dozens of other kinds of chart, which Plotly
+would check and send on every change)."""
+
 ASSUMED_WIDTH_PX = 1280
 """The width the legend's rows are estimated for (the chart itself fills its container)."""
 
 
 def chart(summary: pd.DataFrame, configs: Mapping[str, ScenarioConfig],
           presenter: bool = False) -> go.Figure:
-    """Configurations A to D by quarter, one panel per outcome of ``PANELS``.
+    """:func:`chart_data` as a Plotly figure, checked by Plotly (for a notebook, or to
+    see that Plotly accepts every property)."""
+    return go.Figure(chart_data(summary, configs, presenter))
+
+
+def chart_data(summary: pd.DataFrame, configs: Mapping[str, ScenarioConfig],
+               presenter: bool = False) -> dict[str, Any]:
+    """Configurations A to D by quarter, one panel per outcome of ``PANELS``, as the plain
+    data of a Plotly figure (what the page sends the browser).
 
     ``configs`` maps each label to its configuration, A (the reference) first; ``summary``
     has one row per (label, quarter) with ``runs`` and each panel's column with its
-    ``_low``/``_high`` interval ends (``experiments.stats.summarise``). The figure is
-    built as plain data and checked by Plotly once (building it property by property
-    took several times longer, on every change of a lever).
+    ``_low``/``_high`` interval ends (``experiments.stats.summarise``). Built as plain
+    data: building it property by property, or having Plotly check it, took several
+    times longer on every change of a lever (:func:`chart` checks it).
     """
     font_px = PRESENTER_FONT_PX if presenter else FONT_PX
     colours = compared_colours(configs)
@@ -80,14 +99,14 @@ def chart(summary: pd.DataFrame, configs: Mapping[str, ScenarioConfig],
         "shapes": _withdrawal_shapes(shades, colours, len(PANELS)),
         "annotations": _panel_titles(titles, font_px),
         "height": PRESENTER_HEIGHT_PX if presenter else HEIGHT_PX, "autosize": True,
-        "template": "plotly_white", "font": {"size": font_px}, "hovermode": "x unified",
+        "template": WHITE, "font": {"size": font_px}, "hovermode": "x unified",
         "hoverlabel": {"font": {"size": font_px}},
         "modebar": {"remove": list(SELECTION_TOOLS)},  # nothing to select
         "margin": _margins(font_px, titles, [*colours, *(key["name"] for key in keys)]),
         "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
                    "yref": "container", "yanchor": "bottom", "font": {"size": font_px}},
         **_axes(_quarter_count(summary, configs), font_px)}
-    return go.Figure({"data": traces + keys, "layout": layout})
+    return {"data": traces + keys, "layout": layout}
 
 
 def _axis_suffix(panel: int) -> str:
