@@ -19,8 +19,9 @@ from matplotlib.colors import to_hex
 
 from simulation import TeamModel, load_scenario
 from simulation.figures.style import outcome_title
+from simulation.workshop import page as page_module
 from simulation.workshop.browser_chart import BrowserChart
-from simulation.workshop.lever_panel import NOT_READ, differences, parse_typed
+from simulation.workshop.lever_panel import NOT_READ, LeverControl, differences, parse_typed
 from simulation.workshop.levers import LEVERS, apply_levers, levers_of
 from simulation.workshop.page import Page
 from simulation.workshop.team_view import (
@@ -146,6 +147,34 @@ def test_the_chart_sent_to_the_browser_is_the_comparison_of_the_levers_set():
     assert output_line(after, "B") == pytest.approx(b.tolist(), rel=1e-12)
     assert output_line(after, "B") != output_line(before, "B")
     assert output_line(after, "A") == output_line(before, "A")
+
+
+def test_moving_one_lever_redraws_its_own_control_not_every_lever():
+    # Twenty participants changing levers at once share the server's one interpreter: a
+    # change must not redraw the twenty controls that did not move.
+    rendered = rendered_page()
+    shown, _ = shown_chart(rendered)
+    drawn = LeverControl.render_count
+    type_lever(rendered, "systems_share", "0.3")
+    shown_chart(rendered, shown)
+    assert LeverControl.render_count - drawn == 1
+
+
+def test_a_failed_comparison_is_said_and_the_last_chart_stays(monkeypatch):
+    rendered = rendered_page()
+    _, before = shown_chart(rendered)
+
+    def fails(*_arguments: Any) -> None:
+        raise RuntimeError("no worker answered")
+
+    monkeypatch.setattr(page_module, "show", fails)
+    type_lever(rendered, "systems_share", "0.3")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not rendered.find(v.Alert).widgets:
+        time.sleep(0.05)
+    said = [str(alert.children) for alert in rendered.find(v.Alert).widgets]
+    assert any("The comparison failed: no worker answered" in text for text in said)
+    assert rendered.find(BrowserChart).widget.figure == before
 
 
 def test_the_page_opens_with_b_selected_for_editing():

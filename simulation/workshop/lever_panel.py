@@ -104,12 +104,12 @@ def LeverSlider(lever: Lever, value: float | None, low: float, high: float,
 
 
 @solara.component
-def LeverControl(label: str, lever: Lever, value: float | None, config: ScenarioConfig,
+def LeverControl(label: str, lever: Lever, value: float | None, low: float, high: float,
                  on_value: Callable[[str, Any], bool],
                  on_refused: Callable[[str, str], None]) -> None:
-    """One lever of configuration ``label``: its name, a slider and a box to type a number
-    into."""
-    low, high = lever.bounds(config)
+    """One lever of configuration ``label`` (its range ``low`` to ``high``): its name, a
+    slider and a box to type a number into. Its arguments stay equal while another lever
+    moves, so it is not drawn again then."""
     refusals, set_refusals = solara.use_state(0)
 
     def commit(raw: Any) -> None:
@@ -192,22 +192,27 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Scenar
     """The levers of one configuration."""
     config = apply_levers(base, levers.value)
 
-    def refuse(name: str, problem: str) -> None:
+    def refused(name: str, problem: str) -> None:
         """Say, naming the lever, why a value was refused and what the lever stays at."""
         refusal.set(f"{label}: refused. {lever_label(name)} {problem}; it stays at "
                     f"{shown_value(levers.value[name])}.")
 
-    def set_lever(name: str, value: Any) -> bool:
+    def proposed_value(name: str, value: Any) -> bool:
         """Accept a value (True), or refuse it with a message naming the lever (False)."""
         proposed = {**levers.value, name: value}
         try:
             apply_levers(base, proposed)
         except ConfigError as error:
-            refuse(name, error.problem)
+            refused(name, error.problem)
             return False
         levers.set(proposed)
         refusal.set("")
         return True
+
+    # The same functions from one drawing to the next (they read the levers when called),
+    # so the controls of the levers that did not move keep equal arguments.
+    refuse = solara.use_memo(lambda: refused, [label, base])
+    set_lever = solara.use_memo(lambda: proposed_value, [label, base])
 
     strategy_names = REGISTRY.names()
     rv.Select(label="Strategy", items=strategy_names, v_model=levers.value[STRATEGY],
@@ -228,6 +233,7 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Scenar
             StructureSelect(label, levers.value[STRUCTURE], base, set_lever)
         for lever in LEVERS.values():
             if lever.group == group:
-                LeverControl(label, lever, levers.value[lever.name], config, set_lever, refuse)
+                LeverControl(label, lever, levers.value[lever.name], *lever.bounds(config),
+                             set_lever, refuse)
 
 
