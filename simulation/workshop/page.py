@@ -20,13 +20,9 @@ from __future__ import annotations
 
 import html
 import io
-import logging
-import threading
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import reacton
 import reacton.ipyvuetify as rv
 import solara
 import solara.lab
@@ -54,8 +50,6 @@ from simulation.workshop.whatif import (
     withdrawal_span,
 )
 from simulation.workshop.whatif_chart import chart_data
-
-log = logging.getLogger(__name__)
 
 DEFAULT_PRESET = "attention_withdrawn"
 REPLICATION_CHOICES = ("10", "30", "100")
@@ -142,62 +136,26 @@ def sentences_html(whatif: WhatIf) -> str:
                    for label, said in whatif.sentences.items())
 
 
-@dataclass(frozen=True)
-class Shown:
-    """What the comparison shows: the request it answers, its result (None before the first)
-    and, if that request failed, why."""
-
-    asked: Hashable = None
-    result: tuple[WhatIf, dict[str, Any]] | None = None
-    error: str = ""
-
-
-def use_latest(run: Callable[[], tuple[WhatIf, dict[str, Any]]], asked: Hashable) -> Shown:
-    """The comparison for ``asked``, run in a thread of its own off the event loop; until
-    it is done, the last one shown (the page compares ``asked`` with ``Shown.asked`` to
-    know it is pending). A result that a newer request overtook is dropped. One change
-    costs two renders of the page (the change, then the result), not the four of
-    ``use_task``'s states."""
-    shown, set_shown = reacton.use_state(Shown(), eq=lambda old, new: old is new)
-    current = solara.use_ref(asked)
-    current.current = asked
-
-    def start() -> Callable[[], None]:
-        def work() -> None:
-            try:
-                result, error = run(), ""
-            except Exception as failure:  # shown on the page, the last chart kept
-                log.exception("the comparison failed")
-                result, error = None, str(failure)
-            if current.current == asked:
-                set_shown(lambda now: Shown(asked, result or now.result, error))
-
-        threading.Thread(target=work, daemon=True).start()
-        return lambda: None
-
-    solara.use_effect(start, [asked])
-    return shown
-
-
 @solara.component
 def Comparison(configs: tuple[ScenarioConfig, ...], replications: int, span: int | str,
                outcome: str, presenter: bool) -> None:
     """The differences in words, the chart, the numbers and the export buttons."""
-    asked = (configs, replications, span, outcome, presenter)
-    shown = use_latest(lambda: show(configs, replications, span, outcome, presenter), asked)
-    running = shown.asked != asked
-    if shown.error and not running:
-        solara.Error(f"The comparison failed: {shown.error}")
-    if shown.result is None:
+    task = solara.lab.use_task(  # type: ignore[arg-type]
+        lambda: show(configs, replications, span, outcome, presenter),
+        dependencies=[configs, replications, span, outcome, presenter])
+    shown: tuple[WhatIf, Any] | None = task.latest
+    if task.error:
+        solara.Error(f"The comparison failed: {task.exception}")
+    if shown is None:
         solara.ProgressLinear(True)
         solara.Text("Running the configurations…")
         return
-    whatif, figure = shown.result
-    pending = ["teamsim-pending"] if running else []
-    solara.ProgressLinear(running)
+    whatif, figure = shown
+    pending = ["teamsim-pending"] if task.pending else []
+    solara.ProgressLinear(task.pending)
     solara.HTML(tag="div", unsafe_innerHTML=sentences_html(whatif),
                 classes=["teamsim-sentence", *pending],
-                attributes={"data-testid": "sentence", "data-pending": str(running),
+                attributes={"data-testid": "sentence", "data-pending": str(task.pending),
                             "data-result": whatif.file_name("csv")})
     PlotlyChart(figure, ["teamsim-chart", *pending])
     with solara.Row(style={"align-items": "flex-start", "gap": "24px", "flex-wrap": "wrap"}):
