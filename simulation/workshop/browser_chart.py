@@ -8,7 +8,7 @@ fetched from the network, and the browser keeps it in its cache.
 
 Why not Plotly's widget (``solara.FigurePlotly``): on every new chart it validated the
 figure twice on the server, compared it with the last by deep copies and sent Plotly's
-4.9 MB script to each new page over the session's websocket, about a fifth of a second of
+4.9 MB script to each new page over the session's websocket, about a tenth of a second of
 the server's one interpreter per change (twenty participants changing at once queue
 behind it); and it sized the chart before the page gave it a width. Here a chart is drawn
 after its place is laid out, and drawn again to the place's width whenever that changes.

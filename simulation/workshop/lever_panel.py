@@ -211,8 +211,8 @@ def LeverPanel(label: str, levers: solara.Reactive[dict[str, Any]], base: Scenar
 
     # The same functions from one drawing to the next (they read the levers when called),
     # so the controls of the levers that did not move keep equal arguments.
-    refuse = solara.use_memo(lambda: refused, [label, base])
-    set_lever = solara.use_memo(lambda: proposed_value, [label, base])
+    refuse = solara.use_memo(lambda: refused, [label, base, levers, refusal])
+    set_lever = solara.use_memo(lambda: proposed_value, [label, base, levers, refusal])
 
     strategy_names = REGISTRY.names()
     rv.Select(label="Strategy", items=strategy_names, v_model=levers.value[STRATEGY],
