@@ -408,9 +408,9 @@ from simulation.model import strategies
 
 
 def {name}(observation, hours):
-    \"\"\"Coaches, but answers NaN for a team once its weekly output passes 1.25.\"\"\"
+    \"\"\"Coaches, but answers NaN for a team once its weekly output passes 1.6.\"\"\"
     doses = strategies.coach(observation, hours)
-    doses[np.sum(observation.output, axis=-1) > 1.25] = np.nan
+    doses[np.sum(observation.output, axis=-1) > 1.6] = np.nan
     return doses
 
 

@@ -114,7 +114,8 @@ def test_members_know_where_they_stand_while_feedback_on_their_work_is_in_effect
 def test_the_lift_of_knowing_where_one_stands_goes_when_the_feedback_stops():
     config = with_overrides(ScenarioConfig(), {"quarters": 1})
     state = TeamModel(config, seed=3).state
-    state = state.replace(ties=np.zeros_like(state.ties))  # no colleagues' moods at play
+    state = state.replace(ties=np.zeros_like(state.ties),  # no colleagues' moods at play
+                          trust=np.full(state.members, 0.9))  # feedback lands with all
     effect = np.zeros((state.members, iv.COUNT))
     effect[:, iv.COACH] = 0.8
     progress = np.zeros(state.members)

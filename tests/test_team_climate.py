@@ -326,12 +326,13 @@ def test_a_newcomer_is_read_afresh():
 
 def test_an_accurate_leader_gets_more_from_the_team_than_an_inaccurate_one():
     output = {accuracy: run_means({"leader.diagnostic_accuracy": accuracy, "quarters": 8},
-                                  seed=11, runs=40) for accuracy in (0.1, 0.9)}
+                                  seed=11, runs=200) for accuracy in (0.1, 0.9)}
     gain = output[0.9] - output[0.1]
-    # about 1.2% more, and better in most replications (63% since knowing where one stands
-    # lifts motivation whatever the feedback addresses), when this test was last calibrated
+    # about 1.0% more (standard error 0.16%), and better in most replications (62-68% over
+    # seeds, since knowing where one stands lifts motivation whatever the feedback
+    # addresses), when this test was last calibrated; 40 replications left it to the draw
     assert gain.mean() > 0.005 * output[0.1].mean()
-    assert np.mean(gain > 0) > 0.6
+    assert np.mean(gain > 0) > 0.55
 
 
 # ---------------------------------------------------------------------------------------
@@ -609,7 +610,7 @@ def starting_teams(between_teams_sd: float, runs: int = 10):
 
 
 def test_teams_differ_at_the_start_only_when_they_are_drawn_apart():
-    apart, alike = starting_teams(0.08), starting_teams(0.0)
+    apart, alike = starting_teams(0.08, runs=400), starting_teams(0.0, runs=400)
     team_states = [name for name in TEAM_DRAWN
                    if name not in ("capability", "motivation", "trust")]
     for name in team_states:

@@ -18,11 +18,21 @@ CI_REPLICATIONS = 30
 SEED = DEFAULT_SEED
 
 KNOWN_MISSES: dict[str, str] = {
-    # Empty: every pattern holds. A pattern the model stops reproducing, and that is
-    # recorded here with what it measures, becomes a strict expected failure (the check
-    # fails loudly once the model reproduces it again). P21, strategic clarity's share of
-    # the gap, was here until an unclear direction came to sap motivation
-    # (docs/CALIBRATION.md, "The gap decomposition").
+    # Since every random number became a hash of its address (docs/CALIBRATION.md, "The
+    # counter-based random numbers"), these six figures' intervals cross a band's edge at
+    # the default seed, though each point estimate lies inside its band. They sat near
+    # the edge before: at other seeds the earlier generator missed P17 and P22 too. Each
+    # is a strict expected failure: it fails loudly once the model reproduces it again.
+    "P14": "correlation of starting safety with capability gained 0.27 [0.19, 0.35], "
+           "band 0.2 to 0.6",
+    "P15": "correlation of task conflict with team output 0.135 [0.084, 0.185], band "
+           "-0.1 to 0.15",
+    "P17": "leaving hazard after a close colleague left 1.25 [1.10, 1.42], band 1.2 to 2",
+    "P20": "readiness to lead, feedback-rich / annual review 3.22 [2.85, 3.67], band 3 "
+           "to 7",
+    "P21": "strategic clarity's share of the quartile gap 0.24 [0.17, 0.31], band 0.2 "
+           "to 0.4",
+    "P22": "motivation, weekly / annual feedback 1.123 [1.096, 1.151], band at least 1.1",
 }
 """Published patterns the model does not reproduce yet, each with what it measures."""
 

@@ -11,7 +11,7 @@ from simulation import TeamModel
 from simulation.engines.batch import run_batch
 from simulation.model import team_climate
 from simulation.model.config import Parameters
-from simulation.model.randomness import draw_run_noise, run_generator
+from simulation.model.randomness import draw_run_noise
 from simulation.model.scenario_files import load_scenario, with_overrides
 
 P = Parameters()
@@ -19,7 +19,7 @@ P = Parameters()
 
 def test_the_work_draw_is_the_same_whatever_the_team_size_or_length():
     # First in the noise layout: replication k works in the same market at any size.
-    draws = {(weeks, members): draw_run_noise(run_generator(5, 3), weeks, members).work[0]
+    draws = {(weeks, members): draw_run_noise(5, 3, weeks, members).work[0]
              for weeks in (13, 156) for members in (4, 12)}
     assert len(set(draws.values())) == 1
 

@@ -55,6 +55,7 @@ from simulation.analysis.leader_population import (
 from simulation.experiments.progress import Progress
 from simulation.experiments.publishing import git_revision, package_versions
 from simulation.model.config import DEFAULT_SEED, ScenarioConfig
+from simulation.model.randomness import SEEDING
 from simulation.model.scenario_files import to_dict
 
 GAME_STREAM = 2**32 - 3
@@ -353,9 +354,9 @@ def manifest(result: Decomposition, source: str) -> dict[str, Any]:
     return {
         "command": "decompose", "scenario": result.config.name, "source": source,
         **result.settings,
-        "seeding": "replication k uses numpy SeedSequence(seed, spawn_key=(k,)) for every "
-                   "leader (common random numbers); the population, the pairing and the "
-                   "orders come from their own streams of the seed; hybrids run on seed + 1",
+        "seeding": f"{SEEDING}, the same for every leader (common random numbers); the "
+                   "population, the pairing and the orders come from their own numpy streams "
+                   "of the seed; hybrids run on seed + 1",
         "observed_gap": result.observed_gap, "explained_gap": result.explained_gap,
         "dimensions": [{"name": d.name, "title": d.title, "kind": d.kind, "acts_on":
                         list(d.acts_on), "low": d.low, "high": d.high, "scale": d.scale,

@@ -40,6 +40,7 @@ from simulation.experiments.experiment_files import ExperimentConfig
 from simulation.experiments.publishing import git_revision, package_versions
 from simulation.experiments.workload import Workload
 from simulation.model.config import Parameters, ScenarioConfig
+from simulation.model.randomness import SEEDING
 from simulation.model.scenario_files import ConfigError, to_dict, with_overrides
 
 CHUNK_POINTS = 100
@@ -312,8 +313,8 @@ def study_manifest(study: Study, workers: int, seconds: float) -> dict[str, Any]
             "design": f"numpy.random.default_rng({study.seed})",
             "bootstrap": f"numpy.random.default_rng(numpy.random.SeedSequence({study.seed}, "
                          f"spawn_key=({BOOTSTRAP_STREAM},)))",
-            "replications": f"replication k at every point uses numpy SeedSequence("
-                            f"{study.seed}, spawn_key=(k,)) (common random numbers)",
+            "replications": f"seed {study.seed}; {SEEDING} (common random numbers: the "
+                            f"same at every point)",
         },
         "replications": study.replications,
         "outcome": study.outcome,

@@ -79,9 +79,7 @@ class TeamModel(mesa.Model):
         self.replication = replication
         generator = run_generator(self.seed, replication)
         members = config.team.size
-        # The run's noise is drawn before Mesa touches the generator, so its layout does not
-        # depend on Mesa's internals.
-        self.noise = draw_run_noise(generator, config.weeks, members)
+        self.noise = draw_run_noise(self.seed, replication, config.weeks, members)
         super().__init__(rng=generator)
         self.state = self.noise.starting_team(config)
         self.initial_state = self.state

@@ -16,6 +16,7 @@ from simulation.experiments.replications import replicated
 from simulation.experiments.stats import summarise
 from simulation.model.metrics import outcome_columns
 from simulation.model.organisation_config import OrganisationConfig, team_seed
+from simulation.model.randomness import SEEDING
 from simulation.model.scenario_files import to_dict
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 
@@ -73,8 +74,8 @@ def organisation_manifest(result: OrganisationReplications, source: str) -> dict
         "source": source,
         "seed": result.seed,
         "replications": int(result.quarterly["replication"].nunique()),
-        "seeding": "team i's replication k uses numpy SeedSequence(team_seed(seed, i), "
-                   "spawn_key=(k,)), team_seed from SeedSequence([seed, i])",
+        "seeding": f"team i's runs have base seed team_seed(seed, i) (from numpy "
+                   f"SeedSequence([seed, i])); {SEEDING}",
         "team_seeds": {team.name: team_seed(result.seed, index)
                        for index, team in enumerate(organisation.teams)},
         "inputs": to_dict(organisation.inputs),

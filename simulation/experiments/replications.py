@@ -1,7 +1,7 @@
 """Running a scenario's replications through the Mesa model, and their manifest.
 
-Replication k of base seed s is the run seeded by ``SeedSequence(s, spawn_key=(k,))``
-(see :mod:`simulation.model.randomness`), so a set of replications is reproducible in any
+Every random number of replication k of base seed s is a hash of its address (see
+:mod:`simulation.model.randomness`), so a set of replications is reproducible in any
 process and replication k sees the same random numbers under every strategy.
 """
 
@@ -18,6 +18,7 @@ from simulation.experiments.publishing import git_revision, package_versions
 from simulation.experiments.stats import summarise
 from simulation.model.config import ScenarioConfig
 from simulation.model.metrics import outcome_columns
+from simulation.model.randomness import SEEDING
 from simulation.model.scenario_files import to_dict
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 
@@ -78,7 +79,7 @@ def manifest(result: Replications, source: str) -> dict[str, Any]:
         "source": source,
         "seed": result.seed,
         "replications": int(result.quarterly["replication"].nunique()),
-        "seeding": "replication k uses numpy SeedSequence(seed, spawn_key=(k,))",
+        "seeding": SEEDING,
         "configuration": to_dict(result.config),
         "versions": package_versions(),
         "git_revision": git_revision(),

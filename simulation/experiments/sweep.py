@@ -1,10 +1,11 @@
 """Sweeps: every setting of an experiment, replicated, run on an executor into a store.
 
 A *setting* is one base scenario with one strategy at one design point. Replication k of
-every setting uses the same random streams (``SeedSequence(seed, spawn_key=(k,))``):
-common random numbers, so that differences between settings are not noise. Runs go to the
-workers in chunks (a dozen or more, so that the progress line moves about every tenth of the
-way); finished chunks are committed to the store as they arrive, so an interrupted sweep
+every setting meets the same random numbers (each a hash of the seed, k and where it is
+used: :mod:`simulation.model.randomness`): common random numbers, so that differences
+between settings are not noise. Runs go to the workers in chunks (a dozen or more, so that
+the progress line moves about every tenth of the way); finished chunks are committed to
+the store as they arrive, so an interrupted sweep
 resumes where it stopped and ends with the same data.
 """
 
@@ -52,6 +53,7 @@ from simulation.experiments.store import (
     remove_store,
     store_fault,
 )
+from simulation.model.randomness import SEEDING
 from simulation.model.scenario_files import ConfigError, to_dict
 
 logger = logging.getLogger(__name__)
@@ -183,8 +185,7 @@ def experiment_manifest(experiment: ExperimentConfig, settings: Sequence[Setting
         "source": experiment.source,
         "experiment_file": source.read_text(encoding="utf-8") if source.is_file() else None,
         "seed": experiment.seed,
-        "seeding": "replication k of every setting uses numpy SeedSequence(seed, "
-                   "spawn_key=(k,)) (common random numbers)",
+        "seeding": f"{SEEDING} (common random numbers: the same in every setting)",
         "replications": experiment.replications,
         "outcomes": list(experiment.outcomes),
         "quarters": list(experiment.quarters),
