@@ -20,6 +20,9 @@ from simulation.model.scenario_files import load_scenario, shipped_scenarios, wi
 
 SEEDS = 50
 TOLERANCE = 1e-9
+EQUALITY_SEED = 20261203
+"""The base seed of the engines' equality test: one no other test uses, so that no test
+elsewhere was ever tuned to the runs it compares (issue 17, item 4)."""
 
 
 def mesa_runs(name: str, seed: int, count: int) -> pd.DataFrame:
@@ -35,14 +38,15 @@ def mesa_reference() -> dict[str, pd.DataFrame]:
     names = sorted(shipped_scenarios())
     context = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(2, mp_context=context) as pool:
-        frames = pool.map(mesa_runs, names, [7] * len(names), [SEEDS] * len(names))
+        frames = pool.map(mesa_runs, names, [EQUALITY_SEED] * len(names),
+                          [SEEDS] * len(names))
         return dict(zip(names, frames, strict=True))
 
 
 @pytest.mark.parametrize("name", sorted(shipped_scenarios()))
 def test_batched_engine_matches_the_mesa_model_on_every_shipped_scenario(
         name, mesa_reference):
-    batched = run_batch(load_scenario(name), 7, range(SEEDS)).quarterly_frame()
+    batched = run_batch(load_scenario(name), EQUALITY_SEED, range(SEEDS)).quarterly_frame()
     expected = mesa_reference[name]
     assert list(batched.columns) == list(expected.columns)
     assert (batched[["scenario", "strategy"]] == expected[["scenario", "strategy"]]).all().all()
