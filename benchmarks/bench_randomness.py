@@ -56,8 +56,8 @@ def main() -> None:
     args = parser.parse_args()
     config = load_scenario(SCENARIO)
     weeks, members, runs = config.weeks, config.team.size, args.runs
-    lent = draw_batch_noise(1, list(range(runs)), weeks, members)
     replications = list(range(runs))
+    lent = draw_batch_noise(1, replications, weeks, members)
     counter = best_of(5, lambda: draw_batch_noise(1, replications, weeks, members, into=lent))
     generators = best_of(5, lambda: per_run_generators(1, runs, lent))
     engine = best_of(2, lambda: run_batch(config, 1, range(runs)))

@@ -64,8 +64,7 @@ def run_keys(seed: int, replications: list[int] | np.ndarray) -> np.ndarray:
     taken modulo 2^64): ``mix(mix(seed + GOLDEN) + replication * REPLICATION_GAMMA)``."""
     base = mix(np.array([(int(seed) + GOLDEN) & MASK], dtype=np.uint64))
     reps = np.array([int(k) & MASK for k in replications], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        return mix(base + reps * np.uint64(REPLICATION_GAMMA))
+    return mix(base + reps * np.uint64(REPLICATION_GAMMA))
 
 
 def address(stream: int, week: np.ndarray | int, slot: np.ndarray | int,
@@ -84,20 +83,26 @@ def address(stream: int, week: np.ndarray | int, slot: np.ndarray | int,
 def address_keys(addresses: np.ndarray) -> np.ndarray:
     """Each address spread over 64 bits: ``mix(address + GOLDEN)`` (the same for every
     run, so computed once for a layout)."""
-    with np.errstate(over="ignore"):
-        return mix(np.atleast_1d(np.asarray(addresses, dtype=np.uint64)) + np.uint64(GOLDEN))
+    return mix(np.atleast_1d(np.asarray(addresses, dtype=np.uint64)) + np.uint64(GOLDEN))
 
 
-def uniform_bits(run_key: np.ndarray, address_key: np.ndarray) -> np.ndarray:
-    """The 64 random bits at an address of a run: ``mix(run_key + address_key)``."""
-    with np.errstate(over="ignore"):
-        return mix(np.add(run_key, address_key, dtype=np.uint64))
+def uniform_bits(run_key: np.ndarray, address_key: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
+    """The 64 random bits at an address of a run: ``mix(run_key + address_key)`` (into
+    ``out``, a uint64 array of the broadcast shape, if given)."""
+    return mix(np.add(run_key, address_key, out=out, dtype=np.uint64))
 
 
-def to_uniform(bits: np.ndarray) -> np.ndarray:
+def to_uniform(bits: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """A uniform in the open interval (0, 1) from 64 bits: the top 53, plus a half, over
-    2^53 (never 0 or 1, so the normal quantile of it is finite)."""
-    return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+    2^53 (never 0 or 1, so the normal quantile of it is finite). With ``out`` (a float
+    array of the same shape) the work is done in place, and ``bits`` is shifted."""
+    if out is None:
+        return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+    bits >>= np.uint64(11)
+    np.add(bits, 0.5, out=out)
+    out *= 2.0**-53
+    return out
 
 
 def number(seed: int, replication: int, stream: str, week: int = 0, slot: int = 0,
@@ -241,8 +246,8 @@ class Layout:
     """(numbers,) address keys (:func:`address_keys`), the normal streams' first."""
     normals: int
     """How many of the numbers are normals (the first ones)."""
-    blocks: tuple[tuple[str, int, tuple[int, ...]], ...]
-    """Each stream's name, offset in ``keys`` and block shape."""
+    blocks: tuple[tuple[str, slice, tuple[int, ...]], ...]
+    """Each stream's name, place in ``keys`` and block shape."""
 
 
 @lru_cache(maxsize=32)
@@ -251,16 +256,18 @@ def layout(weeks: int, members: int) -> Layout:
     shapes = noise_shapes(weeks, members)
     ordered = ([name for name, kind in LAYOUT if kind == NORMAL]
                + [name for name, kind in LAYOUT if kind == UNIFORM])
-    keys, blocks, offset = [], [], 0
+    keys, blocks, offset, normals = [], [], 0, 0
     for name in ordered:
         shape = shapes[name]
         where = dict(zip(AXES[name], np.indices(shape), strict=True))
         keys.append(address_keys(address(STREAM[name], where.get("week", 0),
                                          where.get("slot", 0), where.get("draw", 0))
                                  ).reshape(-1))
-        blocks.append((name, offset, shape))
-        offset += int(np.prod(shape))
-    normals = sum(int(np.prod(shapes[name])) for name, kind in LAYOUT if kind == NORMAL)
+        size = int(np.prod(shape))
+        blocks.append((name, slice(offset, offset + size), shape))
+        offset += size
+        if DISTRIBUTION[name] == NORMAL:
+            normals = offset
     flat = np.concatenate(keys)
     flat.setflags(write=False)
     return Layout(flat, normals, tuple(blocks))
@@ -296,15 +303,10 @@ def draw_batch_noise(seed: int, replications: list[int], weeks: int, members: in
     values = np.empty(bits.shape)
     for start in range(0, runs, chunk):
         stop = min(start + chunk, runs)
-        x, u = bits[:stop - start], values[:stop - start]
-        np.add(keys[start:stop, None], table.keys, out=x)
-        mix(x)
-        x >>= np.uint64(11)
-        np.add(x, 0.5, out=u)
-        u *= 2.0**-53
+        u = to_uniform(uniform_bits(keys[start:stop, None], table.keys,
+                                    out=bits[:stop - start]), out=values[:stop - start])
         normals = u[:, :table.normals]
         ndtri(normals, out=normals)
-        for name, offset, shape in table.blocks:
-            blocks[name][start:stop] = u[:, offset:offset + int(np.prod(shape))].reshape(
-                stop - start, *shape)
+        for name, place, shape in table.blocks:
+            blocks[name][start:stop] = u[:, place].reshape(stop - start, *shape)
     return RunNoise(**blocks)
