@@ -80,9 +80,11 @@ def add_execution_options(parser: argparse.ArgumentParser) -> None:
                        help="run on the Dask cluster at ADDRESS (pip install teamsim[dask])")
     where.add_argument("--dask-local", type=int, default=None, metavar="N",
                        help="run on a local Dask cluster of N workers")
-    parser.add_argument("--engine", choices=("batch", "mesa"), default="batch",
-                        help="batch: many runs at once (default); mesa: the agent model "
-                             "(same numbers, slower)")
+    parser.add_argument("--engine", choices=("batch", "numpy", "compiled", "mesa"),
+                        default="batch",
+                        help="batch: many runs at once, compiled where it pays (default); "
+                             "numpy or compiled: the batched engine on that backend; mesa: "
+                             "the agent model (same numbers, slower)")
     parser.add_argument("--max-work", type=int, default=None, metavar="MEMBER_WEEKS",
                         help="raise the limit on runs x members x weeks (default: "
                              f"{LIMIT['batch']:,} on the batch engine, {LIMIT['mesa']:,} on "

@@ -117,18 +117,56 @@ def block_runs(config: ScenarioConfig) -> int:
     return max(1, min(BLOCK, BLOCK_MEMBER_WEEKS // (config.team.size * config.weeks)))
 
 
+ENGINES: tuple[str, ...] = ("auto", "numpy", "compiled")
+"""How :func:`run_batch` runs a batch: ``numpy`` steps the week in numpy; ``compiled`` runs
+it compiled by JAX/XLA (:mod:`simulation.engines.compiled`: built-in strategies without
+memory); ``auto`` (the default) is the compiled engine where it supports the run and the
+batch is large enough to repay compiling (``COMPILED_MIN_RUNS``), numpy otherwise. The two
+give the same numbers to rounding (about 1e-13; the equality tests hold them to 1e-9)."""
+
+COMPILED_MIN_RUNS = 256
+"""Fewest runs for which ``auto`` compiles: compiling a scenario's program takes a few
+seconds the first time (then it is kept, in the process and on disk), which a smaller
+batch on the numpy engine would not take."""
+
+
+def chosen_engine(config: ScenarioConfig, runs: int, registry: StrategyRegistry = REGISTRY,
+                  engine: str = "auto") -> str:
+    """The engine (``numpy`` or ``compiled``) that runs ``runs`` runs of ``config`` when
+    ``engine`` is asked for (see ``ENGINES``); ``compiled`` asked for where it cannot run
+    raises a ValueError saying why."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "numpy":
+        return "numpy"
+    from simulation.engines import compiled
+
+    why = compiled.unsupported(config, registry)  # a built-in strategy never fails a run
+    if engine == "compiled":
+        if why:
+            raise ValueError(f"the compiled engine cannot run {config.name}: {why}")
+        return "compiled"
+    return "compiled" if not why and runs >= COMPILED_MIN_RUNS else "numpy"
+
+
 def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
               registry: StrategyRegistry = REGISTRY, member_detail: bool = False,
               parameters: Parameters | None = None,
-              failures: dict[int, Exception] | None = None) -> BatchResult:
+              failures: dict[int, Exception] | None = None, engine: str = "auto"
+              ) -> BatchResult:
     """Run replications ``replications`` of a scenario under base seed ``seed`` at once.
     ``member_detail`` keeps every week's member states (for weekly frames), not only each
     quarter's last. ``parameters`` (from :func:`stack_parameters`) gives every run its own
     model constants, in place of the scenario's; a sensitivity analysis varies them.
     With ``failures``, a run whose strategy fails is entered there (by its index in
     ``replications``) and gets no hours from then on, while the others go on (see
-    :class:`simulation.model.leadership.Planner`)."""
+    :class:`simulation.model.leadership.Planner`). ``engine`` chooses how the batch runs
+    (``ENGINES``; the numbers are the same)."""
     reps = tuple(int(k) for k in replications)
+    if chosen_engine(config, len(reps), registry, engine) == "compiled":
+        from simulation.engines.compiled import run_compiled
+
+        return run_compiled(config, seed, reps, registry, member_detail, parameters)
     records, starts = [], []
     size = block_runs(config)
     noise: RunNoise | None = None

@@ -37,7 +37,7 @@ from simulation.model.scenario_files import (
 )
 from simulation.model.strategies import REGISTRY, StrategyRegistry
 
-Engine = Literal["batch", "mesa"]
+Engine = Literal["batch", "numpy", "compiled", "mesa"]
 
 IDENTITY_COLUMNS: tuple[str, ...] = ("scenario", "strategy", "seed", "replication", "quarter")
 """The columns that say which run and quarter a row is; every other column is an outcome."""
@@ -77,12 +77,14 @@ def simulate(scenario: ScenarioConfig | str | Path = "baseline", *, replications
         raise ConfigError("simulate", "replications",
                           f"must be a whole number of at least 1, not {replications!r}")
     base_seed = config.seed if seed is None else int(seed)
-    if engine == "batch":
-        return run_batch(config, base_seed, range(replications), registry).quarterly_frame()
+    if engine in ("batch", "numpy", "compiled"):
+        return run_batch(config, base_seed, range(replications), registry,
+                         engine="auto" if engine == "batch" else engine).quarterly_frame()
     if engine == "mesa":
         return pd.concat([run_once(config, base_seed, k, registry)
                           for k in range(replications)], ignore_index=True)
-    raise ConfigError("simulate", "engine", f'must be "batch" or "mesa", not {engine!r}')
+    raise ConfigError("simulate", "engine",
+                      f'must be "batch", "numpy", "compiled" or "mesa", not {engine!r}')
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,9 @@ from simulation.model.scenario_files import ConfigError, to_dict
 
 logger = logging.getLogger(__name__)
 
-ENGINES = ("batch", "mesa")
+ENGINES = ("batch", "numpy", "compiled", "mesa")
+"""``batch``: the batched engine on its fastest backend; ``numpy`` or ``compiled``: on that
+one; ``mesa``: the agent model (the same numbers from each)."""
 BATCH_CHUNK = 1000
 """Most runs the batched engine takes in one task."""
 TASK_MEMBER_WEEKS = 20_000_000
@@ -314,8 +316,9 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
                          for s in settings for k in range(wanted[s.index])
                          if (s.index, k) not in finished]
                 attempted.update((task.setting, task.replication) for task in tasks)
-                most = chunk_limit(settings) if engine == "batch" else MESA_CHUNK
-                size = chunk_size or runs_per_chunk(tasks, count, most, engine == "batch")
+                batched = engine != "mesa"
+                most = chunk_limit(settings) if batched else MESA_CHUNK
+                size = chunk_size or runs_per_chunk(tasks, count, most, batched)
                 chunks = list(chunks_of(tasks, size))
                 logger.info("%s: %d runs to go in %d chunks of at most %d, %s", experiment.name,
                             len(tasks), len(chunks), size, description)

@@ -31,8 +31,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import numpy as np
-
+from simulation.model.arrays import divide, np
 from simulation.model.diagnosis import Observation
 
 REASSESSMENT_WEEKS = 6
@@ -69,7 +68,7 @@ def reassessed_gaps(gaps: np.ndarray, trusted: np.ndarray) -> np.ndarray:
     kept = gaps * trusted
     doubted = gaps - kept
     elsewhere = np.sum(kept, axis=-1, keepdims=True) - kept
-    flow = np.divide(doubted, elsewhere, out=np.zeros_like(doubted), where=elsewhere > 0)
+    flow = divide(doubted, elsewhere, where=elsewhere > 0)
     received = kept * (np.sum(flow, axis=-1, keepdims=True) - flow)
     stays = np.where(elsewhere > 0, 0.0, doubted)
     return np.minimum(kept + received + stays, 1.0)
@@ -111,9 +110,9 @@ def _judge(memory: dict[str, Any], observation: Observation) -> None:
         return
     given, before = memory["given"][due], memory["window_gaps"][due]
     total = np.sum(given, axis=-1, keepdims=True)
-    share = np.divide(given, total, out=np.zeros_like(given), where=total > 0)
-    closed = np.divide(before - observation.gaps[due], before,
-                       out=np.zeros_like(before), where=before > 0)
+    share = divide(given, total, where=total > 0)
+    closed = divide(before - observation.gaps[due], before,
+                        where=before > 0)
     worked = closed >= REQUIRED_PROGRESS
     memory["worked"][due] += np.where(worked, share, 0.0)
     memory["failed"][due] += np.where(worked, 0.0, share)

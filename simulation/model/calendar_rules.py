@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from simulation.model.arrays import np
 from simulation.model.config import WEEKS_PER_QUARTER, LeaderConfig, ScenarioConfig
 from simulation.model.randomness import RunNoise
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from simulation.model import interventions as iv
+from simulation.model.arrays import np
 from simulation.model.config import Parameters
 from simulation.model.diagnosis import true_gaps
 from simulation.model.equations import efficacy, last_sum, team_level

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-import numpy as np
+import numpy
 
 from simulation.model import equations
+from simulation.model.arrays import is_traced, np
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES, Parameters
 from simulation.model.state import READINGS, TeamState
 
@@ -151,15 +152,12 @@ def biased(gaps: np.ndarray, cause: int, strength: float | np.ndarray) -> np.nda
     """Gaps as a biased leader reads them: a share ``strength`` of every other gap is
     attributed to ``cause`` instead (capped at a full gap). ``strength`` is a number, or
     an array that broadcasts against the gaps (one per run: ``(runs, 1, 1)``)."""
-    if np.isscalar(strength) and strength == 0:
+    if not is_traced() and np.isscalar(strength) and strength == 0:
         return gaps
-    others = np.ones(gaps.shape[-1], dtype=bool)
-    others[cause] = False
-    moved = strength * gaps[..., others]
-    read = gaps.copy()
-    read[..., others] -= moved
-    read[..., cause] = np.minimum(read[..., cause] + np.sum(moved, axis=-1), 1.0)
-    return read
+    at_cause = numpy.arange(gaps.shape[-1]) == cause
+    moved = strength * gaps * ~at_cause  # nothing moves off the favoured cause itself
+    return np.where(at_cause, np.minimum(gaps[..., cause] + np.sum(moved, axis=-1),
+                                         1.0)[..., None], gaps - moved)
 
 
 def hiding(state: TeamState, p: Parameters) -> np.ndarray:
@@ -184,8 +182,7 @@ def updated_misreading(misreading: np.ndarray, noise: np.ndarray, fresh: np.ndar
     rho = rho[..., None] if isinstance(rho, np.ndarray) else rho  # per-run values
     carried = rho * misreading
     carried += np.sqrt(1.0 - rho * rho) * noise
-    carried[fresh] = noise[fresh]
-    return carried
+    return np.where(fresh[..., None], noise, carried)
 
 
 def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
@@ -210,7 +207,7 @@ def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
     shown = true_gaps(state, p)
     shown *= 1.0 - hidden[..., None]
     shown += sd[..., None] * error[..., : len(ROOT_CAUSES)]
-    gaps = np.clip(shown, 0.0, 1.0, out=shown)
+    gaps = np.clip(shown, 0.0, 1.0)
     gaps = biased(gaps, CAUSE[bias_cause], bias_strength)
     trust = np.clip(state.trust + hidden * (1.0 - state.trust)
                     + sd * error[..., READING["trust"]], 0.0, 1.0)
@@ -219,7 +216,8 @@ def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
     true_team = np.stack([np.asarray(getattr(state, name), dtype=float)
                           for name in TEAM_READINGS], axis=-1)
     conflicts = [TEAM_READING["task_conflict"], TEAM_READING["relationship_conflict"]]
-    true_team[..., conflicts] *= 1.0 - hidden
+    true_team *= np.where(numpy.isin(numpy.arange(len(TEAM_READINGS)), conflicts),
+                          1.0 - hidden, 1.0)
     team = np.clip(true_team + sd * team_noise, 0.0, 1.0)
     return Observation(gaps=gaps, trust=trust, exhaustion=exhaustion, output=last_output,
                        tenure_weeks=state.tenure_weeks, active=state.active, team=team,

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
+from simulation.model.arrays import divide, is_traced, np
 from simulation.model.config import Parameters
 
 if TYPE_CHECKING:  # the state's module builds on these equations
@@ -51,6 +50,8 @@ def efficacy(hours: np.ndarray, saturation: np.ndarray | float,
     saturation dose and little more from doubling a generous dose. ``out``, if given, is
     the array (of the broadcast shape) to write it into.
     """
+    if is_traced():
+        return 1.0 - np.exp(-np.maximum(hours / saturation, 0.0))
     share = np.asarray(np.divide(hours, saturation, out=out))
     # In place: max(h / s, 0) is max(h, 0) / s for s > 0, and -(h / s) is (-h) / s exactly.
     np.maximum(share, 0.0, out=share)
@@ -111,7 +112,7 @@ def relative_to_team(values: np.ndarray, active: np.ndarray,
     """Each member's ``values`` over the team's mean of them (:func:`team_mean`; 1 in a
     team whose mean is 0, such as one that has produced nothing yet)."""
     mean = team_mean(values, active, headcount)[..., None]
-    return np.divide(values, mean, out=np.ones_like(values), where=mean > 0)
+    return divide(values, mean, mean > 0, fill=1.0)
 
 
 def team_spread(values: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -224,6 +225,8 @@ def allocate_hours(planned: np.ndarray, hours_left: np.ndarray
     total = last_sum(per_member)
     cancelled = np.zeros(per_member.shape, dtype=bool)
     over = total > hours_left + 1e-12
+    if is_traced():
+        return _allocate_traced(planned, per_member, total, hours_left, over)
     if not np.any(over):
         # Every plan fits (the usual week): nothing to cancel, no need to rank.
         return planned, cancelled
@@ -240,6 +243,20 @@ def allocate_hours(planned: np.ndarray, hours_left: np.ndarray
     granted = planned.copy()
     granted[cancelled] = 0.0
     return granted, cancelled
+
+
+def _allocate_traced(planned: np.ndarray, per_member: np.ndarray, total: np.ndarray,
+                     hours_left: np.ndarray, over: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`allocate_hours` for a compiled week: every team ranked (a traced program
+    cannot pick out the teams whose plans do not fit), cancelling only in those."""
+    order = np.argsort(-per_member, axis=-1, stable=True)
+    ranked = np.take_along_axis(per_member, order, axis=-1)
+    before_cancelling = total[..., None] - (np.cumsum(ranked, axis=-1) - ranked)
+    left = np.broadcast_to(hours_left, over.shape)[..., None]
+    cancel_ranked = (before_cancelling > left + 1e-12) & (ranked > 0) & over[..., None]
+    cancelled = np.take_along_axis(cancel_ranked, np.argsort(order, axis=-1), axis=-1)
+    return np.where(cancelled[..., None], 0.0, planned), cancelled
 
 
 def commitment_weight(one_to_one_hours: np.ndarray, p: Parameters) -> np.ndarray:

@@ -13,9 +13,8 @@ members, interventions)``.
 
 from __future__ import annotations
 
-import numpy as np
-
 from simulation.model import interventions as iv
+from simulation.model.arrays import divide, np
 from simulation.model.config import Parameters
 from simulation.model.equations import team_level
 
@@ -25,7 +24,7 @@ def effective_count(hours: np.ndarray) -> np.ndarray:
     Simpson index, 1 for a single item, n for n equal ones, 0 for no hours."""
     total = hours.sum(axis=-1)
     squares = np.square(hours).sum(axis=-1)
-    return np.divide(total * total, squares, out=np.zeros_like(total), where=squares > 0)
+    return divide(total * total, squares, where=squares > 0)
 
 
 def switches(doses: np.ndarray) -> np.ndarray:
@@ -43,5 +42,5 @@ def focus(doses: np.ndarray, p: Parameters) -> np.ndarray:
     it all; 1 for a week without hours)."""
     total = doses.sum(axis=(-2, -1))
     overhead = team_level(p.switch_hours) * switches(doses)
-    return np.divide(np.maximum(total - overhead, 0.0), total, out=np.ones_like(total),
+    return divide(np.maximum(total - overhead, 0.0), total, fill=1.0,
                      where=total > 0)

@@ -20,9 +20,8 @@ functions over member arrays ``(..., members)``; nothing is drawn at random.
 
 from __future__ import annotations
 
-import numpy as np
-
 from simulation.model import interventions as iv
+from simulation.model.arrays import divide, maybe, np
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.equations import efficacy, last_dot, last_sum, team_level
 from simulation.model.state import TeamState
@@ -35,7 +34,7 @@ def effort(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.ndarr
     vacant = 1.0 - active
     vacancies = last_sum(vacant)
     team_hours = last_dot(in_effect[..., iv.HIRE], active)
-    per_vacancy = np.divide(team_hours, vacancies, out=np.zeros_like(team_hours),
+    per_vacancy = divide(team_hours, vacancies,
                             where=vacancies > 0)
     return efficacy(per_vacancy, team_level(p.hire_saturation))[..., None] * vacant
 
@@ -44,12 +43,12 @@ def searched(state: TeamState, in_effect: np.ndarray, p: Parameters) -> TeamStat
     """The state after a week of search: every slot that was vacant this week has been open
     a week longer, and its mean hiring effort takes in this week's (:func:`effort`)."""
     vacant = state.active == 0
-    if not vacant.any():
+    if not maybe(vacant.any()):
         return state
     weeks = state.vacancy_weeks + vacant
     this_week = effort(in_effect, state.active, p)
-    moved = np.divide(this_week - state.hiring_effort, weeks,
-                      out=np.zeros_like(weeks), where=weeks > 0)
+    moved = divide(this_week - state.hiring_effort, weeks,
+                       where=weeks > 0)
     return state.replace(vacancy_weeks=weeks,
                          hiring_effort=np.where(vacant, state.hiring_effort + moved,
                                                 state.hiring_effort))

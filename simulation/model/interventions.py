@@ -16,8 +16,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import numpy as np
+import numpy
 
+from simulation.model.arrays import is_traced, np
 from simulation.model.config import Parameters
 
 
@@ -128,6 +129,8 @@ are the team's too, shared over its vacant slots (:mod:`simulation.model.hiring`
 MEMBER_LEVEL = tuple(k for k in range(COUNT) if k not in TEAM_LEVEL)
 """Interventions held with one member: their hours are the member's own (the others act on
 the team as a whole, whichever slot their hours are booked on)."""
+TEAM_LEVEL_MASK = numpy.isin(numpy.arange(COUNT), TEAM_LEVEL)
+"""True on the last axis's positions of the team-level interventions."""
 
 TEAM_SESSIONS = (TEAM_BUILDING, RETROSPECTIVE)
 """Team interventions the whole team attends: their hours come out of every member's
@@ -193,7 +196,7 @@ def index(name: str) -> int:
 
 def mix(**shares: float) -> np.ndarray:
     """An intervention mix by name, e.g. ``mix(train=0.5, coach=0.5)``, in catalogue order."""
-    weights = np.zeros(COUNT)
+    weights = numpy.zeros(COUNT)  # a constant, whatever ``np`` is
     for name, share in shares.items():
         weights[index(name)] = share
     return weights
@@ -213,6 +216,8 @@ def _by_intervention(params: Parameters, kind: str) -> np.ndarray:
     """A per-intervention parameter along a last axis; with per-run parameter arrays
     ``(runs, 1)`` the result is ``(runs, 1, interventions)``. Read-only: for plain
     numbers it is built once per parameter set (the engines ask for it every week)."""
+    if is_traced():  # the parameters are traced numbers
+        return _stacked(params, kind)
     try:
         return _constant_by_intervention(params, kind)
     except TypeError:  # per-run arrays: not hashable, built afresh

@@ -17,8 +17,7 @@ loses value while it waits (:func:`scheduled_feedback`).
 
 from __future__ import annotations
 
-import numpy as np
-
+from simulation.model.arrays import is_traced, np, put
 from simulation.model.config import Parameters
 from simulation.model.equations import team_level
 from simulation.model.interventions import FEEDBACK
@@ -87,10 +86,12 @@ def scheduled_feedback(granted: np.ndarray, bank: np.ndarray, week: int, cadence
         return granted, None, bank
     carried = bank * np.exp(-1.0 / team_level(p.feedback_decay_weeks))[..., None, None] \
         + granted[..., FEEDBACK]
-    given = granted.copy()
-    given[..., FEEDBACK] = 0.0
+    given = put(granted.copy(), (..., FEEDBACK), 0.0)
+    if is_traced():  # the week is a traced number: every week may be a review's
+        due = ((week + 1) % cadence_weeks) == 0
+        return (given, put(np.zeros_like(granted), (..., FEEDBACK), np.where(due, carried, 0.0)),
+                np.where(due, 0.0, carried))
     if (week + 1) % cadence_weeks:
         return given, None, carried
-    review = np.zeros_like(granted)
-    review[..., FEEDBACK] = carried
+    review = put(np.zeros_like(granted), (..., FEEDBACK), carried)
     return given, review, np.zeros_like(bank)

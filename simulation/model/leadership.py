@@ -17,10 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any
 
-import numpy as np
-
 from simulation.model import equations
 from simulation.model import interventions as iv
+from simulation.model.arrays import add, is_traced, maybe, np
 from simulation.model.config import WEEKS_PER_QUARTER, LeaderConfig, Parameters
 from simulation.model.diagnosis import Observation
 from simulation.model.strategies import BUILT_IN_PLANS, RegisteredStrategy
@@ -37,10 +36,13 @@ class StrategyError(ValueError):
     non-finite hours, or it wrote into its observation."""
 
 
-def systems_share(leader: LeaderConfig, week: int) -> float:
-    """Share of the leader's hours set aside for building systems in a (0-based) week."""
+def systems_share(leader: LeaderConfig, week: int) -> Any:
+    """Share of the leader's hours set aside for building systems in a (0-based) week (a
+    number; a traced one while the week is compiled)."""
     quarter = week // WEEKS_PER_QUARTER + 1
     until = leader.systems_until_quarter
+    if is_traced():  # the week is a traced number
+        return np.where((until == 0) | (quarter <= until), leader.systems_share, 0.0)
     return leader.systems_share if (until == 0 or quarter <= until) else 0.0
 
 
@@ -231,12 +233,12 @@ def plan_doses(planner: Planner, observation: Observation, hours: np.ndarray,
     aside for systems, shared over the filled slots."""
     hours = np.asarray(hours, dtype=float)
     doses = planner.doses(observation, hours * (1.0 - share_for_systems), week)
-    if share_for_systems > 0:
+    if maybe(share_for_systems > 0):
         headcount = equations.last_sum(observation.active)
         staffed = headcount > 0
         added = (hours[..., None] * share_for_systems * observation.active
                  / np.where(staffed, headcount, 1.0)[..., None])
-        doses[..., iv.BUILD_SYSTEMS] += np.where(staffed[..., None], added, 0.0)
+        doses = add(doses, (..., iv.BUILD_SYSTEMS), np.where(staffed[..., None], added, 0.0))
     return doses
 
 

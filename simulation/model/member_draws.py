@@ -4,8 +4,7 @@ to lead (:mod:`simulation.model.state` builds the team from them)."""
 
 from __future__ import annotations
 
-import numpy as np
-
+from simulation.model.arrays import np
 from simulation.model.config import TeamConfig
 
 TRAITS: tuple[str, ...] = ("affect", "feedback_sensitivity", "learning_rate",

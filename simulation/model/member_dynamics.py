@@ -9,10 +9,9 @@ state (a synchronous update).
 
 from __future__ import annotations
 
-import numpy as np
-
 from simulation.model import interventions as iv
 from simulation.model import network
+from simulation.model.arrays import maybe, np
 from simulation.model.config import Parameters
 from simulation.model.credibility import credibility_factor
 from simulation.model.equations import approach, experience, team_level
@@ -243,7 +242,7 @@ def trust_behaviours(state: TeamState, effect: np.ndarray, p: Parameters) -> np.
     shown = (p.care_trust_rate * effect[..., iv.CARE]
              + p.transparency_trust_rate * effect[..., iv.TRANSPARENCY])
     candour = effect[..., iv.CANDOUR]
-    if not np.any(candour):
+    if not maybe(np.any(candour)):
         return shown
     return shown + p.candour_trust_rate * candour * landing(state, p)
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from simulation.model import equations
 from simulation.model import interventions as iv
+from simulation.model.arrays import np
 from simulation.model.config import WEEKS_PER_QUARTER
 from simulation.model.state import LEADER_VARIABLES, TEAM_MEASURES, TEAM_VARIABLES
 from simulation.model.succession import READINESS_THRESHOLD

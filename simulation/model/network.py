@@ -17,8 +17,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import numpy as np
+import numpy
 
+from simulation.model.arrays import divide, np
 from simulation.model.config import NetworkConfig, ScenarioConfig
 from simulation.model.equations import approach, last_dot, last_sum, team_level
 from simulation.model.parameters import Parameters
@@ -31,19 +32,19 @@ def structure(config: ScenarioConfig) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=64)
-def _structure(network: NetworkConfig, size: int) -> np.ndarray:
-    allowed = np.ones((size, size))
+def _structure(network: NetworkConfig, size: int) -> numpy.ndarray:
+    allowed = numpy.ones((size, size))
     if network.structure == "subgroups":
-        group = np.arange(size) * network.subgroups // size  # contiguous blocks of slots
-        allowed = np.where(group[:, None] == group[None, :], 1.0, network.bridge_strength)
+        group = numpy.arange(size) * network.subgroups // size  # contiguous blocks of slots
+        allowed = numpy.where(group[:, None] == group[None, :], 1.0, network.bridge_strength)
     elif network.structure == "hub_and_spoke":
-        allowed = np.full((size, size), network.bridge_strength)
+        allowed = numpy.full((size, size), network.bridge_strength)
         allowed[0, :] = allowed[:, 0] = 1.0
     elif network.structure == "explicit":
-        allowed = np.zeros((size, size))
+        allowed = numpy.zeros((size, size))
         for first, second, strength in network.ties:
             allowed[int(first), int(second)] = allowed[int(second), int(first)] = strength
-    np.fill_diagonal(allowed, 0.0)
+    numpy.fill_diagonal(allowed, 0.0)
     allowed.flags.writeable = False
     return allowed
 
@@ -124,7 +125,7 @@ def mean_tie(ties: np.ndarray, active: np.ndarray) -> np.ndarray:
     headcount = last_sum(active)
     pairs = headcount * headcount - headcount
     total = last_dot((ties @ active[..., None])[..., 0], active)
-    return np.divide(total, pairs, out=np.zeros_like(total), where=pairs > 0)
+    return divide(total, pairs, where=pairs > 0)
 
 
 def as_graph(ties: np.ndarray, active: np.ndarray | None = None) -> Any:

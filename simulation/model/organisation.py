@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 
 from simulation.model import interventions as iv
+from simulation.model.arrays import np
 from simulation.model.config import Parameters, ScenarioConfig
 from simulation.model.leadership import Planner
 from simulation.model.metrics import EVENT_COUNTS

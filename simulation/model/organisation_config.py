@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
+from simulation.model.arrays import np
 from simulation.model.config import (
     DEFAULT_SEED,
     MAX_DESCRIPTION,

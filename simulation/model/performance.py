@@ -49,10 +49,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from simulation.model import hiring
 from simulation.model import interventions as iv
+from simulation.model.arrays import divide, maybe, np
 from simulation.model.config import ROOT_CAUSES, LeaderConfig, Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation, true_gaps
 from simulation.model.equations import efficacy, last_sum, relative_to_team, team_level
@@ -100,7 +99,7 @@ def preparation(read_gaps: np.ndarray, gaps: np.ndarray) -> np.ndarray:
     gap she reads and the gap there is that coincide; 1 where neither has any gap."""
     shared = 2.0 * np.minimum(read_gaps, gaps).sum(axis=-1)
     total = read_gaps.sum(axis=-1) + gaps.sum(axis=-1)
-    return np.divide(shared, total, out=np.ones_like(total), where=total > 0)
+    return divide(shared, total, fill=1.0, where=total > 0)
 
 
 def agreed_actions_step(agreed: np.ndarray, conversation: np.ndarray, prepared: np.ndarray,
@@ -121,10 +120,10 @@ def conversations(state: TeamState, observed: TeamState, observation: Observatio
     from her reading ``observation`` of the team as it stood when she read it
     (``observed``)."""
     hours = state.dose_in_effect[..., iv.PERFORMANCE_CONVERSATION]
-    if not (hours.any() or state.agreed_actions.any()):
+    if not maybe(np.any(hours) | np.any(state.agreed_actions)):
         return state
     held = efficacy(hours, p.performance_conversation_saturation) * state.active
-    prepared = (preparation(observation.gaps, true_gaps(observed, p)) if held.any()
+    prepared = (preparation(observation.gaps, true_gaps(observed, p)) if maybe(held.any())
                 else np.ones_like(held))
     agreed = agreed_actions_step(state.agreed_actions, held, prepared, p)
     return state.replace(agreed_actions=np.where(state.active > 0, agreed,
@@ -140,7 +139,7 @@ def attribution(state: TeamState, p: Parameters) -> np.ndarray:
     excess = np.maximum(gaps - team[..., None, :], 0.0)
     total = excess.sum(axis=-1)
     person = excess[..., IS_PERSON].sum(axis=-1)
-    return np.divide(person, total, out=np.zeros_like(total), where=total > 0)
+    return divide(person, total, where=total > 0)
 
 
 def fairness(notice: float, support: np.ndarray, attributed: np.ndarray) -> np.ndarray:
@@ -182,7 +181,7 @@ def plan_week(state: TeamState, leaving: np.ndarray, leader: LeaderConfig, p: Pa
         low_output_weeks=low_weeks,
         improvement_plan_weeks=np.where(opened, float(leader.plan_weeks), left),
         plan_support=np.where(opened | deadline, np.where(deadline, support, 0.0), support))
-    if not exits.any():
+    if not maybe(exits.any()):
         return state, Decisions(opened, np.zeros_like(exits), np.zeros_like(exits),
                                 np.zeros(exits.shape))
     return decided(state, exits, leader, p, opened)

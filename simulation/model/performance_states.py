@@ -5,8 +5,7 @@ ceiling make of a starting member. Pure functions over member arrays; the state
 
 from __future__ import annotations
 
-import numpy as np
-
+from simulation.model.arrays import np
 from simulation.model.config import Parameters, TeamConfig
 
 PERFORMANCE_VARIABLES: dict[str, str] = {

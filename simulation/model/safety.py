@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from simulation.model import interventions as iv
+from simulation.model.arrays import divide, np
 from simulation.model.config import Parameters
 from simulation.model.equations import approach, last_sum, team_level, total_hours
 from simulation.model.state import TeamState
@@ -59,8 +58,8 @@ def blame_share(leader_blame: float, granted: np.ndarray, in_crisis: np.ndarray 
     share of her hours in it), while a crisis is under way and as much more as her
     exhaustion adds (``depleted``)."""
     hours = total_hours(granted)
-    micromanaging = np.divide(last_sum(granted[..., iv.MICROMANAGE]), hours,
-                              out=np.zeros_like(hours), where=hours > 0)
+    micromanaging = divide(last_sum(granted[..., iv.MICROMANAGE]), hours,
+                               where=hours > 0)
     return np.clip(leader_blame + team_level(p.micromanage_blame) * micromanaging
                    + team_level(p.crisis_blame) * np.asarray(in_crisis)
                    + np.asarray(depleted), 0.0, 1.0)

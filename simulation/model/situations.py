@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from simulation.model.arrays import np
 from simulation.model.diagnosis import Observation
 from simulation.model.interventions import mix as profile
 

@@ -14,10 +14,9 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 
-import numpy as np
-
 from simulation.model import equations, interventions, network
 from simulation.model import performance_states as managed
+from simulation.model.arrays import np
 from simulation.model.config import ROOT_CAUSES, Parameters, ScenarioConfig
 from simulation.model.member_draws import MEMBER_MEAN_SHARE as MEMBER_MEAN_SHARE
 from simulation.model.member_draws import TEAM_DRAWN as TEAM_DRAWN

@@ -27,10 +27,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import numpy as np
-
 from simulation.model import interventions as iv
 from simulation.model.adaptive import reassessed_reading
+from simulation.model.arrays import add, np
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES
 from simulation.model.diagnosis import Observation
 from simulation.model.equations import last_sum, relative_to_team
@@ -231,11 +230,13 @@ def situational(observation: Observation, hours: np.ndarray) -> np.ndarray:
     to experienced performers; building a forming team, settling a storming one, setting
     standards with a norming one."""
     situation = classify_situations(observation)
-    emphasis = SITUATION_EMPHASIS[situation] * need(observation)
-    members = SITUATION_APPROACH[situation] * emphasis[..., None]
+    emphasis = np.take(SITUATION_EMPHASIS, situation, axis=0) * need(observation)
+    members = np.take(SITUATION_APPROACH, situation, axis=0) * emphasis[..., None]
     stage = classify_team_stage(observation)
-    team_weight = TEAM_STAGE_EMPHASIS[stage] * np.sum(team_need(observation), axis=-1)
-    team = whole_team(TEAM_STAGE_APPROACH[stage] * team_weight[..., None], observation)
+    team_weight = np.take(TEAM_STAGE_EMPHASIS, stage, axis=0) * np.sum(team_need(observation),
+                                                                      axis=-1)
+    team = whole_team(np.take(TEAM_STAGE_APPROACH, stage, axis=0) * team_weight[..., None],
+                      observation)
     return spread(members + team, hours)
 
 
@@ -349,7 +350,7 @@ def performance_manager(observation: Observation, hours: np.ndarray) -> np.ndarr
     assert observation.plan_weeks is not None  # filled in by Observation.__post_init__
     low = (relative_to_team(observation.output, observation.active) < LOW_PERFORMANCE) | (
         observation.plan_weeks > 0)
-    weights[..., iv.PERFORMANCE_CONVERSATION] += CONVERSATION_WEIGHT * low
+    weights = add(weights, (..., iv.PERFORMANCE_CONVERSATION), CONVERSATION_WEIGHT * low)
     weights *= observation.active[..., None]
     vacancies = last_sum(1.0 - observation.active)
     weights += whole_team(HIRING_WEIGHT * vacancies[..., None] * profile(hire=1.0),

@@ -4,9 +4,8 @@ name, weigh members by their observed need, spread a team mix over the filled sl
 
 from __future__ import annotations
 
-import numpy as np
-
 from simulation.model import interventions as iv
+from simulation.model.arrays import divide, np
 from simulation.model.diagnosis import Observation
 from simulation.model.equations import last_sum, total_hours
 
@@ -18,7 +17,7 @@ def spread(weights: np.ndarray, hours: np.ndarray) -> np.ndarray:
     """
     weights = np.maximum(weights, 0.0)
     total = total_hours(weights)
-    per_weight = np.divide(np.asarray(hours, dtype=float), total, out=np.zeros_like(total),
+    per_weight = divide(np.asarray(hours, dtype=float), total,
                            where=total > 0)
     weights *= per_weight[..., None, None]
     return weights

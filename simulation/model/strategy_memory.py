@@ -35,8 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
+from simulation.model.arrays import np
 from simulation.model.config import WEEKS_PER_QUARTER
 from simulation.model.diagnosis import Observation
 

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from simulation.model import interventions as iv
+from simulation.model.arrays import divide, maybe, np
 from simulation.model.config import Parameters
 from simulation.model.equations import team_level
 from simulation.model.member_dynamics import knowledge_of_results, landing, learning_climate
@@ -124,7 +123,7 @@ class Deputy:
         if self.member is None:
             return 0.0
         share = np.asarray(self.attention_share)
-        part = np.divide(self.carried, share, out=np.zeros_like(share), where=share > 0)
+        part = divide(self.carried, share, where=share > 0)
         return self.member * (week_hours * part)[..., None]
 
 
@@ -145,7 +144,7 @@ def deputise(state: TeamState, level: float | np.ndarray, fixed_share: float | N
     if fixed_share is not None:
         return Deputy(attention_share(level, fixed_share), 0.0, None)
     withdrawn = np.maximum(1.0 - np.asarray(level, dtype=float), 0.0)
-    if not np.any(withdrawn > 0):
+    if not maybe(np.any(withdrawn > 0)):
         return Deputy(level, 0.0, None)
     deputy = most_ready(state)
     readiness = np.max(np.where(deputy, state.leadership_readiness, 0.0), axis=-1)

@@ -8,8 +8,7 @@ state (a synchronous update). Each docstring cites the source of its equation.
 
 from __future__ import annotations
 
-import numpy as np
-
+from simulation.model.arrays import divide, np
 from simulation.model.config import Parameters
 from simulation.model.equations import approach, last_dot, team_level
 from simulation.model.state import TeamState
@@ -139,7 +138,7 @@ def relative_progress(outputs: np.ndarray, recent_output: np.ndarray, active: np
     seen = (recent_output > 0) * active
     before = last_dot(recent_output, seen)
     now = last_dot(outputs, seen)
-    share = np.divide(now - before, before, out=np.zeros_like(before), where=before > 0)
+    share = divide(now - before, before, where=before > 0)
     return np.minimum(share, 1.0)
 
 

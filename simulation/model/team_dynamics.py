@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from simulation.model import credibility, network, safety, succession, team_climate
 from simulation.model import interventions as iv
+from simulation.model.arrays import is_traced, keep_where, known, np
 from simulation.model.config import Parameters
 from simulation.model.equations import (
     approach,
@@ -77,6 +76,10 @@ def effects_of(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.n
     on the team (``interventions.TEAM_LEVEL``) the team hours, the same for every member
     (so a team session for eight is one effect, not eight)."""
     saturation = iv.saturations(p)
+    if is_traced():  # the same numbers, without writing into parts of an array
+        every_team_hours = np.einsum("...mk,...m->...k", in_effect, active)[..., None, :]
+        return np.where(iv.TEAM_LEVEL_MASK, efficacy(every_team_hours, saturation),
+                        efficacy(in_effect, saturation))
     effect = np.empty(np.broadcast_shapes(in_effect.shape, saturation.shape))
     for part in MEMBER_RUNS:
         efficacy(in_effect[..., part], saturation[..., part], out=effect[..., part])
@@ -240,7 +243,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     """
     if allowed is None:
         allowed = 1.0 - np.eye(state.members)
-    acting = doses if np.all(np.asarray(focus) == 1.0) else \
+    acting = doses if known(np.all(np.asarray(focus) == 1.0)) else \
         doses * np.asarray(focus)[..., None, None]
     in_effect = delayed_dose(state.dose_in_effect, acting, iv.lags(p))
     effect = effects_of(in_effect, state.active, p)
@@ -277,11 +280,7 @@ def advance_week(state: TeamState, doses: np.ndarray, kept: np.ndarray, breached
     def member(new: np.ndarray, old: np.ndarray) -> np.ndarray:
         """A vacant slot keeps its state: ``new`` (this week's, not read elsewhere) with
         the old values written back where the slot is vacant."""
-        if new.ndim > filled.ndim:
-            np.copyto(new, old, where=vacant[..., None])
-        else:
-            np.copyto(new, old, where=vacant)
-        return new
+        return keep_where(new, old, vacant[..., None] if new.ndim > filled.ndim else vacant)
 
     mediation = (team_level(p.mediate_rate) * effect[..., 0, iv.MEDIATE]
                  * np.minimum(2.0 * state.mean(state.trust), 1.0))

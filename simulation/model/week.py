@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-import numpy as np
-
 from simulation.model import (
     credibility,
     diagnosis,
@@ -29,6 +27,7 @@ from simulation.model import (
     succession,
     team_dynamics,
 )
+from simulation.model.arrays import is_traced, maybe, np
 from simulation.model.config import CADENCE_WEEKS, Parameters, ScenarioConfig
 from simulation.model.diagnosis import Observation
 from simulation.model.equations import total_hours
@@ -285,9 +284,9 @@ def work_week(state: TeamState, last_output: np.ndarray, week: int, events: Week
         state, config.environment.turnover_rate, p)
     state, decisions = performance.manage(state, observed, led.observation, leaving, config,
                                           p)
-    if leaving.any():
+    if maybe(leaving.any()):
         state = with_departures(state, leaving)
-    if decisions.exits.any():
+    if maybe(decisions.exits.any()):
         leaving = leaving | decisions.exits
     return WeekOutcome(state, produced, led, events, leaving, decisions)
 
@@ -296,9 +295,9 @@ def hire(state: TeamState, hired: np.ndarray, noise: WeekNoise, config: Scenario
          p: Parameters) -> TeamState:
     """``with_new_hires`` for the slots in mask ``hired``. In a batch, only the runs that
     hire this week are touched (the same numbers, without rewriting every run's arrays)."""
-    if not hired.any():
+    if not maybe(hired.any()):
         return state
-    if hired.ndim == 1:
+    if hired.ndim == 1 or is_traced():
         return with_new_hires(state, hired, noise.hire, config, p, noise.hire_traits)
     runs = np.flatnonzero(hired.any(axis=-1))
     names = STATE_FIELDS
