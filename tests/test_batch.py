@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from simulation import TeamModel
+from simulation.engines import compiled
 from simulation.engines.batch import run_batch
 from simulation.experiments.replications import run_once
 from simulation.model import interventions as iv
@@ -53,6 +54,27 @@ def test_batched_engine_matches_the_mesa_model_on_every_shipped_scenario(
     numbers = expected.select_dtypes("number").columns
     np.testing.assert_allclose(batched[numbers].to_numpy(float),
                                expected[numbers].to_numpy(float), rtol=0, atol=TOLERANCE)
+
+
+COMPILED = [name for name in sorted(shipped_scenarios())
+            if not compiled.unsupported(load_scenario(name))]
+"""The shipped scenarios the compiled engine runs (built-in strategies without memory)."""
+
+
+@pytest.mark.parametrize("name", COMPILED)
+def test_compiled_engine_matches_the_mesa_model_on_every_scenario_it_runs(
+        name, mesa_reference):
+    ran = run_batch(load_scenario(name), EQUALITY_SEED, range(SEEDS),
+                    engine="compiled").quarterly_frame()
+    expected = mesa_reference[name]
+    assert list(ran.columns) == list(expected.columns)
+    numbers = expected.select_dtypes("number").columns
+    np.testing.assert_allclose(ran[numbers].to_numpy(float),
+                               expected[numbers].to_numpy(float), rtol=0, atol=TOLERANCE)
+
+
+def test_the_compiled_engine_runs_all_but_the_learning_leader():
+    assert set(shipped_scenarios()) - set(COMPILED) == {"leader_who_learns"}
 
 
 def test_any_replications_in_any_order_are_the_same_runs():

@@ -182,7 +182,11 @@ def test_stored_replication_k_is_the_run_of_seed_and_replication_k(swept: Swept)
 # --- executors ------------------------------------------------------------------------------
 
 
-def test_in_process_local_processes_and_dask_give_identical_runs(in_tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["batch", "compiled"])
+def test_in_process_local_processes_and_dask_give_identical_runs(in_tmp_path: Path,
+                                                                 engine: str) -> None:
+    """The same store from every executor, on the numpy engine (``batch`` with few runs)
+    and with every block compiled (issue 17, item 5)."""
     pytest.importorskip("distributed")
     experiment = load_as_cli(write_experiment(in_tmp_path, TWO_STRATEGIES))
     where = {
@@ -192,7 +196,8 @@ def test_in_process_local_processes_and_dask_give_identical_runs(in_tmp_path: Pa
     }
     frames = {}
     for name, (options, description) in where.items():
-        summary = sweep(experiment, in_tmp_path / name, show_progress=False, **options)
+        summary = sweep(experiment, in_tmp_path / name, show_progress=False, engine=engine,
+                        **options)
         assert summary.executor == description
         assert (summary.done, summary.failed) == (12, 0)
         frames[name] = load_runs(in_tmp_path / name)

@@ -32,7 +32,7 @@ from simulation.model.arrays import np as xp
 from simulation.model.config import WEEKS_PER_QUARTER, Parameters, ScenarioConfig
 from simulation.model.leadership import Planner
 from simulation.model.metrics import EVENT_COUNTS, TEAM_COLUMNS, WeeklyRecord
-from simulation.model.randomness import RunNoise, WeekNoise, draw_batch_noise
+from simulation.model.randomness import RunNoise, WeekNoise, draw_batch_noise, run_keys, week_noise
 from simulation.model.state import TeamState
 from simulation.model.strategies import REGISTRY, RegisteredStrategy, StrategyRegistry
 from simulation.model.week import WeekEvents, simulate_week
@@ -191,11 +191,12 @@ def run_compiled(config: ScenarioConfig, seed: int, replications: Sequence[int],
             block_p = _padded_parameters(block_p, len(filled))
         noise = draw_batch_noise(seed, filled, config.weeks, config.team.size,
                                  into=noise if noise is not None
-                                 and noise.turnover.shape[0] == len(filled) else None)
+                                 and noise.turnover.shape[0] == len(filled) else None,
+                                 weekly=False)
         planner = Planner(registry.get(config.leader.strategy), config.name, seed,
                           filled, batched=True)
         block = Block(config, noise, planner, member_detail, block_p)
-        record = _run_block(block, member_detail)
+        record = _run_block(block, run_keys(seed, filled), member_detail)
         records.append(record if len(filled) == len(given)
                        else _first_runs(record, len(given)))
         starts.append(_first_state(block.initial_state, len(given)))
@@ -230,7 +231,7 @@ def _first_state(state: TeamState, runs: int) -> TeamState:
                         for item in dataclasses.fields(TeamState)})
 
 
-def _run_block(block: Block, member_detail: bool) -> WeeklyRecord:
+def _run_block(block: Block, keys: np.ndarray, member_detail: bool) -> WeeklyRecord:
     config = block.config
     calendar = block.calendar
     quarters = config.weeks // WEEKS_PER_QUARTER
@@ -248,17 +249,11 @@ def _run_block(block: Block, member_detail: bool) -> WeeklyRecord:
         "crises_started": by_quarter(calendar.crises_started, 1),
         "obstacle_shock": by_quarter(calendar.obstacle_shock, 1),
         "change_shock": by_quarter(calendar.change_shock, 1),
-        "observation": by_quarter(noise.observation, 1),
-        "turnover": by_quarter(noise.turnover, 1),
-        "hire": by_quarter(noise.hire, 1),
-        "hire_traits": by_quarter(noise.hire_traits, 1),
-        "voice": by_quarter(noise.voice, 1),
-        "team_reading": by_quarter(noise.team_reading, 1),
     }
     carry = (block.state, block.last_output, block.member_ids, block.next_id)
     key, numbers = split_config(config)
     program = _program(key, block.planner.strategy, member_detail)
-    weekly, quarterly = program(carry, xs, noise.work[..., 0], block.p, numbers)
+    weekly, quarterly = program(carry, xs, (keys, noise.work[..., 0]), block.p, numbers)
     record = block.record
     for name, values in weekly.items():
         values = np.asarray(values).reshape(config.weeks, *values.shape[2:])
@@ -306,10 +301,9 @@ def _program(key: ScenarioConfig, strategy: RegisteredStrategy, member_detail: b
                             crises_started=x["crises_started"],
                             obstacle_shock=x["obstacle_shock"],
                             change_shock=x["change_shock"], hired=hired)
-        week_noise = WeekNoise(observation=x["observation"], turnover=x["turnover"],
-                               hire=x["hire"], hire_traits=x["hire_traits"],
-                               voice=x["voice"], team_reading=x["team_reading"], work=work)
-        outcome = simulate_week(state, last_output, x["week"], events, week_noise, config,
+        keys, work_draw = work
+        noise = week_noise(keys, x["week"], config.team.size, work_draw)
+        outcome = simulate_week(state, last_output, x["week"], events, noise, config,
                                 planner, p)
         state, led = outcome.state, outcome.leader
         out: dict[str, Any] = {

@@ -248,7 +248,8 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
 
     With ``precision`` (or the experiment's [precision] table) replications are added to
     each setting until the 95% interval half-width of the chosen outcome is below it.
-    ``engine`` is "batch" (many runs at once, the default) or "mesa" (the agent model);
+    ``engine`` is "batch" (many runs at once, the default; "numpy" or "compiled" name its
+    backend, see :data:`simulation.engines.batch.ENGINES`) or "mesa" (the agent model);
     both give the same numbers. A sweep above the work limit (``max_work`` member-weeks,
     or the engine's default: :mod:`simulation.experiments.workload`) is refused before
     anything is written. Into a folder that holds anything but a store, a sweep writes

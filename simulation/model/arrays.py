@@ -49,11 +49,9 @@ _STATE = {"depth": 0}
 def _jax_names() -> dict[str, Any]:
     """The names of ``np`` while compiling: every numpy name JAX has, and a few stand-ins."""
     import jax.numpy as jnp
-    import jax.scipy.special as jsp
 
     names = {name: getattr(jnp, name) for name in _NUMPY if hasattr(jnp, name)}
     names["errstate"] = lambda **_: contextlib.nullcontext()
-    names["ndtri"] = jsp.ndtri
     return names
 
 
@@ -71,7 +69,6 @@ def compiling() -> Iterator[None]:
             _STATE["depth"] -= 1
             if _STATE["depth"] == 0:
                 vars(np).update(_NUMPY)
-                vars(np).pop("ndtri", None)
 
 
 def is_traced() -> bool:
@@ -118,6 +115,17 @@ def add(target: Any, index: Any, values: Any) -> Any:
         return target.at[index].add(values)
     target[index] += values
     return target
+
+
+def ndtri(uniform: Any) -> Any:
+    """The standard normal quantile (scipy's; JAX's when traced)."""
+    if is_traced():
+        import jax.scipy.special as jsp
+
+        return jsp.ndtri(uniform)
+    from scipy.special import ndtri as scipy_ndtri
+
+    return scipy_ndtri(uniform)
 
 
 def divide(numerator: Any, denominator: Any, where: Any, fill: float = 0.0) -> Any:

@@ -23,9 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
+import numpy
 from scipy.special import ndtri
 
+from simulation.model import arrays
+from simulation.model.arrays import np
 from simulation.model.config import ScenarioConfig
 from simulation.model.diagnosis import OBSERVED_READINGS, TEAM_READINGS
 from simulation.model.state import INITIAL_DRAWS, TEAM_DRAWS, TRAIT_DRAWS, TeamState, initial_state
@@ -250,10 +252,25 @@ class Layout:
     """Each stream's name, place in ``keys`` and block shape."""
 
 
-@lru_cache(maxsize=32)
-def layout(weeks: int, members: int) -> Layout:
-    """The flat layout of a run's noise for ``weeks`` weeks and ``members`` slots."""
+WEEK_STREAMS: tuple[str, ...] = ("observation", "turnover", "hire", "hire_traits", "voice",
+                                  "team_reading")
+"""The streams a week reads (:class:`WeekNoise`): the compiled engine computes them inside
+the week (:func:`week_noise`) rather than drawing them ahead for every week."""
+
+
+def block_shapes(weeks: int, members: int, weekly: bool = True) -> dict[str, tuple[int, ...]]:
+    """:func:`noise_shapes`, with no weeks of the weekly streams unless ``weekly``."""
     shapes = noise_shapes(weeks, members)
+    if not weekly:
+        shapes.update({name: (0, *shapes[name][1:]) for name in WEEK_STREAMS})
+    return shapes
+
+
+@lru_cache(maxsize=32)
+def layout(weeks: int, members: int, weekly: bool = True) -> Layout:
+    """The flat layout of a run's noise for ``weeks`` weeks and ``members`` slots (the
+    weekly streams left out unless ``weekly``)."""
+    shapes = block_shapes(weeks, members, weekly)
     ordered = ([name for name, kind in LAYOUT if kind == NORMAL]
                + [name for name, kind in LAYOUT if kind == UNIFORM])
     keys, blocks, offset, normals = [], [], 0, 0
@@ -286,16 +303,18 @@ def draw_run_noise(seed: int, replication: int, weeks: int, members: int) -> Run
 
 
 def draw_batch_noise(seed: int, replications: list[int], weeks: int, members: int,
-                     into: RunNoise | None = None) -> RunNoise:
+                     into: RunNoise | None = None, weekly: bool = True) -> RunNoise:
     """The noise of many runs, run axis first, each run's numbers those of its addresses.
     ``into`` lends the arrays of an earlier batch of at least as many runs of the same
     shape (its numbers are overwritten): a batch run in blocks fills one set of arrays,
-    not a fresh one per block, whose first touch costs about as much as the draws."""
+    not a fresh one per block, whose first touch costs about as much as the draws. Without
+    ``weekly`` the weekly streams (``WEEK_STREAMS``) have no weeks (a compiled week
+    computes them, :func:`week_noise`)."""
     runs = len(replications)
-    shapes = noise_shapes(weeks, members)
+    shapes = block_shapes(weeks, members, weekly)
     blocks = ({name: np.empty((runs, *shape)) for name, shape in shapes.items()}
               if into is None else {name: getattr(into, name)[:runs] for name in shapes})
-    table = layout(weeks, members)
+    table = layout(weeks, members, weekly)
     keys = run_keys(seed, replications)
     size = table.keys.size
     chunk = max(1, CHUNK_NUMBERS // size)
@@ -310,3 +329,25 @@ def draw_batch_noise(seed: int, replications: list[int], weeks: int, members: in
         for name, place, shape in table.blocks:
             blocks[name][start:stop] = u[:, place].reshape(stop - start, *shape)
     return RunNoise(**blocks)
+
+
+def week_noise(keys: np.ndarray, week: np.ndarray | int, members: int,
+               work: np.ndarray) -> WeekNoise:
+    """The week's noise of the runs whose keys are ``keys`` (:func:`run_keys`), computed
+    from the addresses (the numbers ``RunNoise.week(week)`` holds; in numpy or traced in a
+    compiled week, with the run's ``work`` draw as it is)."""
+    shapes = noise_shapes(1, members)
+    week_bits = np.asarray(week).astype(np.uint64) << np.uint64(WEEK_SHIFT)
+    parts: dict[str, np.ndarray] = {}
+    for name in WEEK_STREAMS:
+        shape = shapes[name][1:]
+        where = dict(zip(AXES[name][1:], numpy.indices(shape, dtype=numpy.uint64),
+                         strict=True))
+        fixed = (numpy.uint64(STREAM[name] << STREAM_SHIFT)
+                 | (where.get("draw", numpy.uint64(0)) << numpy.uint64(DRAW_SHIFT))
+                 | where.get("slot", numpy.uint64(0)))
+        address_key = mix((fixed | week_bits) + np.uint64(GOLDEN))  # address_keys, unchecked
+        bits = mix(keys.reshape(-1, *(1,) * len(shape)) + address_key)
+        uniform = to_uniform(bits)
+        parts[name] = arrays.ndtri(uniform) if DISTRIBUTION[name] == NORMAL else uniform
+    return WeekNoise(**parts, work=work)

@@ -1,0 +1,181 @@
+"""The compiled engine against the numpy engine and a compiled floor (issue 17, item 3).
+
+In one invocation, on ``baseline`` (8 members, 12 quarters), one block of runs, one process:
+1. the numpy batched engine (``run_batch(..., engine="numpy")``);
+2. the compiled engine (``engine="compiled"``: the whole week traced by JAX/XLA), after
+   one warm-up call that compiles it (the compile time is reported apart);
+3. the compiled floor: a ``lax.scan`` of the team's equations alone
+   (:func:`simulation.model.team_dynamics.advance_week` with no doses, events, noise,
+   leader or records), compiled from the same source;
+and the ratios: compiled / numpy (target at least 5) and compiled / floor (target at
+least 0.5). Each figure is the best of ``--repeats`` timings. With ``--sweep-runs N``, also
+a sweep of N runs of ``baseline`` through ``teamsim sweep``'s engine on all cores, store
+included, on the compiled engine: wall time and peak memory (target for 1,000,000 runs:
+at most 120 s and 1 GB). JAX runs on its default
+device (a GPU where jaxlib has one: the device is named in the table).
+
+Run:  .venv/bin/python benchmarks/bench_compiled.py [--runs N] [--repeats R] [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from results_file import machine, update_section
+
+from simulation import load_scenario
+from simulation.engines import compiled
+from simulation.engines.batch import run_batch
+from simulation.model import arrays, network, team_dynamics
+from simulation.model import interventions as iv
+from simulation.model.randomness import draw_batch_noise
+from simulation.model.week import WeekEvents, conditions_of
+
+SCENARIO = "baseline"
+ROOT = Path(__file__).resolve().parents[1]
+
+SWEEP_PROBE = """
+import resource, sys, tempfile, time
+from pathlib import Path
+from simulation.experiments.experiment_files import parse_experiment
+from simulation.experiments.sweep import sweep
+if __name__ == "__main__":
+    experiment = parse_experiment({"name": "large", "scenarios": ["baseline"],
+        "replications": int(sys.argv[1])}, "large", Path.cwd())
+    start = time.perf_counter()
+    summary = sweep(experiment, Path(tempfile.mkdtemp()), show_progress=False,
+                    engine=sys.argv[2])
+    seconds = time.perf_counter() - start
+    status = Path("/proc/self/status").read_text()
+    me = int(next(line.split()[1] for line in status.splitlines()
+                  if line.startswith("VmHWM")))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(summary.done, seconds, me, children, summary.executor)
+"""
+
+
+def large_sweep(runs: int, engine: str) -> tuple[int, float, float, float, str]:
+    """Runs done, seconds, peak MiB of the sweeping process and of its largest worker, and
+    where the runs ran."""
+    done = subprocess.run([sys.executable, "-c", SWEEP_PROBE, str(runs), engine], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    count, seconds, parent, child, *where = done.stdout.split()
+    return int(count), float(seconds), int(parent) / 1024, int(child) / 1024, " ".join(where)
+
+
+def best_of(repeats: int, work) -> float:
+    """The shortest of ``repeats`` timings of ``work()``, in seconds."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def floor_program(config, runs: int):
+    """The compiled floor: every week of the team's equations, nothing else."""
+    jax = compiled._jax()
+    members, p = config.team.size, config.parameters
+
+    def run(state):
+        with arrays.compiling():
+            xp = arrays.np
+            doses, none = xp.zeros((runs, members, iv.COUNT)), xp.zeros((runs, members))
+            conditions = conditions_of(WeekEvents(1.0, 0.0, 0.0, 0.0, 0.0, none > 1),
+                                       config, p)
+
+            def week(state, _):
+                state, produced = team_dynamics.advance_week(
+                    state, doses, none, none, conditions, p, network.structure(config))
+                return state, produced.team_output
+
+            return jax.lax.scan(week, state, None, length=config.weeks)[1]
+
+    return jax.jit(run)
+
+
+def main() -> None:
+    """Measure, print and optionally record."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1024)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sweep-runs", type=int, default=0,
+                        help="also time a sweep of this many runs (0: none)")
+    parser.add_argument("--write", action="store_true", help="rewrite RESULTS.md's section")
+    args = parser.parse_args()
+    config = load_scenario(SCENARIO)
+    runs, reps = args.runs, range(args.runs)
+    jax = compiled._jax()
+
+    numpy_s = best_of(args.repeats, lambda: run_batch(config, 1, reps, engine="numpy"))
+    start = time.perf_counter()
+    run_batch(config, 1, reps, engine="compiled")
+    first_s = time.perf_counter() - start
+    compiled_s = best_of(args.repeats, lambda: run_batch(config, 1, reps, engine="compiled"))
+    state = draw_batch_noise(1, list(reps), config.weeks, config.team.size
+                             ).starting_team(config)
+    floor = floor_program(config, runs)
+    floor(state).block_until_ready()
+    floor_s = best_of(args.repeats, lambda: floor(state).block_until_ready())
+    device = jax.devices()[0]
+
+    rate = {name: runs / seconds for name, seconds in
+            (("numpy", numpy_s), ("compiled", compiled_s), ("floor", floor_s))}
+    member_weeks = config.team.size * config.weeks
+    rows = [
+        ("numpy batched engine", rate["numpy"]),
+        ("compiled engine", rate["compiled"]),
+        ("compiled floor (the equations alone)", rate["floor"]),
+    ]
+    lines = [
+        "## Compiled engine (issue 17)",
+        "",
+        f"{machine()} JAX {jax.__version__} on {device.platform} ({device.device_kind}). "
+        f"`python benchmarks/bench_compiled.py --runs {runs} --repeats {args.repeats}`; "
+        f"scenario `{SCENARIO}` (8 members, 12 quarters), one block of {runs:,} runs, one "
+        "process, best of the repeats.",
+        "",
+        "| engine | runs/s | million member-weeks/s |",
+        "|---|---|---|",
+        *(f"| {name} | {value:,.0f} | {value * member_weeks / 1e6:.2f} |"
+          for name, value in rows),
+        "",
+        "| ratio | value | target |",
+        "|---|---|---|",
+        f"| compiled / numpy | {rate['compiled'] / rate['numpy']:.2f}x | >= 5x |",
+        f"| compiled / floor | {rate['compiled'] / rate['floor']:.2f}x | >= 0.5x |",
+        "",
+        f"The first compiled call took {first_s:.1f} s (compiling, or loading the program "
+        "an earlier process kept on disk); the compiled engine's time includes drawing the "
+        "block's noise in numpy and filling the weekly record, as the numpy engine's does.",
+    ]
+    if args.sweep_runs:
+        done, seconds, parent, child, where = large_sweep(args.sweep_runs, "compiled")
+        lines += [
+            "",
+            f"A sweep of {done:,} runs of `{SCENARIO}` (`--sweep-runs {args.sweep_runs}`), "
+            f"compiled engine, {where}, SQLite store included:",
+            "",
+            "| runs | seconds (target <= 120) | runs/s | sweeping process MiB | largest "
+            "worker MiB | bound on the total MiB (target <= 1024) |",
+            "|---|---|---|---|---|---|",
+            f"| {done:,} | {seconds:.1f} | {done / seconds:,.0f} | {parent:.0f} | "
+            f"{child:.0f} | {parent + 2 * child:.0f} |",
+            "",
+            "(The bound counts the sweeping process and two workers at the largest's peak.)",
+        ]
+    body = "\n".join(lines)
+    print(body)
+    if args.write:
+        update_section("compiled", body)
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()
