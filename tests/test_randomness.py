@@ -131,3 +131,34 @@ def test_the_largest_seed_and_replication_draw_finite_numbers():
 def test_an_address_out_of_range_is_refused():
     with pytest.raises(ValueError, match="does not fit"):
         randomness.address(1, 2**24, 0, 0)
+
+
+def test_a_weeks_noise_computed_in_the_week_is_the_drawn_weeks():
+    from simulation.engines import compiled
+    from simulation.model import arrays
+
+    reps, weeks, members = [0, 5, 9], 20, 6
+    drawn = randomness.draw_batch_noise(7, reps, weeks, members)
+    keys = randomness.run_keys(7, reps)
+    jax = compiled._jax()
+
+    def computed_in_the_week(k, w):
+        with arrays.compiling():
+            return randomness.week_noise(k, w, members, drawn.work[..., 0])
+
+    traced = jax.jit(computed_in_the_week)
+    for week in (0, 3, weeks - 1):
+        computed = traced(keys, week)
+        in_numpy = randomness.week_noise(keys, week, members, drawn.work)
+        for name in randomness.WEEK_STREAMS:
+            expected = getattr(drawn.week(week), name)
+            np.testing.assert_array_equal(getattr(in_numpy, name), expected)
+            if randomness.DISTRIBUTION[name] == randomness.UNIFORM:
+                np.testing.assert_array_equal(np.asarray(getattr(computed, name)), expected)
+            else:  # JAX's normal quantile, to rounding
+                np.testing.assert_allclose(np.asarray(getattr(computed, name)), expected,
+                                           rtol=0, atol=1e-12)
+    ahead = randomness.draw_batch_noise(7, reps, weeks, members, weekly=False)
+    assert ahead.observation.shape == (3, 0, members, drawn.observation.shape[-1])
+    np.testing.assert_array_equal(ahead.initial, drawn.initial)
+    np.testing.assert_array_equal(ahead.crisis, drawn.crisis)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from simulation.engines.batch import chosen_engine
 from simulation.experiments import plugins
 from simulation.experiments.bases import Base, members, overridden, own_strategy
 from simulation.experiments.chunks import MESA_CHUNK, chunks_of, runs_per_chunk
@@ -53,6 +54,7 @@ from simulation.experiments.store import (
     remove_store,
     store_fault,
 )
+from simulation.model.config import ScenarioConfig
 from simulation.model.randomness import SEEDING
 from simulation.model.scenario_files import ConfigError, to_dict
 
@@ -117,6 +119,19 @@ class SweepSummary:
     def ran(self) -> int:
         """Runs executed in this invocation."""
         return self.done + self.failed
+
+
+def setting_engine(config: object, runs: int, engine: str) -> str:
+    """The engine a setting's runs take: ``engine``, with ``batch`` resolved for the
+    setting's runs as a whole (:func:`simulation.engines.batch.chosen_engine`), so that
+    the choice, and so every stored number, does not depend on how the runs are chunked
+    (the executor, the workers, a resumed sweep)."""
+    if engine != "batch" or not isinstance(config, ScenarioConfig):
+        return engine
+    try:
+        return chosen_engine(config, runs)
+    except KeyError:  # a plugin's strategy the workers load: never compiled
+        return "numpy"
 
 
 def settings_of(experiment: ExperimentConfig, engine: str = "batch",
@@ -313,7 +328,7 @@ def sweep(experiment: ExperimentConfig, folder: Path, *, workers: int | None = N
             while True:
                 finished = store.finished() | attempted
                 tasks = [RunTask(s.index, k, experiment.seed, s.config, experiment.outcomes,
-                                 plugin_ids, engine)
+                                 plugin_ids, setting_engine(s.config, wanted[s.index], engine))
                          for s in settings for k in range(wanted[s.index])
                          if (s.index, k) not in finished]
                 attempted.update((task.setting, task.replication) for task in tasks)

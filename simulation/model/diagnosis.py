@@ -40,6 +40,9 @@ last axis and of the team reading noise."""
 TEAM_READING: dict[str, int] = {name: index for index, name in enumerate(TEAM_READINGS)}
 """Where each team reading sits on the last axis of ``Observation.team``."""
 
+CONFLICT_READINGS = numpy.isin(TEAM_READINGS, ("task_conflict", "relationship_conflict"))
+"""True at the team readings of conflict, which an unsafe team partly hides."""
+
 TEAM_CAUSE: dict[str, int] = {cause: index for index, cause in enumerate(TEAM_CAUSES)}
 """Where each team-level cause sits on the last axis of ``Observation.team_gaps``."""
 
@@ -215,9 +218,7 @@ def observe(state: TeamState, last_output: np.ndarray, team_noise: np.ndarray,
                          + sd * error[..., READING["exhaustion"]], 0.0, 1.0)
     true_team = np.stack([np.asarray(getattr(state, name), dtype=float)
                           for name in TEAM_READINGS], axis=-1)
-    conflicts = [TEAM_READING["task_conflict"], TEAM_READING["relationship_conflict"]]
-    true_team *= np.where(numpy.isin(numpy.arange(len(TEAM_READINGS)), conflicts),
-                          1.0 - hidden, 1.0)
+    true_team *= np.where(CONFLICT_READINGS, 1.0 - hidden, 1.0)
     team = np.clip(true_team + sd * team_noise, 0.0, 1.0)
     return Observation(gaps=gaps, trust=trust, exhaustion=exhaustion, output=last_output,
                        tenure_weeks=state.tenure_weeks, active=state.active, team=team,
