@@ -142,3 +142,23 @@ def test_the_helpers_write_in_place_on_numpy_and_return_new_arrays_on_jax():
     with arrays.compiling():
         traced = jax.jit(lambda x: arrays.put(x, 1, 5.0))(np.zeros(3))
     assert np.asarray(traced).tolist() == [0.0, 5.0, 0.0]
+
+
+def test_fitting_a_plan_into_a_short_week_cancels_the_same_members_compiled():
+    from simulation.model import equations
+
+    rng = np.random.default_rng(3)
+    planned = rng.exponential(1.0, (200, 6, 4)) * (rng.random((200, 6, 1)) < 0.8)
+    planned[:20, 1] = planned[:20, 2]  # equal plans: the lower slot is cancelled first
+    hours_left = rng.uniform(0.0, 30.0, 200)
+    expected = equations.allocate_hours(planned, hours_left)
+    jax = compiled._jax()
+
+    def fitted(plans, hours):
+        with arrays.compiling():
+            return equations.allocate_hours(plans, hours)
+
+    granted, cancelled = jax.jit(fitted)(planned, hours_left)
+    assert 0 < expected[1].sum() < expected[1].size  # some members cancelled, not all
+    np.testing.assert_array_equal(np.asarray(cancelled), expected[1])
+    np.testing.assert_allclose(np.asarray(granted), expected[0], rtol=0, atol=1e-12)

@@ -47,11 +47,20 @@ CACHE_ENV = "TEAMSIM_XLA_CACHE"
 (default: ``~/.cache/teamsim/xla``; ``off`` keeps none)."""
 
 
+NO_LIBRARY_FUSIONS = "--xla_cpu_experimental_ynn_fusion_type="
+"""XLA's CPU backend hands some reductions and products to a kernel library (YNNPACK); on
+the week's small axes (members, interventions) its own loops are faster
+(benchmarks/RESULTS.md, the compiled engine's profile)."""
+
+
 @functools.cache
 def _jax() -> Any:
     """JAX, set up for the model: 64-bit floats (the other engines' numbers), the
     model's pytrees, and compiled programs kept on disk so a new process (a sweep's
     worker, the next command) loads what an earlier one compiled."""
+    flags = os.environ.get("XLA_FLAGS", "")
+    if "ynn_fusion_type" not in flags:  # measured: the week runs about 9% faster without
+        os.environ["XLA_FLAGS"] = f"{flags} {NO_LIBRARY_FUSIONS}".strip()
     import jax
 
     jax.config.update("jax_enable_x64", True)
