@@ -45,8 +45,12 @@ from pathlib import Path
 from simulation.experiments.experiment_files import parse_experiment
 from simulation.experiments.sweep import sweep
 if __name__ == "__main__":
+    runs = int(sys.argv[1])
+    settings = max(1, -(-runs // 100_000))  # a setting holds at most 100,000 replications
     experiment = parse_experiment({"name": "large", "scenarios": ["baseline"],
-        "replications": int(sys.argv[1])}, "large", Path.cwd())
+        "replications": runs // settings,
+        "grid": {"leader.attention_hours": [6.0 + 0.1 * k for k in range(settings)]}},
+        "large", Path.cwd())
     start = time.perf_counter()
     summary = sweep(experiment, Path(tempfile.mkdtemp()), show_progress=False,
                     engine=sys.argv[2])
@@ -159,8 +163,9 @@ def main() -> None:
         done, seconds, parent, child, where = large_sweep(args.sweep_runs, "compiled")
         lines += [
             "",
-            f"A sweep of {done:,} runs of `{SCENARIO}` (`--sweep-runs {args.sweep_runs}`), "
-            f"compiled engine, {where}, SQLite store included:",
+            f"A sweep of {done:,} runs of `{SCENARIO}` (`--sweep-runs {args.sweep_runs}`: "
+            "settings of 100,000 replications, differing in the leader's hours), compiled "
+            f"engine, {where}, SQLite store included:",
             "",
             "| runs | seconds (target <= 120) | runs/s | sweeping process MiB | largest "
             "worker MiB | bound on the total MiB (target <= 1024) |",

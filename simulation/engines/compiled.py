@@ -241,6 +241,7 @@ def _first_state(state: TeamState, runs: int) -> TeamState:
 
 
 def _run_block(block: Block, keys: np.ndarray, member_detail: bool) -> WeeklyRecord:
+    """Run a block's compiled program (its runs' keys ``keys``) and fill its record."""
     config = block.config
     calendar = block.calendar
     quarters = config.weeks // WEEKS_PER_QUARTER

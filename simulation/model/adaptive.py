@@ -112,7 +112,7 @@ def _judge(memory: dict[str, Any], observation: Observation) -> None:
     total = np.sum(given, axis=-1, keepdims=True)
     share = divide(given, total, where=total > 0)
     closed = divide(before - observation.gaps[due], before,
-                        where=before > 0)
+                    where=before > 0)
     worked = closed >= REQUIRED_PROGRESS
     memory["worked"][due] += np.where(worked, share, 0.0)
     memory["failed"][due] += np.where(worked, 0.0, share)

@@ -43,4 +43,4 @@ def focus(doses: np.ndarray, p: Parameters) -> np.ndarray:
     total = doses.sum(axis=(-2, -1))
     overhead = team_level(p.switch_hours) * switches(doses)
     return divide(np.maximum(total - overhead, 0.0), total, fill=1.0,
-                     where=total > 0)
+                  where=total > 0)

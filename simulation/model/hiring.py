@@ -35,7 +35,7 @@ def effort(in_effect: np.ndarray, active: np.ndarray, p: Parameters) -> np.ndarr
     vacancies = last_sum(vacant)
     team_hours = last_dot(in_effect[..., iv.HIRE], active)
     per_vacancy = divide(team_hours, vacancies,
-                            where=vacancies > 0)
+                         where=vacancies > 0)
     return efficacy(per_vacancy, team_level(p.hire_saturation))[..., None] * vacant
 
 
@@ -48,7 +48,7 @@ def searched(state: TeamState, in_effect: np.ndarray, p: Parameters) -> TeamStat
     weeks = state.vacancy_weeks + vacant
     this_week = effort(in_effect, state.active, p)
     moved = divide(this_week - state.hiring_effort, weeks,
-                       where=weeks > 0)
+                   where=weeks > 0)
     return state.replace(vacancy_weeks=weeks,
                          hiring_effort=np.where(vacant, state.hiring_effort + moved,
                                                 state.hiring_effort))

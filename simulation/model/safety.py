@@ -59,7 +59,7 @@ def blame_share(leader_blame: float, granted: np.ndarray, in_crisis: np.ndarray 
     exhaustion adds (``depleted``)."""
     hours = total_hours(granted)
     micromanaging = divide(last_sum(granted[..., iv.MICROMANAGE]), hours,
-                               where=hours > 0)
+                           where=hours > 0)
     return np.clip(leader_blame + team_level(p.micromanage_blame) * micromanaging
                    + team_level(p.crisis_blame) * np.asarray(in_crisis)
                    + np.asarray(depleted), 0.0, 1.0)

@@ -18,7 +18,7 @@ def spread(weights: np.ndarray, hours: np.ndarray) -> np.ndarray:
     weights = np.maximum(weights, 0.0)
     total = total_hours(weights)
     per_weight = divide(np.asarray(hours, dtype=float), total,
-                           where=total > 0)
+                        where=total > 0)
     weights *= per_weight[..., None, None]
     return weights
 
