@@ -37,6 +37,22 @@ from simulation.model.randomness import draw_batch_noise
 from simulation.model.week import WeekEvents, conditions_of
 
 SCENARIO = "baseline"
+WHY = """Why the targets are missed (a profile of 2026-12-04, XLA's profiler on one core, each
+fusion's time given to the model function at its root): the leader's weekly reading
+noise, hashed and read through the normal quantile inside the week, 22%; the members'
+updates of `advance_week`, 14%; fitting the plan's two sorts, 11% (since replaced by
+pairwise ranks); `efficacy` 6%; team sums 6%; some 300 other fusions a week, none above 4%.
+Pinned to one core the compiled engine ran 984 runs/s against numpy's 546 (1.8x); XLA
+splits its loops over both cores, hence the table's figure. XLA runs the week's
+element-wise work at about 5 to 6 G operations a second; the week is large (about 3,000
+element operations per member-week, 44% of them on (runs, members, interventions) arrays)
+and, compiled, does every week what the numpy engine skips (hires, fitting, decisions and
+hire noise for every run), and the leader's side costs about three times the equations
+(the floor). A sweep adds its per-run records and SQLite store (20,000 runs: compiled 18.5 s
+on two workers, 15.7 s in one process, numpy 23.1 s), and each worker holding JAX sits near
+700 MiB. docs/ARCHITECTURE.md, "The compiled engine", says what would close the gaps."""
+"""The profile behind the misses, kept with the figures (rerun the profile when the week
+changes: docs/ARCHITECTURE.md)."""
 ROOT = Path(__file__).resolve().parents[1]
 
 SWEEP_PROBE = """
@@ -141,7 +157,8 @@ def main() -> None:
         "## Compiled engine (issue 17)",
         "",
         f"{machine()} JAX {jax.__version__} on {device.platform} ({device.device_kind}). "
-        f"`python benchmarks/bench_compiled.py --runs {runs} --repeats {args.repeats}`; "
+        f"`python benchmarks/bench_compiled.py --runs {runs} --repeats {args.repeats}"
+        f"{f' --sweep-runs {args.sweep_runs}' if args.sweep_runs else ''}`; "
         f"scenario `{SCENARIO}` (8 members, 12 quarters), one block of {runs:,} runs, one "
         "process, best of the repeats.",
         "",
@@ -175,6 +192,7 @@ def main() -> None:
             "",
             "(The bound counts the sweeping process and two workers at the largest's peak.)",
         ]
+    lines += ["", WHY]
     body = "\n".join(lines)
     print(body)
     if args.write:
