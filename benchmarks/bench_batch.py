@@ -15,13 +15,10 @@ Run:  .venv/bin/python benchmarks/bench_batch.py [--sweep-runs N] [--write]
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
-from results_file import machine, update_section
+from results_file import best_of, large_sweep, machine, update_section
 
 from simulation import load_scenario
 from simulation.engines.batch import run_batch
@@ -30,7 +27,6 @@ from simulation.model import interventions as iv
 from simulation.model import team_dynamics
 from simulation.model.state import INITIAL_DRAWS, initial_state
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "baseline"
 
 
@@ -46,12 +42,7 @@ def mesa_rate(runs: int) -> float:
 def batch_rate(runs: int) -> float:
     """Runs per second of the batched engine (one process, one batch), best of two."""
     config = load_scenario(SCENARIO)
-    best = float("inf")
-    for _ in range(2):
-        start = time.perf_counter()
-        run_batch(config, 1, range(runs)).quarterly_frame()
-        best = min(best, time.perf_counter() - start)
-    return runs / best
+    return runs / best_of(2, lambda: run_batch(config, 1, range(runs)).quarterly_frame())
 
 
 def floor_rate(runs: int) -> float:
@@ -75,35 +66,6 @@ def floor_rate(runs: int) -> float:
             state, _ = team_dynamics.advance_week(state, doses, none, none, calm, p)
         best = min(best, time.perf_counter() - start)
     return runs / best
-
-
-SWEEP_PROBE = """
-import resource, sys, tempfile, time
-from pathlib import Path
-from simulation.experiments.experiment_files import parse_experiment
-from simulation.experiments.sweep import sweep
-if __name__ == "__main__":
-    experiment = parse_experiment({"name": "large", "scenarios": ["baseline"],
-        "replications": int(sys.argv[1])}, "large", Path.cwd())
-    start = time.perf_counter()
-    summary = sweep(experiment, Path(tempfile.mkdtemp()), show_progress=False)
-    seconds = time.perf_counter() - start
-    # VmHWM is this process's own peak; ru_maxrss of RUSAGE_SELF would include the peak
-    # of the process this one was started from (Linux keeps it across exec).
-    status = Path("/proc/self/status").read_text()
-    me = int(next(line.split()[1] for line in status.splitlines()
-                  if line.startswith("VmHWM")))
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(summary.done, seconds, me, children)
-"""
-
-
-def large_sweep(runs: int) -> tuple[int, float, float, float]:
-    """Runs done, seconds, and peak MiB of the sweeping process and of its largest worker."""
-    done = subprocess.run([sys.executable, "-c", SWEEP_PROBE, str(runs)], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    count, seconds, parent, child = done.stdout.split()
-    return int(count), float(seconds), int(parent) / 1024, int(child) / 1024
 
 
 PROFILED = (("team_dynamics.py", "advance_week", "the equations (advance_week)"),
@@ -148,7 +110,7 @@ def main() -> None:
         floor = floor_rate(runs)
         rows.append((runs, batched, floor))
     shares = profile_shares(1_000)
-    done, seconds, parent, child = large_sweep(args.sweep_runs)
+    done, seconds, parent, child, _ = large_sweep(args.sweep_runs)
     lines = [
         "## Batched engine (issue 5)",
         "",

@@ -20,13 +20,10 @@ Run:  .venv/bin/python benchmarks/bench_compiled.py [--runs N] [--repeats R] [--
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
-from results_file import machine, update_section
+from results_file import best_of, large_sweep, machine, update_section
 
 from simulation import load_scenario
 from simulation.engines import compiled
@@ -53,50 +50,6 @@ on two workers, 15.7 s in one process, numpy 23.1 s), and each worker holding JA
 700 MiB. docs/ARCHITECTURE.md, "The compiled engine", says what would close the gaps."""
 """The profile behind the misses, kept with the figures (rerun the profile when the week
 changes: docs/ARCHITECTURE.md)."""
-ROOT = Path(__file__).resolve().parents[1]
-
-SWEEP_PROBE = """
-import resource, sys, tempfile, time
-from pathlib import Path
-from simulation.experiments.experiment_files import parse_experiment
-from simulation.experiments.sweep import sweep
-if __name__ == "__main__":
-    runs = int(sys.argv[1])
-    settings = max(1, -(-runs // 100_000))  # a setting holds at most 100,000 replications
-    experiment = parse_experiment({"name": "large", "scenarios": ["baseline"],
-        "replications": runs // settings,
-        "grid": {"leader.attention_hours": [6.0 + 0.1 * k for k in range(settings)]}},
-        "large", Path.cwd())
-    start = time.perf_counter()
-    summary = sweep(experiment, Path(tempfile.mkdtemp()), show_progress=False,
-                    engine=sys.argv[2])
-    seconds = time.perf_counter() - start
-    status = Path("/proc/self/status").read_text()
-    me = int(next(line.split()[1] for line in status.splitlines()
-                  if line.startswith("VmHWM")))
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(summary.done, seconds, me, children, summary.executor)
-"""
-
-
-def large_sweep(runs: int, engine: str) -> tuple[int, float, float, float, str]:
-    """Runs done, seconds, peak MiB of the sweeping process and of its largest worker, and
-    where the runs ran."""
-    done = subprocess.run([sys.executable, "-c", SWEEP_PROBE, str(runs), engine], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    count, seconds, parent, child, *where = done.stdout.split()
-    return int(count), float(seconds), int(parent) / 1024, int(child) / 1024, " ".join(where)
-
-
-def best_of(repeats: int, work) -> float:
-    """The shortest of ``repeats`` timings of ``work()``, in seconds."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
-
 
 def floor_program(config, runs: int):
     """The compiled floor: every week of the team's equations, nothing else."""

@@ -14,10 +14,9 @@ Run:  .venv/bin/python benchmarks/bench_randomness.py [--runs N] [--write]
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
-from results_file import machine, update_section
+from results_file import best_of, machine, update_section
 
 from simulation import load_scenario
 from simulation.engines.batch import run_batch
@@ -36,16 +35,6 @@ def per_run_generators(seed: int, runs: int, into: RunNoise) -> None:
                 rng.standard_normal(out=block)
             else:
                 rng.random(out=block)
-
-
-def best_of(repeats: int, work) -> float:
-    """The shortest of ``repeats`` timings of ``work()``, in seconds."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:

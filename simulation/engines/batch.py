@@ -15,7 +15,7 @@ replication=k)``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,8 +133,10 @@ batch on the numpy engine would not take."""
 def chosen_engine(config: ScenarioConfig, runs: int, registry: StrategyRegistry = REGISTRY,
                   engine: str = "auto") -> str:
     """The engine (``numpy`` or ``compiled``) that runs ``runs`` runs of ``config`` when
-    ``engine`` is asked for (see ``ENGINES``); ``compiled`` asked for where it cannot run
-    raises a ValueError saying why."""
+    ``engine`` is asked for (see ``ENGINES``; ``batch``, as commands and sweeps name the
+    batched engine, is ``auto``); ``compiled`` asked for where it cannot run raises a
+    ValueError saying why."""
+    engine = "auto" if engine == "batch" else engine  # the command line's name for it
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if engine == "numpy":
@@ -147,6 +149,18 @@ def chosen_engine(config: ScenarioConfig, runs: int, registry: StrategyRegistry 
             raise ValueError(f"the compiled engine cannot run {config.name}: {why}")
         return "compiled"
     return "compiled" if not why and runs >= COMPILED_MIN_RUNS else "numpy"
+
+
+def blocks(config: ScenarioConfig, reps: tuple[int, ...], parameters: Parameters | None
+           ) -> Iterator[tuple[int, tuple[int, ...], Parameters]]:
+    """The blocks a batch runs in (:func:`block_runs` runs each): each block's first
+    index in ``reps``, its replications, and its parameters (the scenario's, or its rows
+    of the per-run ``parameters``)."""
+    size = block_runs(config)
+    for start in range(0, len(reps), size):
+        rows = slice(start, start + size)
+        yield start, reps[rows], (config.parameters if parameters is None
+                                  else _block_parameters(parameters, rows))
 
 
 def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
@@ -168,16 +182,12 @@ def run_batch(config: ScenarioConfig, seed: int, replications: Sequence[int],
 
         return run_compiled(config, seed, reps, registry, member_detail, parameters)
     records, starts = [], []
-    size = block_runs(config)
     noise: RunNoise | None = None
-    for start in range(0, len(reps), size):
-        rows = slice(start, start + size)
-        block = (config.parameters if parameters is None
-                 else _block_parameters(parameters, rows))
-        noise = draw_batch_noise(seed, list(reps[rows]), config.weeks, config.team.size,
+    for start, given, block in blocks(config, reps, parameters):
+        noise = draw_batch_noise(seed, list(given), config.weeks, config.team.size,
                                  into=noise)
         planner = Planner(registry.get(config.leader.strategy), config.name, seed,
-                          reps[rows], batched=True, failures=failures, first_index=start)
+                          given, batched=True, failures=failures, first_index=start)
         done = _run_block(config, noise, planner, member_detail, block)
         records.append(done.record)
         starts.append(done.initial_state)

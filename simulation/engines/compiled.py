@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from simulation.engines.batch import BLOCK, BatchResult, Block, _block_parameters, block_runs
+from simulation.engines.batch import BLOCK, BatchResult, Block, blocks
 from simulation.model import arrays, equations, hiring
 from simulation.model.arrays import np as xp
 from simulation.model.config import WEEKS_PER_QUARTER, Parameters, ScenarioConfig
@@ -188,19 +188,13 @@ def run_compiled(config: ScenarioConfig, seed: int, replications: Sequence[int],
     records."""
     reps = tuple(int(k) for k in replications)
     records, starts = [], []
-    size = block_runs(config)
     noise: RunNoise | None = None
-    for start in range(0, len(reps), size):
-        rows = slice(start, start + size)
-        block_p = (config.parameters if parameters is None
-                   else _block_parameters(parameters, rows))
-        given = list(reps[rows])
-        filled = given + [given[-1]] * (padded(len(given)) - len(given))
+    for _, given, block_p in blocks(config, reps, parameters):
+        filled = [*given, *[given[-1]] * (padded(len(given)) - len(given))]
         if parameters is not None and len(filled) > len(given):
             block_p = _padded_parameters(block_p, len(filled))
-        noise = draw_batch_noise(seed, filled, config.weeks, config.team.size,
-                                 into=noise if noise is not None
-                                 and noise.turnover.shape[0] == len(filled) else None,
+        # The first block is the largest, so its arrays hold every later block's runs.
+        noise = draw_batch_noise(seed, filled, config.weeks, config.team.size, into=noise,
                                  weekly=False)
         planner = Planner(registry.get(config.leader.strategy), config.name, seed,
                           filled, batched=True)

@@ -81,7 +81,7 @@ def batch_frame(config: Base, seed: int, replications: Sequence[int],
     if isinstance(config, OrganisationConfig):
         return organisation_batch_frame(config, seed, replications)
     return run_batch(config, seed, replications, failures=failures,
-                     engine="auto" if engine == "batch" else engine).quarterly_frame()
+                     engine=engine).quarterly_frame()
 
 
 def _single_record(task: RunTask) -> RunRecord:

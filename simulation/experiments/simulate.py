@@ -79,7 +79,7 @@ def simulate(scenario: ScenarioConfig | str | Path = "baseline", *, replications
     base_seed = config.seed if seed is None else int(seed)
     if engine in ("batch", "numpy", "compiled"):
         return run_batch(config, base_seed, range(replications), registry,
-                         engine="auto" if engine == "batch" else engine).quarterly_frame()
+                         engine=engine).quarterly_frame()
     if engine == "mesa":
         return pd.concat([run_once(config, base_seed, k, registry)
                           for k in range(replications)], ignore_index=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 import numpy
 
 from simulation.model import equations
-from simulation.model.arrays import is_traced, np
+from simulation.model.arrays import known, np
 from simulation.model.config import ROOT_CAUSES, TEAM_CAUSES, Parameters
 from simulation.model.state import READINGS, TeamState
 
@@ -155,7 +155,7 @@ def biased(gaps: np.ndarray, cause: int, strength: float | np.ndarray) -> np.nda
     """Gaps as a biased leader reads them: a share ``strength`` of every other gap is
     attributed to ``cause`` instead (capped at a full gap). ``strength`` is a number, or
     an array that broadcasts against the gaps (one per run: ``(runs, 1, 1)``)."""
-    if not is_traced() and np.isscalar(strength) and strength == 0:
+    if known(np.isscalar(strength) and strength == 0):
         return gaps
     at_cause = numpy.arange(gaps.shape[-1]) == cause
     moved = strength * gaps * ~at_cause  # nothing moves off the favoured cause itself

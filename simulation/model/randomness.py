@@ -78,8 +78,19 @@ def address(stream: int, week: np.ndarray | int, slot: np.ndarray | int,
     week_, slot_, draw_ = parts
     if (week_ >= 2**24).any() or (slot_ >= 2**24).any() or (draw_ >= 2**8).any():
         raise ValueError("a week, slot or draw does not fit an address")
-    return ((np.uint64(stream) << np.uint64(STREAM_SHIFT)) | (draw_ << np.uint64(DRAW_SHIFT))
-            | (week_ << np.uint64(WEEK_SHIFT)) | slot_)
+    return address_bits(stream, week_, slot_, draw_)
+
+
+def address_bits(stream: int, week: np.ndarray | int, slot: np.ndarray | int,
+                 draw: np.ndarray | int) -> np.ndarray:
+    """:func:`address` without its checks (for a compiled week, whose week is a traced
+    number that cannot be checked)."""
+    def bits(x: np.ndarray | int) -> np.ndarray:
+        return np.asarray(x).astype(np.uint64)
+
+    return ((np.uint64(stream) << np.uint64(STREAM_SHIFT))
+            | (bits(draw) << np.uint64(DRAW_SHIFT)) | (bits(week) << np.uint64(WEEK_SHIFT))
+            | bits(slot))
 
 
 def address_keys(addresses: np.ndarray) -> np.ndarray:
@@ -337,16 +348,12 @@ def week_noise(keys: np.ndarray, week: np.ndarray | int, members: int,
     from the addresses (the numbers ``RunNoise.week(week)`` holds; in numpy or traced in a
     compiled week, with the run's ``work`` draw as it is)."""
     shapes = noise_shapes(1, members)
-    week_bits = np.asarray(week).astype(np.uint64) << np.uint64(WEEK_SHIFT)
     parts: dict[str, np.ndarray] = {}
     for name in WEEK_STREAMS:
         shape = shapes[name][1:]
-        where = dict(zip(AXES[name][1:], numpy.indices(shape, dtype=numpy.uint64),
-                         strict=True))
-        fixed = (numpy.uint64(STREAM[name] << STREAM_SHIFT)
-                 | (where.get("draw", numpy.uint64(0)) << numpy.uint64(DRAW_SHIFT))
-                 | where.get("slot", numpy.uint64(0)))
-        address_key = mix((fixed | week_bits) + np.uint64(GOLDEN))  # address_keys, unchecked
+        where = dict(zip(AXES[name][1:], numpy.indices(shape), strict=True))
+        address_key = address_keys(address_bits(STREAM[name], week, where.get("slot", 0),
+                                                where.get("draw", 0)))
         bits = mix(keys.reshape(-1, *(1,) * len(shape)) + address_key)
         uniform = to_uniform(bits)
         parts[name] = arrays.ndtri(uniform) if DISTRIBUTION[name] == NORMAL else uniform
